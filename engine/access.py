@@ -1,0 +1,46 @@
+"""Who may start, complete and see what."""
+from __future__ import annotations
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from .directory import AUDITOR_ROLES, Directory
+from .errors import NotFound
+from .models import AuditEvent, HumanTask, Instance, ProcessVersion, User
+
+
+def can_start(user: User, version: ProcessVersion) -> bool:
+    """Users holding the role of the start event's lane may start; no lane means anyone."""
+    return version.start_role is None or version.start_role in user.role_names
+
+
+def can_complete(user: User, task: HumanTask) -> bool:
+    """The assignee, or anyone holding the candidate role when the task has no assignee."""
+    if task.assignee_id is not None:
+        return task.assignee_id == user.id
+    return task.candidate_role in user.role_names
+
+
+def is_auditor(user: User) -> bool:
+    return bool(AUDITOR_ROLES & set(user.role_names))
+
+
+def can_view(session: Session, user: User, instance: Instance) -> bool:
+    """Auditors see all; others see matters they started, acted on, or may act on now."""
+    if is_auditor(user) or instance.started_by_id == user.id:
+        return True
+    roles = user.role_names
+    takes_part = select(HumanTask.id).where(
+        HumanTask.instance_id == instance.id,
+        or_(HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id,
+            (HumanTask.state == "ready") & HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(roles)))
+    acted = select(AuditEvent.id).where(AuditEvent.instance_id == instance.id, AuditEvent.actor_id == user.id)
+    return bool(session.scalar(select(exists(takes_part) | exists(acted))))
+
+
+def visible_instance(session: Session, instance_id: int, username: str) -> Instance:
+    """The matter if the user may see it; NotFound otherwise, so titles never leak."""
+    instance = session.get(Instance, instance_id)
+    if instance is None or not can_view(session, Directory(session).user(username), instance):
+        raise NotFound("事项不存在或您无权查看")
+    return instance

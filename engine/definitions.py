@@ -1,0 +1,170 @@
+"""Process definitions: read `processes/`, check them, and parse them with SpiffBpmnParser."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser import SpiffBpmnParser
+
+from .errors import DefinitionError
+from .scripting import check_expression, check_script
+from .serialization import spec_to_json
+
+NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+      "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+MAX_FILE_BYTES = 2 * 1024 * 1024
+FORM_PROPERTY = "formJsonSchemaFilename"
+
+
+def secure_xml(data: bytes, filename: str) -> etree._ElementTree:
+    """Parse XML with external entities, DTD loading, network and entity expansion disabled."""
+    if len(data) > MAX_FILE_BYTES:
+        raise DefinitionError(filename, None, f"文件超过 {MAX_FILE_BYTES // 1024} KB")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise DefinitionError(filename, None, f"XML 格式错误：{exc}") from None
+    if root.getroottree().docinfo.internalDTD is not None or root.getroottree().docinfo.doctype:
+        raise DefinitionError(filename, None, "不允许 DOCTYPE / 实体声明")
+    return root.getroottree()
+
+
+@dataclass
+class ProcessDefinition:
+    """One executable process read from a BPMN file, ready to deploy as a version."""
+
+    key: str
+    name: str
+    source_file: str
+    bpmn_xml: str
+    forms: dict[str, dict]
+    spec_json: str
+    start_role: str | None
+    content_hash: str
+    dmn: dict[str, str] = field(default_factory=dict)
+
+
+def _properties(node) -> dict[str, str]:
+    props = node.xpath("./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", namespaces=NS)
+    return {p.get("name"): p.get("value") for p in props}
+
+
+def _lanes(process) -> dict[str, str]:
+    lanes = {}
+    for lane in process.xpath(".//bpmn:lane", namespaces=NS):
+        for ref in lane.xpath("./bpmn:flowNodeRef", namespaces=NS):
+            lanes[ref.text.strip()] = lane.get("name") or lane.get("id")
+    return lanes
+
+
+def _check_process(process, filename: str, forms: dict[str, dict], known_roles: set[str] | None) -> None:
+    """Check what SpiffWorkflow does not: forms, roles, scripts, conditions, properties."""
+    lanes = _lanes(process)
+    for node in process.xpath(".//bpmn:scriptTask", namespaces=NS):
+        script = "".join(node.xpath("./bpmn:script/text()", namespaces=NS))
+        if (why := check_script(script)) is not None:
+            raise DefinitionError(filename, node.get("id"), why)
+    for node in process.xpath(".//bpmn:conditionExpression", namespaces=NS):
+        owner = node.getparent().get("id")
+        if (why := check_expression((node.text or "").strip())) is not None:
+            raise DefinitionError(filename, owner, why)
+    for node in process.xpath(".//bpmn:userTask", namespaces=NS):
+        element, props = node.get("id"), _properties(node)
+        form = props.get(FORM_PROPERTY)
+        if not form:
+            raise DefinitionError(filename, element, f"用户任务缺少表单属性 {FORM_PROPERTY}")
+        if form not in forms:
+            raise DefinitionError(filename, element, f"表单文件 forms/{form} 不存在")
+        role = props.get("candidateRole") or lanes.get(element)
+        if not role:
+            raise DefinitionError(filename, element, "用户任务既不在泳道中也没有 candidateRole")
+        if known_roles is not None and role not in known_roles:
+            raise DefinitionError(filename, element, f"角色“{role}”不存在")
+        if "assignee" in props and (why := check_expression(props["assignee"])) is not None:
+            raise DefinitionError(filename, element, f"assignee 表达式：{why}")
+        due = props.get("dueInWorkingDays")
+        if due is not None and not due.isdigit():
+            raise DefinitionError(filename, element, "dueInWorkingDays 必须是非负整数")
+
+
+def _load_forms(forms_dir: Path) -> dict[str, dict]:
+    forms = {}
+    for path in sorted(forms_dir.glob("*.json")) if forms_dir.is_dir() else []:
+        try:
+            schema = json.loads(path.read_text(encoding="utf-8"))
+            Draft202012Validator.check_schema(schema)
+        except (ValueError, SchemaError) as exc:
+            raise DefinitionError(f"forms/{path.name}", None, f"不是有效的 JSON Schema：{exc}") from None
+        forms[path.name] = schema
+    return forms
+
+
+def _digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def parse_bpmn(bpmn: bytes, filename: str, forms: dict[str, dict], dmn: dict[str, bytes] | None = None,
+               known_roles: set[str] | None = None) -> list[ProcessDefinition]:
+    """Check and parse one BPMN document; return each executable process in it."""
+    tree = secure_xml(bpmn, filename)
+    parser = SpiffBpmnParser()
+    dmn = dmn or {}
+    try:
+        for dmn_name, dmn_bytes in sorted(dmn.items()):
+            parser.add_dmn_xml(secure_xml(dmn_bytes, dmn_name), filename=dmn_name)
+        parser.add_bpmn_xml(tree, filename=filename)
+    except ValidationException as exc:
+        raise DefinitionError(filename, getattr(exc, "id", None), str(exc).splitlines()[0]) from None
+    bpmn_text = bpmn.decode("utf-8")
+    result = []
+    for process in tree.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS):
+        key = process.get("id")
+        _check_process(process, filename, forms, known_roles)
+        try:
+            spec = parser.get_spec(key)
+            subprocess_specs = parser.get_subprocess_specs(key)
+        except ValidationException as exc:
+            raise DefinitionError(filename, getattr(exc, "id", None) or key, str(exc).splitlines()[0]) from None
+        used = {f: forms[f] for f in sorted({_properties(n).get(FORM_PROPERTY) for n in
+                process.xpath(".//bpmn:userTask", namespaces=NS)} - {None})}
+        lanes = _lanes(process)
+        start = process.xpath("./bpmn:startEvent", namespaces=NS)
+        start_role = lanes.get(start[0].get("id")) if start else None
+        dmn_text = {k: v.decode("utf-8") for k, v in sorted(dmn.items())}
+        digest = _digest(bpmn_text, json.dumps(used, sort_keys=True, ensure_ascii=False),
+                         json.dumps(dmn_text, sort_keys=True, ensure_ascii=False))
+        result.append(ProcessDefinition(
+            key=key, name=process.get("name") or key, source_file=filename, bpmn_xml=bpmn_text,
+            forms=used, spec_json=spec_to_json(spec, subprocess_specs), start_role=start_role,
+            content_hash=digest, dmn=dmn_text))
+    if not result:
+        raise DefinitionError(filename, None, "没有可执行的流程（isExecutable=\"true\"）")
+    return result
+
+
+def read_directory(processes_dir: Path, known_roles: set[str] | None = None) -> list[ProcessDefinition]:
+    """Read every `*.bpmn` in a directory with its forms and DMN tables."""
+    processes_dir = Path(processes_dir)
+    forms = _load_forms(processes_dir / "forms")
+    dmn = {p.name: p.read_bytes() for p in sorted(processes_dir.glob("*.dmn"))}
+    definitions: list[ProcessDefinition] = []
+    seen: dict[str, str] = {}
+    for path in sorted(processes_dir.glob("*.bpmn")):
+        for definition in parse_bpmn(path.read_bytes(), path.name, forms, dmn, known_roles):
+            if definition.key in seen:
+                raise DefinitionError(path.name, definition.key, f"流程标识与 {seen[definition.key]} 重复")
+            seen[definition.key] = path.name
+            definitions.append(definition)
+    return definitions

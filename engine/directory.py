@@ -1,0 +1,137 @@
+"""Users, roles and fields of charge (分管领域), kept in the database."""
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import FormInvalid, NotFound
+from .models import Field, Role, User, UserRole
+
+STANDARD_ROLES = {
+    "书记": "党委书记（一把手）：审定议题、主持会议、最后表态",
+    "副书记": "副书记：协调日常工作",
+    "常委": "常委会委员：参与集体决策，分管相应领域",
+    "全委委员": "全委会委员",
+    "办公室": "委办公室：汇总议题、发通知、记录纪要、传达决定",
+    "组织部": "组织部：干部任免程序",
+    "纪委": "纪委：监督、问责、信访监督（只读审计）",
+    "职能部门": "职能部门：提出议题、执行决定",
+    "上级组织": "上级党组织：书记与多数意见不一致时裁决",
+    "监督员": "监督员（三代表一委员）：查阅公开事项、评议",
+    "党代表": "党代表：提出提案",
+    "设计员": "流程设计员：绘制和发布流程图",
+    "管理员": "系统管理员：管理用户和角色",
+}
+AUDITOR_ROLES = {"纪委", "监督员"}
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with Argon2id."""
+    return _hasher.hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    """True when ``password`` matches the user's stored hash."""
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+class Directory:
+    """Reads and changes users, roles and fields within the caller's session."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def ensure_roles(self, roles: dict[str, str] = STANDARD_ROLES) -> int:
+        """Create any missing standard roles; return how many were created."""
+        existing = set(self.session.scalars(select(Role.name)))
+        missing = [Role(name=n, description=d) for n, d in roles.items() if n not in existing]
+        self.session.add_all(missing)
+        return len(missing)
+
+    def role_names(self) -> set[str]:
+        return set(self.session.scalars(select(Role.name)))
+
+    def user(self, username: str) -> User:
+        user = self.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"用户 {username} 不存在")
+        return user
+
+    def find(self, username: str) -> User | None:
+        return self.session.scalar(select(User).where(User.username == username))
+
+    def users(self) -> list[User]:
+        return list(self.session.scalars(select(User).order_by(User.id)))
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The active user with these credentials, or None."""
+        user = self.find(username)
+        if user is None or not user.active or not check_password(user, password):
+            return None
+        return user
+
+    def save_user(self, username: str, display_name: str | None = None, password: str | None = None,
+                  roles: list[str] | None = None, active: bool | None = None) -> User:
+        """Create the user or update the given attributes; roles replace the user's roles."""
+        if not username or len(username) > 64 or not username.replace("_", "").replace("-", "").isalnum():
+            raise FormInvalid({"username": "用户名只能包含字母、数字、下划线和连字符（最多 64 个字符）"})
+        user = self.find(username)
+        if user is None:
+            if not password:
+                raise FormInvalid({"password": "新用户必须设置密码"})
+            user = User(username=username, display_name=display_name or username, password_hash="")
+            self.session.add(user)
+        if display_name:
+            user.display_name = display_name
+        if password:
+            user.password_hash = hash_password(password)
+        if active is not None:
+            user.active = active
+        if roles is not None:
+            known = {r.name: r for r in self.session.scalars(select(Role).where(Role.name.in_(roles)))}
+            unknown = sorted(set(roles) - set(known))
+            if unknown:
+                raise FormInvalid({"roles": f"角色不存在：{'、'.join(unknown)}"})
+            user.roles = [known[name] for name in roles]
+        self.session.flush()
+        return user
+
+    def members_of(self, role: str) -> list[User]:
+        """Active users holding ``role``, in the order they were created."""
+        return list(self.session.scalars(
+            select(User).join(UserRole, UserRole.user_id == User.id).join(Role, Role.id == UserRole.role_id)
+            .where(Role.name == role, User.active.is_(True)).order_by(User.id)))
+
+    def set_field(self, name: str, member_username: str) -> Field:
+        """Make ``member_username`` the one member in charge of field ``name``."""
+        member = self.user(member_username)
+        field = self.session.scalar(select(Field).where(Field.name == name))
+        if field is None:
+            field = Field(name=name, member=member)
+            self.session.add(field)
+        field.member = member
+        self.session.flush()
+        return field
+
+    def fields(self) -> list[Field]:
+        return list(self.session.scalars(select(Field).order_by(Field.id)))
+
+    def member_in_charge(self, field_name: str) -> User:
+        field = self.session.scalar(select(Field).where(Field.name == field_name))
+        if field is None:
+            raise NotFound(f"分管领域“{field_name}”不存在")
+        return field.member
+
+    def options(self, source: str) -> list[tuple[str, str]]:
+        """Choices for a form's ``x-options``: "fields" or "role:<name>"."""
+        if source == "fields":
+            return [(f.name, f"{f.name}（{f.member.display_name}）") for f in self.fields()]
+        if source.startswith("role:"):
+            return [(u.username, u.display_name) for u in self.members_of(source[5:])]
+        raise NotFound(f"未知的选项来源 {source}")

@@ -1,0 +1,155 @@
+"""Flowcharts with graphviz: lay out each process version once, then restyle per matter.
+
+`layout` runs dot on the BPMN's lanes, elements and flows (lanes become clusters) and returns
+the SVG plus element positions. `render_live` only adds CSS by element id and holder labels,
+so viewing a matter never runs dot.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+import textwrap
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from lxml import etree
+
+from .definitions import NS, secure_xml
+
+FONT = "WenQuanYi Zen Hei"
+STATE_COLOURS = {  # state: (fill, stroke, stroke width, dash)
+    "completed": ("#e3f4e8", "#2e8b57", 1.6, None),
+    "current": ("#ffe8bf", "#e67e00", 3.2, None),
+    "waiting": ("#fff8d6", "#b59b00", 2.0, "5,3"),
+    "error": ("#fde2e2", "#c0392b", 3.0, None),
+}
+TAKEN = "#2e8b57"
+_TASKS = {"userTask", "scriptTask", "serviceTask", "manualTask", "businessRuleTask", "task",
+          "sendTask", "receiveTask", "callActivity", "subProcess"}
+
+
+@dataclass
+class Layout:
+    """A laid-out process: the base SVG, node boxes (x, y, w, h in SVG units) and flow ids by (source>target)."""
+
+    svg: str
+    nodes: dict[str, list[float]]
+    flows: dict[str, list[str]]
+
+    def to_json(self) -> dict:
+        return {"nodes": self.nodes, "flows": self.flows}
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+def _wrap(name: str, width: int = 8) -> str:
+    return "\\n".join(textwrap.wrap(name, width)) if name else ""
+
+
+def _node(node, kind: str) -> str:
+    nid, name = node.get("id"), (node.get("name") or "").strip().replace("\\", "/")
+    base = f'id={_q("el_" + nid)}, class={_q("bpmn " + kind)}, tooltip={_q(name or nid)}'
+    if kind.endswith("Event"):
+        width = "3" if kind == "endEvent" else "1.5"
+        shape = "doublecircle" if kind in ("intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent") else "circle"
+        return (f'{_q(nid)} [{base}, shape={shape}, label="", xlabel={_q(_wrap(name, 6))}, width=0.45, '
+                f'fixedsize=true, penwidth={width}]')
+    if kind.endswith("Gateway"):
+        mark = {"parallelGateway": "+", "inclusiveGateway": "○", "eventBasedGateway": "◇"}.get(kind, "×")
+        return (f'{_q(nid)} [{base}, shape=diamond, label={_q(mark)}, xlabel={_q(_wrap(name, 6))}, '
+                f'width=0.6, height=0.6, fixedsize=true]')
+    label = _wrap(name or nid)
+    if node.xpath("./bpmn:multiInstanceLoopCharacteristics", namespaces=NS):
+        label += "\\n（多人分别办理）"
+    if kind == "scriptTask":
+        label += "\\n（自动）"
+    pen = "2.5" if kind in ("callActivity", "subProcess") else "1.2"
+    return f'{_q(nid)} [{base}, shape=box, style="rounded,filled", fillcolor="#ffffff", label={_q(label)}, penwidth={pen}]'
+
+
+def _dot(process) -> tuple[str, dict[str, list[str]]]:
+    lanes = process.xpath(".//bpmn:lane", namespaces=NS)
+    in_lane = {ref.text.strip(): lane.get("id") for lane in lanes
+               for ref in lane.xpath("./bpmn:flowNodeRef", namespaces=NS)}
+    nodes: dict[str | None, list[str]] = {}
+    for child in process:
+        kind = etree.QName(child).localname
+        if kind.endswith("Event") or kind.endswith("Gateway") or kind in _TASKS:
+            nodes.setdefault(in_lane.get(child.get("id")), []).append(_node(child, kind))
+    lines = ["digraph process {", "rankdir=LR; newrank=true; nodesep=0.35; ranksep=0.45;",
+             f'graph [fontname={_q(FONT)}, fontsize=12, bgcolor="white", pad=0.2];',
+             f'node [fontname={_q(FONT)}, fontsize=11, color="#8a96a3", fontcolor="#263238"];',
+             f'edge [fontname={_q(FONT)}, fontsize=9, color="#8a96a3", fontcolor="#55606b", arrowsize=0.7];']
+    for lane in lanes:
+        lid = lane.get("id")
+        lines.append(f'subgraph {_q("cluster_" + lid)} {{ id={_q("lane_" + lid)}; label={_q(lane.get("name") or lid)}; '
+                     'labeljust=l; style="filled"; fillcolor="#f5f7fa"; color="#c5ced8"; fontsize=13;')
+        lines += nodes.get(lid, [])
+        lines.append("}")
+    lines += nodes.get(None, [])
+    flows: dict[str, list[str]] = {}
+    for flow in process.xpath("./bpmn:sequenceFlow", namespaces=NS):
+        fid, src, tgt = flow.get("id"), flow.get("sourceRef"), flow.get("targetRef")
+        flows.setdefault(f"{src}>{tgt}", []).append(fid)
+        label = f", label={_q(flow.get('name'))}" if flow.get("name") else ""
+        lines.append(f'{_q(src)} -> {_q(tgt)} [id={_q("flow_" + fid)}, class="flow"{label}]')
+    lines.append("}")
+    return "\n".join(lines), flows
+
+
+def layout(bpmn_xml: str, process_key: str, dot_binary: str = "dot") -> Layout:
+    """Lay out one process of a BPMN document with dot (SVG plus positions)."""
+    root = secure_xml(bpmn_xml.encode("utf-8"), f"{process_key}.bpmn").getroot()
+    process = root.xpath(f"//bpmn:process[@id={_q(process_key)}]", namespaces=NS)[0]
+    source, flows = _dot(process)
+    with tempfile.TemporaryDirectory() as tmp:
+        svg_path, json_path = Path(tmp, "chart.svg"), Path(tmp, "chart.json")
+        subprocess.run([dot_binary, "-Tsvg", "-o", str(svg_path), "-Tjson", "-o", str(json_path)],
+                       input=source.encode("utf-8"), check=True, capture_output=True, timeout=60)
+        svg, graph = svg_path.read_text(encoding="utf-8"), json.loads(json_path.read_text(encoding="utf-8"))
+    nodes = {}
+    for obj in graph.get("objects", []):
+        if "pos" in obj and "nodes" not in obj:
+            x, y = (float(v) for v in obj["pos"].split(","))
+            nodes[obj["name"]] = [x, -y, float(obj["width"]) * 72, float(obj["height"]) * 72]
+    return Layout(svg=svg[svg.index("<svg"):], nodes=nodes, flows=flows)
+
+
+def _style(chart_state: dict, layout: Layout) -> str:
+    rules = []
+    for element, state in chart_state.get("elements", {}).items():
+        if state not in STATE_COLOURS:
+            continue
+        fill, stroke, width, dash = STATE_COLOURS[state]
+        dash_rule = f"stroke-dasharray:{dash};" if dash else ""
+        sel = f"#el_{element}"
+        rules.append(f"{sel} polygon,{sel} ellipse,{sel} path{{fill:{fill};stroke:{stroke};"
+                     f"stroke-width:{width};{dash_rule}}}")
+    for source, target in chart_state.get("flows", []):
+        for fid in layout.flows.get(f"{source}>{target}", []):
+            rules.append(f"#flow_{fid} path{{stroke:{TAKEN};stroke-width:2.4}}"
+                         f"#flow_{fid} polygon{{fill:{TAKEN};stroke:{TAKEN}}}")
+    return "".join(rules)
+
+
+def render_live(layout: Layout, chart_state: dict, holders: dict[str, str] | None = None) -> str:
+    """The version's SVG restyled for one matter, with who holds each current step."""
+    labels = []
+    for element, text in (holders or {}).items():
+        if element in layout.nodes:
+            x, y, _, h = layout.nodes[element]
+            labels.append(f'<text class="holder" x="{x:.1f}" y="{y + h / 2 + 12:.1f}" text-anchor="middle" '
+                          f'font-family="{FONT}" font-size="10" fill="#b35c00">{escape(text)}</text>')
+    style = f"<style>{_style(chart_state, layout)}</style>"
+    svg = layout.svg
+    head_end = svg.index(">", svg.index("<svg")) + 1
+    svg = svg[:head_end] + style + svg[head_end:]
+    if labels:
+        # The last </g> closes graph0, whose transform the node positions are expressed in.
+        cut = svg.rindex("</g>")
+        svg = svg[:cut] + "".join(labels) + svg[cut:]
+    return svg

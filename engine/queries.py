@@ -1,0 +1,85 @@
+"""Read-only views: inboxes, matters and their histories, as indexed queries."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from .directory import Directory
+from .models import AuditEvent, HumanTask, Instance, User
+
+
+def inbox(session: Session, user: User, limit: int = 200, offset: int = 0) -> list[HumanTask]:
+    """Ready tasks assigned to the user or open to one of the user's roles, oldest first."""
+    roles = user.role_names
+    mine = HumanTask.assignee_id == user.id
+    by_role = HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(roles)
+    return list(session.scalars(
+        select(HumanTask).where(HumanTask.state == "ready", or_(mine, by_role) if roles else mine)
+        .order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset)))
+
+
+def candidates(session: Session, task: HumanTask) -> list[User]:
+    """Who may complete a task now."""
+    if task.assignee_id is not None:
+        return [task.assignee] if task.assignee else []
+    return Directory(session).members_of(task.candidate_role) if task.candidate_role else []
+
+
+def open_tasks(session: Session, instance_id: int) -> list[HumanTask]:
+    """A matter's ready tasks."""
+    return list(session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance_id, HumanTask.state == "ready").order_by(HumanTask.id)))
+
+
+def instance_tasks(session: Session, instance_id: int) -> list[HumanTask]:
+    """Every task a matter has had, in order."""
+    return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)
+                                .order_by(HumanTask.id)))
+
+
+def timeline(session: Session, instance_id: int) -> list[AuditEvent]:
+    """A matter's audit events in order."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+                                .order_by(AuditEvent.id)))
+
+
+def started_by(session: Session, user: User, limit: int = 100) -> list[Instance]:
+    """Matters the user started, newest first."""
+    return list(session.scalars(select(Instance).where(Instance.started_by_id == user.id)
+                                .order_by(Instance.id.desc()).limit(limit)))
+
+
+def task_summary(session: Session, task: HumanTask) -> dict:
+    """A task as a user sees it in a list: what, which matter, who may do it, due when."""
+    people = candidates(session, task)
+    return {
+        "id": task.id, "instance_id": task.instance_id, "instance_title": task.instance.title,
+        "process_key": task.instance.process_key, "element_id": task.element_id, "name": task.name,
+        "lane": task.lane, "candidate_role": task.candidate_role,
+        "assignee": task.assignee.username if task.assignee else None,
+        "assignee_name": task.assignee.display_name if task.assignee else None,
+        "candidates": [u.username for u in people],
+        "candidate_names": [u.display_name for u in people],
+        "state": task.state, "created_at": _iso(task.created_at), "due_at": _iso(task.due_at),
+    }
+
+
+def describe(session: Session, instance: Instance) -> dict:
+    """A matter: status, current tasks with who may complete them, and its history."""
+    version = instance.process_version
+    return {
+        "id": instance.id, "title": instance.title, "status": instance.status, "error": instance.error,
+        "process": {"key": version.process_key, "name": version.name, "version": version.version},
+        "started_by": instance.started_by.username, "started_at": _iso(instance.started_at),
+        "updated_at": _iso(instance.updated_at), "completed_at": _iso(instance.completed_at),
+        "current_tasks": [task_summary(session, t) for t in open_tasks(session, instance.id)],
+        "history": [{
+            "at": _iso(e.at), "action": e.action, "actor": e.actor.username if e.actor else None,
+            "actor_name": e.actor.display_name if e.actor else None, "element_id": e.element_id,
+            "element_name": e.element_name, "details": e.details,
+        } for e in timeline(session, instance.id)],
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None

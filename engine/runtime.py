@@ -1,0 +1,185 @@
+"""Starting matters and completing their tasks: one transaction per user action."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Iterator
+from uuid import UUID
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.specs.base import TaskSpec
+from SpiffWorkflow.util.task import TaskState
+
+from . import audit, ballots, forms
+from .access import can_complete, can_start
+from .database import Database
+from .deployment import latest_version
+from .directory import Directory
+from .errors import Conflict, Forbidden, FormInvalid, NotFound, PowerflowError
+from .models import HumanTask, Instance, utcnow
+from .numbering import format_number, next_number
+from .progress import chart_state
+from .scripting import DEFAULT_TIME_LIMIT, RestrictedScriptEngine
+from .serialization import dump_state, load_state, new_workflow
+from .task_mirror import TaskMirror
+from .workdays import LOCAL_TZ, WorkdayCalendar
+
+MAX_TITLE = 200
+
+
+@dataclass
+class Outcome:
+    """What a user action left behind."""
+
+    instance_id: int
+    status: str
+    new_tasks: list[int]
+
+
+class Runtime:
+    """Runs matters on SpiffWorkflow and keeps instance, task mirror and audit in one transaction."""
+
+    def __init__(self, db: Database, calendar: WorkdayCalendar | None = None,
+                 clock: Callable[[], datetime] = utcnow, script_time_limit: float = DEFAULT_TIME_LIMIT):
+        self.db = db
+        self.calendar = calendar or WorkdayCalendar()
+        self.clock = clock
+        self.script_time_limit = script_time_limit
+
+    # -- user actions -------------------------------------------------------------------------
+    def start(self, process_key: str, title: str, data: dict | None, username: str) -> Outcome:
+        """Start a matter on the newest version of a process."""
+        with self._action() as session:
+            user = Directory(session).user(username)
+            version = latest_version(session, process_key)
+            if version is None:
+                raise NotFound(f"流程 {process_key} 不存在")
+            if not can_start(user, version):
+                raise Forbidden(f"只有“{version.start_role}”可以发起{version.name}")
+            title = (title or "").strip() if isinstance(title, str) else ""
+            errors = {}
+            if not title or len(title) > MAX_TITLE:
+                errors["title"] = f"请填写标题（1–{MAX_TITLE} 个字符）"
+            if data is not None and not isinstance(data, dict):
+                errors["data"] = "数据必须是一个 JSON 对象"
+            if errors:
+                raise FormInvalid(errors)
+            now = self.clock()
+            instance = Instance(process_version=version, process_key=version.process_key, title=title,
+                                status="running", state="{}", started_by=user, started_at=now, updated_at=now)
+            session.add(instance)
+            session.flush()
+            workflow = new_workflow(version.spec_json, self._script_engine(session, instance))
+            initial = {**(data or {}), "title": title, "started_by": user.username}
+            for task in workflow.get_tasks(state=TaskState.READY):
+                task.data.update(initial)
+            audit.record(session, "start", now, instance.id, user.id, details={"title": title, "data": data or {}})
+            new_tasks = self._advance(session, instance, workflow, now)
+            return Outcome(instance.id, instance.status, new_tasks)
+
+    def complete(self, task_id: int, data: dict, username: str) -> Outcome:
+        """Complete a ready task with form data; 403/409/422-style errors change nothing."""
+        with self._action() as session:
+            user = Directory(session).user(username)
+            row = session.get(HumanTask, task_id)
+            if row is None:
+                raise NotFound(f"任务 {task_id} 不存在")
+            if not can_complete(user, row):
+                raise Forbidden("这不是您的任务")
+            if row.state != "ready":
+                raise Conflict("该任务已被办理或已取消")
+            instance = row.instance
+            version = instance.process_version
+            schema = forms.with_options(version.forms[row.form_file], Directory(session).options)
+            clean = forms.validate(schema, data)
+            secret = {f: clean.pop(f) for f in forms.ballot_fields(schema) if f in clean}
+            now = self.clock()
+            instance.updated_at = now
+            session.flush()  # claims the matter: the optimistic lock check comes before any other write
+            workflow = load_state(instance.state, version.spec_json, self._script_engine(session, instance))
+            task = workflow.get_task_from_id(UUID(row.task_guid))
+            if task is None or task.state != TaskState.READY:
+                raise Conflict("该任务已不在待办状态")
+            for choice in secret.values():
+                ballots.cast(session, instance.id, row.element_id, choice)
+            task.data.update(clean)
+            task.run()
+            row.state, row.completed_at, row.completed_by_id = "completed", now, user.id
+            details = {"data": clean} | ({"ballot": "已投票（内容保密）"} if secret else {})
+            audit.record(session, "complete", now, instance.id, user.id, row.element_id, row.name, details)
+            new_tasks = self._advance(session, instance, workflow, now)
+            return Outcome(instance.id, instance.status, new_tasks)
+
+    # -- internals ----------------------------------------------------------------------------
+    @contextmanager
+    def _action(self) -> Iterator[Session]:
+        """One transaction; a lost optimistic-lock race or a lock timeout becomes Conflict."""
+        try:
+            with self.db.transaction() as session:
+                yield session
+        except StaleDataError:
+            raise Conflict("该事项已被他人同时处理，请刷新后重试") from None
+        except OperationalError as err:
+            if _is_lock_error(err):
+                raise Conflict("该事项正被他人处理，请稍后重试") from None
+            raise
+
+    def _script_engine(self, session: Session, instance: Instance) -> RestrictedScriptEngine:
+        """Functions scripts may call; each reads the directory or the matter's own records."""
+        directory = Directory(session)
+        year = self.clock().astimezone(LOCAL_TZ).year
+
+        def series_number(series: str) -> str:
+            return format_number(series, year, next_number(session, series, year))
+
+        functions = {
+            "members_of": lambda role: [u.username for u in directory.members_of(role)],
+            "member_in_charge_of": lambda field: directory.member_in_charge(field).username,
+            "ballot_tally": lambda element: ballots.tally(session, instance.id, element),
+            "next_number": series_number,
+        }
+        return RestrictedScriptEngine(functions, self.script_time_limit)
+
+    def _advance(self, session: Session, instance: Instance, workflow, now: datetime) -> list[int]:
+        """Run automatic steps, then save state, chart and task mirror; a failing step marks an error."""
+        before: dict = {}
+
+        def will_run(task):
+            before[task.id] = dict(task.data)
+
+        def did_run(task):
+            spec: TaskSpec = task.task_spec
+            if getattr(spec, "bpmn_id", None) is None:
+                return
+            details = audit.changes(before.pop(task.id, {}), task.data) if hasattr(spec, "script") else {}
+            audit.record(session, "auto", now, instance.id, None, spec.bpmn_id, spec.bpmn_name, details)
+
+        instance.status, instance.error = "running", None
+        added: list[HumanTask] = []
+        try:
+            workflow.do_engine_steps(will_complete_task=will_run, did_complete_task=did_run)
+            added = TaskMirror(session, self.calendar, now).sync(instance, workflow)
+        except (SpiffWorkflowException, PowerflowError) as exc:
+            instance.status, instance.error = "error", _error_text(exc)
+            audit.record(session, "error", now, instance.id, details={"error": instance.error})
+        if instance.status != "error" and workflow.completed:
+            instance.status, instance.completed_at = "completed", now
+        instance.state = dump_state(workflow)
+        instance.chart_state = chart_state(workflow)
+        session.flush()
+        return [row.id for row in added]
+
+
+def _error_text(exc: Exception) -> str:
+    task = getattr(exc, "task", None)
+    where = f"[{task.task_spec.bpmn_id}] " if task is not None and getattr(task.task_spec, "bpmn_id", None) else ""
+    return f"{where}{exc}"
+
+
+def _is_lock_error(err: OperationalError) -> bool:
+    text = str(err.orig).lower()
+    return "locked" in text or "deadlock" in text or "could not serialize" in text

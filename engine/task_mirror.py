@@ -1,0 +1,60 @@
+"""Keeps the human_task table in step with a workflow's ready user tasks, with their holders."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.util.task import TaskState
+
+from .directory import Directory
+from .errors import WorkflowFailed
+from .models import HumanTask, Instance
+from .workdays import WorkdayCalendar
+
+
+def task_properties(task) -> dict[str, str]:
+    """The spiffworkflow:properties of a task's element."""
+    return task.task_spec.extensions.get("properties", {}) if hasattr(task.task_spec, "extensions") else {}
+
+
+class TaskMirror:
+    """Writes one HumanTask row per ready user task, in the caller's transaction."""
+
+    def __init__(self, session: Session, calendar: WorkdayCalendar, now: datetime):
+        self.session = session
+        self.calendar = calendar
+        self.now = now
+
+    def _assignee_id(self, task, expression: str) -> int:
+        try:
+            username = task.workflow.script_engine.evaluate(task, expression)
+        except Exception as exc:  # the expression is the designer's: report it on the element
+            raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 无法确定办理人（{expression}）：{exc}") from None
+        user = Directory(self.session).find(str(username))
+        if user is None or not user.active:
+            raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 办理人 {username} 不存在或已停用")
+        return user.id
+
+    def _new_row(self, instance: Instance, task) -> HumanTask:
+        props = task_properties(task)
+        due_days = props.get("dueInWorkingDays")
+        return HumanTask(
+            instance_id=instance.id, task_guid=str(task.id), element_id=task.task_spec.bpmn_id,
+            name=task.task_spec.bpmn_name or task.task_spec.bpmn_id, lane=task.task_spec.lane,
+            candidate_role=props.get("candidateRole") or task.task_spec.lane,
+            assignee_id=self._assignee_id(task, props["assignee"]) if props.get("assignee") else None,
+            form_file=props.get("formJsonSchemaFilename"), state="ready", created_at=self.now,
+            due_at=self.calendar.add_working_days(self.now, int(due_days)) if due_days else None)
+
+    def sync(self, instance: Instance, workflow) -> list[HumanTask]:
+        """Add rows for newly ready user tasks; cancel rows whose task is no longer ready."""
+        ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+        open_rows = {row.task_guid: row for row in self.session.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "ready"))}
+        for guid, row in open_rows.items():
+            if guid not in ready:
+                row.state, row.completed_at = "cancelled", self.now
+        added = [self._new_row(instance, task) for guid, task in ready.items() if guid not in open_rows]
+        self.session.add_all(added)
+        return added

@@ -1,0 +1,47 @@
+"""Working days on the official Chinese calendar (holidays and make-up workdays), R4."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+import holidays
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+class WorkdayCalendar:
+    """Decides working days: admin-entered days first, then chinese-calendar, then `holidays` (CN)."""
+
+    def __init__(self, overrides: dict[date, bool] | None = None):
+        self.overrides = dict(overrides or {})
+        self._fallback: dict[int, holidays.HolidayBase] = {}
+
+    def is_workday(self, day: date) -> bool:
+        """True when ``day`` is an official working day."""
+        if day in self.overrides:
+            return self.overrides[day]
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:  # chinese-calendar only has official data up to its release
+            cn = self._fallback.setdefault(day.year, holidays.country_holidays("CN", years=day.year))
+            return day.weekday() < 5 and day not in cn
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        """The moment ``days`` working days after ``start``, at the same local time of day."""
+        local = start.astimezone(LOCAL_TZ)
+        current = local.date()
+        remaining = days
+        while remaining > 0:
+            current += timedelta(days=1)
+            if self.is_workday(current):
+                remaining -= 1
+        return datetime.combine(current, local.timetz()).astimezone(start.tzinfo or LOCAL_TZ)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days strictly after ``start`` up to and including ``end``."""
+        count, current = 0, start
+        while current < end:
+            current += timedelta(days=1)
+            count += self.is_workday(current)
+        return count

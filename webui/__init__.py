@@ -1,0 +1,92 @@
+"""The powerflow web UI: a thin Flask layer over the engine."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from engine.charts import Charts
+from engine.database import Database
+from engine.runtime import Runtime
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+csrf = CSRFProtect()
+
+
+@dataclass
+class Services:
+    """The engine objects one app uses, built once from its configuration."""
+
+    db: Database
+    runtime: Runtime
+    charts: Charts
+    processes_dir: Path
+
+
+def _secret_key(instance_path: Path) -> str:
+    """A stable secret per instance: from the environment, else a generated file under instance/."""
+    if os.environ.get("POWERFLOW_SECRET_KEY"):
+        return os.environ["POWERFLOW_SECRET_KEY"]
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory: configuration from ``test_config`` or the environment."""
+    app = Flask(__name__, instance_relative_config=True)
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'powerflow.sqlite'}",
+        PROCESSES_DIR=os.environ.get("POWERFLOW_PROCESSES_DIR") or str(PROJECT_ROOT / "processes"),
+        NODE_MODULES=os.environ.get("POWERFLOW_NODE_MODULES") or str(PROJECT_ROOT / "node_modules"),
+        TOKEN_MAX_AGE=8 * 3600,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        JSON_AS_ASCII=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance_path)
+    app.json.ensure_ascii = False
+
+    db = Database(app.config["DATABASE_URL"])
+    app.extensions["powerflow"] = Services(db=db, runtime=Runtime(db), charts=Charts(db),
+                                           processes_dir=Path(app.config["PROCESSES_DIR"]))
+    csrf.init_app(app)
+
+    from . import api, auth, errors, inbox, matters, processes, tasks, vendor
+    auth.init_app(app)
+    errors.init_app(app)
+    for module in (auth, inbox, tasks, matters, processes, vendor, api):
+        app.register_blueprint(module.bp)
+    csrf.exempt(api.bp)  # the API authenticates with bearer tokens, not cookies
+    app.add_url_rule("/", endpoint="index", view_func=inbox.index)
+    app.jinja_env.filters.update(local_time=_local_time)
+    return app
+
+
+def services() -> Services:
+    """The engine services of the current app (for views only)."""
+    from flask import current_app
+    return current_app.extensions["powerflow"]
+
+
+def _local_time(value, fmt: str = "%Y年%m月%d日 %H:%M") -> str:
+    from engine.workdays import LOCAL_TZ
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        from datetime import datetime
+        value = datetime.fromisoformat(value)
+    return value.astimezone(LOCAL_TZ).strftime(fmt)

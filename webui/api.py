@@ -1,0 +1,130 @@
+"""JSON API under /api/v1 with bearer tokens; described by /api/v1/openapi.json."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
+
+from engine import forms, queries
+from engine.access import can_complete, can_start, visible_instance
+from engine.deployment import latest_versions
+from engine.directory import Directory
+from engine.errors import Forbidden, FormInvalid, NotFound
+from engine.models import HumanTask
+
+from . import services
+from .auth import issue_token, principal_for, principal_from_token
+from .openapi import openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if body is None:
+        raise FormInvalid({"_body": "请求体必须是 JSON（Content-Type: application/json）"})
+    if not isinstance(body, dict):
+        raise FormInvalid({"_body": "请求体必须是 JSON 对象"})
+    return body
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        principal = principal_from_token(header[7:].strip()) if header.startswith("Bearer ") else None
+        if principal is None:
+            return jsonify({"error": "需要有效的令牌（Authorization: Bearer <token>）"}), 401
+        g.principal = principal
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _user(session):
+    return Directory(session).user(g.principal.username)
+
+
+@bp.post("/auth/token")
+def token():
+    body = _json_body()
+    username, password = body.get("username"), body.get("password")
+    errors = {k: "此项必填" for k, v in (("username", username), ("password", password))
+              if not isinstance(v, str) or not v}
+    if errors:
+        raise FormInvalid(errors)
+    with services().db.reader() as session:
+        user = Directory(session).authenticate(username, password)
+    principal = principal_for(username) if user else None
+    if principal is None:
+        return jsonify({"error": "用户名或密码不正确"}), 401
+    return jsonify({"token": issue_token(principal), "token_type": "Bearer",
+                    "expires_in": current_app.config["TOKEN_MAX_AGE"]})
+
+
+@bp.get("/processes")
+@token_required
+def processes():
+    with services().db.reader() as session:
+        user = _user(session)
+        return jsonify([{"key": v.process_key, "name": v.name, "version": v.version, "start_role": v.start_role,
+                         "can_start": can_start(user, v)} for v in latest_versions(session)])
+
+
+@bp.post("/processes/<key>/instances")
+@token_required
+def start(key: str):
+    body = _json_body()
+    outcome = services().runtime.start(key, body.get("title"), body.get("data", {}), g.principal.username)
+    location = url_for("api.instance", instance_id=outcome.instance_id)
+    return jsonify({"id": outcome.instance_id, "status": outcome.status, "url": location}), 201, {"Location": location}
+
+
+@bp.get("/instances/<int:instance_id>")
+@token_required
+def instance(instance_id: int):
+    with services().db.reader() as session:
+        return jsonify(queries.describe(session, visible_instance(session, instance_id, g.principal.username)))
+
+
+@bp.get("/instances/<int:instance_id>/flowchart.svg")
+@token_required
+def flowchart(instance_id: int):
+    with services().db.reader() as session:
+        svg = services().charts.live_svg(session, visible_instance(session, instance_id, g.principal.username))
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.get("/tasks")
+@token_required
+def tasks():
+    with services().db.reader() as session:
+        return jsonify([queries.task_summary(session, t) for t in queries.inbox(session, _user(session))])
+
+
+@bp.get("/tasks/<int:task_id>")
+@token_required
+def task(task_id: int):
+    with services().db.reader() as session:
+        row = session.get(HumanTask, task_id)
+        if row is None:
+            raise NotFound(f"任务 {task_id} 不存在")
+        if not can_complete(_user(session), row):
+            raise Forbidden("这不是您的任务")
+        schema = forms.with_options(row.instance.process_version.forms[row.form_file], Directory(session).options)
+        return jsonify(queries.task_summary(session, row) | {"form": schema})
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+@token_required
+def complete(task_id: int):
+    body = _json_body()
+    data = body.get("data", {})
+    outcome = services().runtime.complete(task_id, data, g.principal.username)
+    with services().db.reader() as session:
+        next_tasks = [queries.task_summary(session, session.get(HumanTask, t)) for t in outcome.new_tasks]
+    return jsonify({"instance": {"id": outcome.instance_id, "status": outcome.status}, "next_tasks": next_tasks})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

@@ -1,0 +1,58 @@
+"""Matter pages: start a matter, see where it stands (live flowchart, tasks, timeline)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from engine import ballots, queries
+from engine.access import can_start, visible_instance
+from engine.deployment import latest_version
+from engine.directory import Directory
+from engine.errors import FormInvalid, NotFound
+
+from . import services
+
+bp = Blueprint("matters", __name__)
+
+
+@bp.route("/processes/<key>/start", methods=["GET", "POST"])
+@login_required
+def start(key: str):
+    with services().db.reader() as session:
+        version = latest_version(session, key)
+        if version is None:
+            raise NotFound("流程不存在")
+        allowed = can_start(Directory(session).user(current_user.username), version)
+        process = {"key": version.process_key, "name": version.name, "version": version.version,
+                   "start_role": version.start_role}
+    title, errors, status = request.form.get("title", ""), {}, 200
+    if request.method == "POST":
+        try:
+            outcome = services().runtime.start(key, title, {}, current_user.username)
+        except FormInvalid as invalid:
+            errors, status = invalid.errors, 422
+        else:
+            flash("事项已发起")
+            if outcome.new_tasks:
+                return redirect(url_for("tasks.show", task_id=outcome.new_tasks[0]))
+            return redirect(url_for("matters.show", instance_id=outcome.instance_id))
+    return render_template("start.html", process=process, allowed=allowed, title=title, errors=errors), status
+
+
+@bp.get("/matters/<int:instance_id>")
+@login_required
+def show(instance_id: int):
+    with services().db.reader() as session:
+        instance = visible_instance(session, instance_id, current_user.username)
+        matter = queries.describe(session, instance)
+        svg = services().charts.live_svg(session, instance)
+        tallies = ballots.tallies(session, instance.id) if instance.status != "running" else {}
+    return render_template("matter.html", matter=matter, svg=svg, tallies=tallies)
+
+
+@bp.get("/matters/<int:instance_id>/flowchart.svg")
+@login_required
+def flowchart(instance_id: int):
+    with services().db.reader() as session:
+        svg = services().charts.live_svg(session, visible_instance(session, instance_id, current_user.username))
+    return Response(svg, mimetype="image/svg+xml")

@@ -1,0 +1,93 @@
+"""The OpenAPI 3.1 document of /api/v1."""
+from __future__ import annotations
+
+_ERROR = {"type": "object", "properties": {"error": {"type": "string"},
+                                           "errors": {"type": "object", "additionalProperties": {"type": "string"}}}}
+_TASK = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "instance_id": {"type": "integer"}, "instance_title": {"type": "string"},
+    "process_key": {"type": "string"}, "element_id": {"type": "string"}, "name": {"type": "string"},
+    "lane": {"type": ["string", "null"]}, "candidate_role": {"type": ["string", "null"]},
+    "assignee": {"type": ["string", "null"]}, "candidates": {"type": "array", "items": {"type": "string"}},
+    "state": {"type": "string", "enum": ["ready", "completed", "cancelled"]},
+    "created_at": {"type": "string", "format": "date-time"}, "due_at": {"type": ["string", "null"]}}}
+_INSTANCE = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "title": {"type": "string"},
+    "status": {"type": "string", "enum": ["running", "completed", "cancelled", "error"]},
+    "error": {"type": ["string", "null"]},
+    "process": {"type": "object", "properties": {"key": {"type": "string"}, "name": {"type": "string"},
+                                                 "version": {"type": "integer"}}},
+    "started_by": {"type": "string"}, "started_at": {"type": "string"}, "completed_at": {"type": ["string", "null"]},
+    "current_tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
+    "history": {"type": "array", "items": {"type": "object", "properties": {
+        "at": {"type": "string"}, "action": {"type": "string", "enum": ["start", "complete", "auto", "error"]},
+        "actor": {"type": ["string", "null"]}, "element_id": {"type": ["string", "null"]},
+        "element_name": {"type": ["string", "null"]}, "details": {"type": "object"}}}}}}
+
+
+def _resp(description: str, schema: dict | None = None, media: str = "application/json") -> dict:
+    return {"description": description} | ({"content": {media: {"schema": schema}}} if schema else {})
+
+
+def _errors(*codes: int) -> dict:
+    text = {400: "请求体不是 JSON", 401: "缺少或无效的令牌", 403: "不是调用者的任务/无权发起",
+            404: "不存在或无权查看", 409: "任务已不在待办状态（已被办理或并发冲突）", 422: "数据不符合表单，errors 按字段给出原因"}
+    return {str(c): _resp(text[c], {"$ref": "#/components/schemas/Error"}) for c in codes}
+
+
+def _body(schema: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def openapi_document() -> dict:
+    """Describe every /api/v1 route, its body, responses and errors."""
+    secured = [{"bearer": []}]
+    task_id = [{"name": "task_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+    instance_id = [{"name": "instance_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+    paths = {
+        "/auth/token": {"post": {"summary": "用户名和密码换取令牌", "security": [], "requestBody": _body({
+            "type": "object", "required": ["username", "password"],
+            "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}),
+            "responses": {"200": _resp("令牌", {"type": "object", "properties": {
+                "token": {"type": "string"}, "token_type": {"type": "string"}, "expires_in": {"type": "integer"}}}),
+                **_errors(401, 422)}}},
+        "/processes": {"get": {"summary": "已部署的流程（最新版本）", "security": secured, "responses": {
+            "200": _resp("流程列表", {"type": "array", "items": {"type": "object", "properties": {
+                "key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
+                "start_role": {"type": ["string", "null"]}, "can_start": {"type": "boolean"}}}}), **_errors(401)}}},
+        "/processes/{key}/instances": {"post": {
+            "summary": "发起事项", "security": secured,
+            "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "requestBody": _body({"type": "object", "required": ["title"], "properties": {
+                "title": {"type": "string", "maxLength": 200}, "data": {"type": "object"}}}),
+            "responses": {"201": _resp("已发起", {"type": "object", "properties": {
+                "id": {"type": "integer"}, "status": {"type": "string"}, "url": {"type": "string"}}}),
+                **_errors(401, 403, 404, 422)}}},
+        "/instances/{instance_id}": {"get": {"summary": "事项状态、当前任务（含可办理人）和历史", "security": secured,
+                                             "parameters": instance_id, "responses": {
+            "200": _resp("事项", {"$ref": "#/components/schemas/Instance"}), **_errors(401, 404)}}},
+        "/instances/{instance_id}/flowchart.svg": {"get": {"summary": "实时流程图", "security": secured,
+                                                           "parameters": instance_id, "responses": {
+            "200": _resp("SVG", {"type": "string"}, "image/svg+xml"), **_errors(401, 404)}}},
+        "/tasks": {"get": {"summary": "调用者现在可以办理的任务（最早的在前）", "security": secured, "responses": {
+            "200": _resp("待办", {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}), **_errors(401)}}},
+        "/tasks/{task_id}": {"get": {"summary": "一个任务及其表单的 JSON Schema", "security": secured,
+                                     "parameters": task_id, "responses": {
+            "200": _resp("任务", {"allOf": [{"$ref": "#/components/schemas/Task"},
+                                          {"type": "object", "properties": {"form": {"type": "object"}}}]}),
+            **_errors(401, 403, 404)}}},
+        "/tasks/{task_id}/complete": {"post": {
+            "summary": "提交表单并办理任务", "security": secured, "parameters": task_id,
+            "requestBody": _body({"type": "object", "required": ["data"], "properties": {"data": {"type": "object"}}}),
+            "responses": {"200": _resp("已办理", {"type": "object", "properties": {
+                "instance": {"type": "object"}, "next_tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}}),
+                **_errors(400, 401, 403, 404, 409, 422)}}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "powerflow API", "version": "1.0.0",
+                 "description": "权力运行流程：发起事项、办理待办、查看实时流程图。"},
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+                       "schemas": {"Error": _ERROR, "Task": _TASK, "Instance": _INSTANCE}},
+    }

@@ -1,0 +1,64 @@
+"""The task page: shows the form of a task and completes it."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from engine import forms, queries
+from engine.access import can_complete, can_view
+from engine.directory import Directory
+from engine.errors import Forbidden, FormInvalid, NotFound
+from engine.models import HumanTask
+
+from . import formdata, services
+
+bp = Blueprint("tasks", __name__)
+
+
+def _load(session, task_id: int) -> tuple[HumanTask, dict]:
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound("任务不存在")
+    user = Directory(session).user(current_user.username)
+    if task.state == "ready":
+        if not can_complete(user, task):
+            raise Forbidden("这不是您的任务")
+    elif not can_view(session, user, task.instance):
+        raise NotFound("任务不存在")
+    schema = forms.with_options(task.instance.process_version.forms[task.form_file], Directory(session).options)
+    return task, schema
+
+
+def _render(task_id: int, values: dict | None = None, errors: dict | None = None, status: int = 200):
+    with services().db.reader() as session:
+        task, schema = _load(session, task_id)
+        summary = queries.task_summary(session, task)
+        matter = queries.describe(session, task.instance)
+    return render_template("task.html", task=summary, schema=schema, matter=matter, values=values or {},
+                           errors=errors or {}), status
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def show(task_id: int):
+    return _render(task_id)
+
+
+@bp.post("/tasks/<int:task_id>")
+@login_required
+def complete(task_id: int):
+    with services().db.reader() as session:
+        _, schema = _load(session, task_id)
+    data = formdata.parse(schema, request.form)
+    try:
+        outcome = services().runtime.complete(task_id, data, current_user.username)
+    except FormInvalid as invalid:
+        shown = {k: v for k, v in data.items() if k not in forms.ballot_fields(schema)}
+        return _render(task_id, shown, invalid.errors, 422)
+    flash("已办理完成")
+    with services().db.reader() as session:
+        user = Directory(session).user(current_user.username)
+        next_mine = [t for t in outcome.new_tasks if can_complete(user, session.get(HumanTask, t))]
+    if next_mine:
+        return redirect(url_for("tasks.show", task_id=next_mine[0]))
+    return redirect(url_for("matters.show", instance_id=outcome.instance_id))
