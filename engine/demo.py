@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .database import Database
-from .directory import Directory
+from .directory import Directory, hash_password
 from .models import HumanTask, Instance
 from .queries import candidates, open_tasks
 from .runtime import Runtime
@@ -56,10 +56,11 @@ ANSWERS = {  # element id -> form data a diligent holder would enter
 def create_people(session: Session) -> None:
     """Create demo users (password "demo") and fields of charge."""
     directory = Directory(session)
+    shared = hash_password(DEMO_PASSWORD)  # one hash for all: Argon2 is slow on purpose
     for username, name, roles, _ in COMMITTEE:
-        directory.save_user(username, name, DEMO_PASSWORD, ["常委", "全委委员", *roles])
+        directory.save_user(username, name, roles=["常委", "全委委员", *roles], password_hash=shared)
     for username, name, roles in STAFF:
-        directory.save_user(username, name, DEMO_PASSWORD, roles)
+        directory.save_user(username, name, roles=roles, password_hash=shared)
     for username, _, _, field in COMMITTEE:
         if field:
             directory.set_field(field, username)

@@ -77,13 +77,14 @@ class Directory:
         return user
 
     def save_user(self, username: str, display_name: str | None = None, password: str | None = None,
-                  roles: list[str] | None = None, active: bool | None = None) -> User:
+                  roles: list[str] | None = None, active: bool | None = None,
+                  password_hash: str | None = None) -> User:
         """Create the user or update the given attributes; roles replace the user's roles."""
         if not username or len(username) > 64 or not username.replace("_", "").replace("-", "").isalnum():
             raise FormInvalid({"username": "用户名只能包含字母、数字、下划线和连字符（最多 64 个字符）"})
         user = self.find(username)
         if user is None:
-            if not password:
+            if not password and not password_hash:
                 raise FormInvalid({"password": "新用户必须设置密码"})
             user = User(username=username, display_name=display_name or username, password_hash="")
             self.session.add(user)
@@ -91,6 +92,8 @@ class Directory:
             user.display_name = display_name
         if password:
             user.password_hash = hash_password(password)
+        elif password_hash:
+            user.password_hash = password_hash
         if active is not None:
             user.active = active
         if roles is not None:

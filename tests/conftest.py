@@ -1,0 +1,198 @@
+"""Fixtures: real SQLite files and the real PostgreSQL, the app, a client, and login helpers."""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from engine import demo
+from engine.database import Database
+from engine.deployment import deploy_directory
+from engine.directory import Directory
+from engine.runtime import Runtime
+from webui import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCESSES = ROOT / "processes"
+PG_URL = os.environ.get("POWERFLOW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REQUIRE_PG = os.environ.get("POWERFLOW_REQUIRE_POSTGRES") == "1"
+
+
+def _postgres_available() -> str | None:
+    try:
+        engine = sa.create_engine(PG_URL)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("select 1")
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure to connect means "no PostgreSQL here"
+        return str(exc).splitlines()[0]
+
+
+@pytest.fixture(scope="session")
+def postgres_reason() -> str | None:
+    return _postgres_available()
+
+
+def _pg_schema_url(postgres_reason):
+    if postgres_reason is not None:
+        if REQUIRE_PG:
+            pytest.fail(f"PostgreSQL is required (POWERFLOW_REQUIRE_POSTGRES=1) but unreachable: {postgres_reason}")
+        pytest.skip(f"PostgreSQL unreachable: {postgres_reason}")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+
+    def drop():
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+    return url, drop
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path, postgres_reason):
+    """A fresh, empty database on each backend: a SQLite file, or a PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    url, drop = _pg_schema_url(postgres_reason)
+    yield url
+    drop()
+
+
+@pytest.fixture
+def pg_url(postgres_reason):
+    """A fresh PostgreSQL schema (for tests that only make sense on PostgreSQL)."""
+    url, drop = _pg_schema_url(postgres_reason)
+    yield url
+    drop()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+def prepare(url: str) -> Database:
+    """Migrate, create roles and demo people, deploy processes/."""
+    db = Database(url)
+    db.migrate()
+    with db.transaction() as session:
+        Directory(session).ensure_roles()
+        demo.create_people(session)
+        deploy_directory(session, PROCESSES, "test")
+    return db
+
+
+@pytest.fixture
+def db(database_url):
+    database = prepare(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def runtime(db):
+    return Runtime(db)
+
+
+def _app(url: str):
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret",
+                      "PROCESSES_DIR": str(PROCESSES)})
+    return app
+
+
+@pytest.fixture
+def app(db, database_url):
+    app = _app(database_url)
+    yield app
+    app.extensions["powerflow"].db.dispose()
+
+
+@pytest.fixture
+def web_app(sqlite_url):
+    """The app on SQLite only, for page tests that need not repeat on PostgreSQL."""
+    prepare(sqlite_url).dispose()
+    app = _app(sqlite_url)
+    yield app
+    app.extensions["powerflow"].db.dispose()
+
+
+@pytest.fixture
+def client(web_app):
+    return web_app.test_client()
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'id="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+class AuthActions:
+    """Logs the test client in and out through the real login form."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str = "bangong", password: str = demo.DEMO_PASSWORD):
+        token = csrf_token(self._client.get("/login").get_data(as_text=True))
+        return self._client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+    def logout(self):
+        page = self._client.get("/tasks").get_data(as_text=True)
+        return self._client.post("/logout", data={"csrf_token": csrf_token(page)})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+class Api:
+    """Calls /api/v1 as a given user, with bearer tokens obtained through the API itself."""
+
+    def __init__(self, client):
+        self.client = client
+        self._tokens: dict[str, str] = {}
+
+    def token(self, username: str) -> str:
+        if username not in self._tokens:
+            response = self.client.post("/api/v1/auth/token",
+                                        json={"username": username, "password": demo.DEMO_PASSWORD})
+            assert response.status_code == 200, response.get_json()
+            self._tokens[username] = response.get_json()["token"]
+        return self._tokens[username]
+
+    def get(self, path: str, as_user: str):
+        return self.client.get(f"/api/v1{path}", headers={"Authorization": f"Bearer {self.token(as_user)}"})
+
+    def post(self, path: str, as_user: str, json: dict):
+        return self.client.post(f"/api/v1{path}", json=json,
+                                headers={"Authorization": f"Bearer {self.token(as_user)}"})
+
+    def start(self, title: str, as_user: str = "bangong") -> int:
+        response = self.post("/processes/major_decision/instances", as_user, {"title": title, "data": {}})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    def instance(self, instance_id: int, as_user: str = "jiwei") -> dict:
+        response = self.get(f"/instances/{instance_id}", as_user)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def complete(self, task_id: int, as_user: str, data: dict):
+        return self.post(f"/tasks/{task_id}/complete", as_user, {"data": data})
+
+
+@pytest.fixture
+def api(app):
+    return Api(app.test_client())

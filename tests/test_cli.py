@@ -1,0 +1,88 @@
+"""The powerflow command: init, deploy, users, serve."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROCESSES, ROOT
+
+POWERFLOW = str(Path(sys.executable).with_name("powerflow"))
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}",
+            "POWERFLOW_SECRET_KEY": "cli-test", "POWERFLOW_PROCESSES_DIR": str(PROCESSES)}
+
+
+def run(env, *args):
+    return subprocess.run([POWERFLOW, *args], env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def test_init_demo_then_deploy_reports_unchanged(env):
+    first = run(env, "init", "--demo")
+    assert first.returncode == 0, first.stderr
+    assert "新增  major_decision  第 1 版  重大决策" in first.stdout
+    assert "19 个用户" in first.stdout and "新建事项 3 个" in first.stdout
+    again = run(env, "deploy")
+    assert again.returncode == 0 and again.stdout.strip() == "未变  major_decision  第 1 版  重大决策"
+    listing = run(env, "users", "list").stdout
+    assert "shuji" in listing and "书记" in listing and "jiwei" in listing
+
+
+def test_users_are_managed_from_the_command_line(env):
+    assert run(env, "init").returncode == 0
+    added = run(env, "users", "add", "liming", "--name", "李明", "--password", "s3cret!", "--role", "办公室")
+    assert added.returncode == 0 and "已保存 liming：办公室" in added.stdout
+    unknown = run(env, "users", "add", "liming", "--role", "皇帝")
+    assert unknown.returncode == 1 and "角色不存在：皇帝" in unknown.stderr and "Traceback" not in unknown.stderr
+    nopass = run(env, "users", "add", "nobody")
+    assert nopass.returncode == 1 and "新用户必须设置密码" in nopass.stderr
+    assert run(env, "users", "add", "wangcw", "--password", "x", "--role", "常委").returncode == 0
+    assert run(env, "users", "field", "经济发展", "wangcw").returncode == 0
+    assert run(env, "users", "deactivate", "liming").returncode == 0
+    assert "李明（已停用）" in run(env, "users", "list").stdout
+
+
+def test_deploy_error_names_file_and_element_without_traceback(env, tmp_path):
+    copy = tmp_path / "processes"
+    shutil.copytree(PROCESSES, copy)
+    bpmn = copy / "major_decision.bpmn"
+    bpmn.write_text(bpmn.read_text(encoding="utf-8").replace(
+        "quorum_met = len(attendees)", "import os\nquorum_met = len(attendees)"), encoding="utf-8")
+    assert run(env, "init").returncode == 0
+    result = run({**env, "POWERFLOW_PROCESSES_DIR": str(copy)}, "deploy")
+    assert result.returncode == 1
+    assert "major_decision.bpmn [check_attendance]" in result.stderr and "不允许 import" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_runs_gunicorn_and_answers(env):
+    assert run(env, "init", "--demo").returncode == 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([POWERFLOW, "serve", "--port", str(port), "--workers", "1"], env=env, cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as response:
+                    assert response.status == 200 and "登录" in response.read().decode()
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "gunicorn" in output.lower() or "Booting worker" in output

@@ -1,0 +1,126 @@
+"""Storage on SQLite and PostgreSQL: versions, spec stored once, task mirror, audit, secrecy, numbering."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import sqlalchemy as sa
+
+from engine.deployment import deploy_directory
+from engine.models import AuditEvent, BallotBox, HumanTask, Instance, ProcessVersion
+from engine.numbering import next_number
+from engine.serialization import load_state
+from tests.conftest import PROCESSES
+from tests.test_api_major_decision import ANSWERS
+
+FILE = ANSWERS["file_topic"]
+
+
+def test_deploy_reports_new_unchanged_and_changed_and_matters_keep_their_version(db, runtime, tmp_path):
+    with db.transaction() as session:
+        assert [(r.key, r.status, r.version) for r in deploy_directory(session, PROCESSES)] == \
+            [("major_decision", "unchanged", 1)]
+    started = runtime.start("major_decision", "关于版本的决策", {}, "bangong")
+
+    copy = tmp_path / "processes"
+    shutil.copytree(PROCESSES, copy)
+    bpmn = copy / "major_decision.bpmn"
+    bpmn.write_text(bpmn.read_text(encoding="utf-8").replace('name="登记议题"', 'name="登记议题（新）"'), encoding="utf-8")
+    with db.transaction() as session:
+        assert [(r.status, r.version) for r in deploy_directory(session, copy, "tester")] == [("changed", 2)]
+        versions = session.scalars(sa.select(ProcessVersion).order_by(ProcessVersion.version)).all()
+        assert [(v.version, v.deployed_by) for v in versions] == [(1, "test"), (2, "tester")]
+
+    later = runtime.start("major_decision", "关于新版本的决策", {}, "bangong")
+    with db.reader() as session:
+        assert session.get(Instance, started.instance_id).process_version.version == 1
+        assert session.get(Instance, later.instance_id).process_version.version == 2
+        assert session.get(HumanTask, started.new_tasks[0]).name == "登记议题"
+        assert session.get(HumanTask, later.new_tasks[0]).name == "登记议题（新）"
+    # The old matter still runs on version 1.
+    runtime.complete(started.new_tasks[0], FILE, "bangong")
+    with db.reader() as session:
+        assert session.get(Instance, started.instance_id).process_version.version == 1
+
+
+def test_spec_is_stored_once_per_version_not_in_each_matter(db, runtime):
+    outcome = runtime.start("major_decision", "关于存储的决策", {}, "bangong")
+    with db.reader() as session:
+        instance = session.get(Instance, outcome.instance_id)
+        state = json.loads(instance.state)
+        assert "spec" not in state and "subprocess_specs" not in state
+        assert "task_specs" not in instance.state
+        assert len(instance.state) < len(instance.process_version.spec_json) / 2
+        workflow = load_state(instance.state, instance.process_version.spec_json, None)
+        assert workflow.spec.name == "major_decision"
+
+
+def test_human_task_mirror_matches_the_workflow(db, runtime):
+    outcome = runtime.start("major_decision", "关于待办镜像的决策", {}, "bangong")
+    with db.reader() as session:
+        row = session.get(HumanTask, outcome.new_tasks[0])
+        assert (row.element_id, row.name, row.lane, row.candidate_role, row.assignee.username, row.state) == \
+            ("file_topic", "登记议题", "办公室", "办公室", "bangong", "ready")
+        assert row.form_file == "md_file_topic.schema.json"
+        assert row.due_at > row.created_at  # two working days
+    second = runtime.complete(outcome.new_tasks[0], FILE, "bangong")
+    with db.reader() as session:
+        old, new = session.get(HumanTask, outcome.new_tasks[0]), session.get(HumanTask, second.new_tasks[0])
+        assert old.state == "completed" and old.completed_by.username == "bangong" and old.completed_at
+        assert (new.element_id, new.candidate_role, new.assignee.username) == ("consent_topic", "常委", "zhoucw")
+        events = [(e.action, e.element_id) for e in session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.instance_id == outcome.instance_id).order_by(AuditEvent.id))]
+        assert events == [("start", None), ("auto", "start"), ("complete", "file_topic"), ("auto", "assign_member")]
+        assign = session.scalars(sa.select(AuditEvent).where(AuditEvent.element_id == "assign_member")).one()
+        assert assign.details == {"set": {"member_in_charge": "zhoucw"}}
+
+
+def test_R8_ballots_are_counted_but_never_linked_to_a_voter(db, runtime):
+    from engine.demo import advance
+    outcome = runtime.start("major_decision", "关于无记名表决的决策", {}, "bangong")
+    attendees = ["shuji", "fushuji", "wangcw", "zhaocw", "chencw", "liucw", "yangcw", "zhoucw", "huangcw"]
+    advance(db, runtime, outcome.instance_id, 7, {"convene": {"meeting_date": "2026-12-01", "attendees": attendees}})
+    choices = ["agree"] * 6 + ["disagree"] * 2 + ["abstain"]
+    with db.reader() as session:
+        votes = session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == outcome.instance_id,
+                                                           HumanTask.element_id == "vote")).all()
+        holders = [(v.id, v.assignee.username) for v in votes]
+    assert sorted(h for _, h in holders) == sorted(attendees)
+    for (task_id, voter), choice in zip(holders, choices):
+        runtime.complete(task_id, {"ballot": choice}, voter)
+
+    with db.reader() as session:
+        box = session.scalars(sa.select(BallotBox).where(BallotBox.instance_id == outcome.instance_id)).one()
+        assert (box.agree, box.disagree, box.abstain) == (6, 2, 1)
+        columns = set(BallotBox.__table__.columns.keys())
+        assert columns == {"id", "instance_id", "element_id", "agree", "disagree", "abstain"}
+        instance = session.get(Instance, outcome.instance_id)
+        state = json.loads(instance.state)
+        for task in state["tasks"].values():
+            assert "ballot" not in json.dumps(task["data"]) and "ballot" not in json.dumps(task["delta"])
+        vote_events = session.scalars(sa.select(AuditEvent).where(
+            AuditEvent.instance_id == outcome.instance_id, AuditEvent.element_id == "vote",
+            AuditEvent.action == "complete")).all()
+        assert len(vote_events) == 9
+        for event in vote_events:
+            text = json.dumps(event.details, ensure_ascii=False)
+            assert "agree" not in text and "abstain" not in text and event.details["data"] == {}
+        # That each member voted is on record.
+        voted = {t.completed_by.username for t in session.scalars(sa.select(HumanTask).where(
+            HumanTask.instance_id == outcome.instance_id, HumanTask.element_id == "vote"))}
+        assert voted == set(attendees)
+
+
+def test_R11_minutes_numbers_have_no_gaps_or_duplicates_and_roll_back(db):
+    with db.transaction() as session:
+        assert [next_number(session, "常委会纪要", 2026) for _ in range(3)] == [1, 2, 3]
+        assert next_number(session, "全委会纪要", 2026) == 1
+        assert next_number(session, "常委会纪要", 2027) == 1
+    try:
+        with db.transaction() as session:
+            assert next_number(session, "常委会纪要", 2026) == 4
+            raise RuntimeError("the action fails after taking a number")
+    except RuntimeError:
+        pass
+    with db.transaction() as session:
+        assert next_number(session, "常委会纪要", 2026) == 4
