@@ -46,7 +46,7 @@ def _q(text: str) -> str:
     return '"' + text.replace('"', '\\"') + '"'
 
 
-def _wrap(name: str, width: int = 8) -> str:
+def _wrap(name: str, width: int = 10) -> str:
     return "\\n".join(textwrap.wrap(name, width)) if name else ""
 
 
