@@ -86,3 +86,13 @@ def test_serve_runs_gunicorn_and_answers(env):
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert "gunicorn" in output.lower() or "Booting worker" in output
+
+
+def test_diagrams_renders_every_process(env, tmp_path):
+    result = run(env, "diagrams", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    svg = (tmp_path / "out" / "major_decision.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "el_vote" in svg and "书记审定议题" in svg
+    # The published diagrams/ holds a chart for every process in processes/.
+    published = {p.stem for p in (ROOT / "diagrams").glob("*.svg")}
+    assert published == {p.stem for p in PROCESSES.glob("*.bpmn")}

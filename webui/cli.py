@@ -76,6 +76,29 @@ def deploy():
 
 
 @main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="输出目录（默认为项目的 diagrams/）")
+@with_appcontext
+def diagrams(out_dir: str | None):
+    """把 processes/ 下每个流程画成 SVG，写入 diagrams/（公开的权力运行流程图）。"""
+    from pathlib import Path
+
+    from engine.definitions import read_directory
+    from engine.flowchart import layout, render_live
+
+    from . import PROJECT_ROOT
+    target = Path(out_dir) if out_dir else PROJECT_ROOT / "diagrams"
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        for definition in read_directory(_services().processes_dir):
+            path = target / f"{definition.key}.svg"
+            path.write_text(render_live(layout(definition.bpmn_xml, definition.key), {}), encoding="utf-8")
+            click.echo(f"{path}  {definition.name}")
+    except PowerflowError as error:
+        _fail(error)
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=None, type=int, help="gunicorn 工作进程数（默认 2×CPU+1）")
