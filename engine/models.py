@@ -85,14 +85,14 @@ class ProcessVersion(Base):
     name: Mapped[str] = mapped_column(String(255))
     content_hash: Mapped[str] = mapped_column(String(64))
     source_file: Mapped[str] = mapped_column(String(255))
-    bpmn_xml: Mapped[str] = mapped_column(Text)
-    forms: Mapped[dict] = mapped_column(JSONType)
-    spec_json: Mapped[str] = mapped_column(Text)
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    forms: Mapped[dict] = mapped_column(JSONType, deferred=True)
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     start_role: Mapped[str | None] = mapped_column(String(64))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by: Mapped[str | None] = mapped_column(String(64))
-    layout_svg: Mapped[str | None] = mapped_column(Text)
-    layout_nodes: Mapped[dict | None] = mapped_column(JSONType)
+    layout_svg: Mapped[str | None] = mapped_column(Text, deferred=True)
+    layout_nodes: Mapped[dict | None] = mapped_column(JSONType, deferred=True)
 
 
 class Instance(Base):
@@ -104,9 +104,9 @@ class Instance(Base):
     process_key: Mapped[str] = mapped_column(String(128), index=True)
     title: Mapped[str] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(16), default="running", index=True)
-    state: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(Text, deferred=True)  # the serialized workflow: loaded only to act
     error: Mapped[str | None] = mapped_column(Text)
-    chart_state: Mapped[dict] = mapped_column(JSONType, default=dict)
+    chart_state: Mapped[dict] = mapped_column(JSONType, default=dict, deferred=True)
     started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,14 +8,25 @@ from .directory import Directory
 from .models import AuditEvent, HumanTask, Instance, User
 
 
-def inbox(session: Session, user: User, limit: int = 200, offset: int = 0) -> list[HumanTask]:
-    """Ready tasks assigned to the user or open to one of the user's roles, oldest first."""
+def inbox(session: Session, user: User, limit: int = 200, offset: int = 0) -> list[dict]:
+    """Ready tasks assigned to the user or open to one of the user's roles, oldest first.
+
+    One indexed query on human_tasks joined to the matter's title; no workflow is loaded.
+    """
     roles = user.role_names
     mine = HumanTask.assignee_id == user.id
     by_role = HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(roles)
-    return list(session.scalars(
-        select(HumanTask).where(HumanTask.state == "ready", or_(mine, by_role) if roles else mine)
-        .order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset)))
+    rows = session.execute(
+        select(HumanTask.id, HumanTask.instance_id, Instance.title, Instance.process_key, HumanTask.element_id,
+               HumanTask.name, HumanTask.lane, HumanTask.candidate_role, HumanTask.assignee_id,
+               HumanTask.created_at, HumanTask.due_at)
+        .join(Instance, Instance.id == HumanTask.instance_id)
+        .where(HumanTask.state == "ready", or_(mine, by_role) if roles else mine)
+        .order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset))
+    return [{"id": r.id, "instance_id": r.instance_id, "instance_title": r.title, "process_key": r.process_key,
+             "element_id": r.element_id, "name": r.name, "lane": r.lane, "candidate_role": r.candidate_role,
+             "assigned_to_me": r.assignee_id == user.id, "created_at": _iso(r.created_at), "due_at": _iso(r.due_at)}
+            for r in rows]
 
 
 def candidates(session: Session, task: HumanTask) -> list[User]:

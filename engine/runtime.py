@@ -29,6 +29,8 @@ from .task_mirror import TaskMirror
 from .workdays import LOCAL_TZ, WorkdayCalendar
 
 MAX_TITLE = 200
+SCRIPT_FUNCTIONS = ("members_of", "member_in_charge_of", "ballot_tally", "next_number")
+RESERVED_DATA = {"title", "started_by"}
 
 
 @dataclass
@@ -66,6 +68,8 @@ class Runtime:
                 errors["title"] = f"请填写标题（1–{MAX_TITLE} 个字符）"
             if data is not None and not isinstance(data, dict):
                 errors["data"] = "数据必须是一个 JSON 对象"
+            elif reserved := sorted(set(data or {}) & (RESERVED_DATA | set(SCRIPT_FUNCTIONS))):
+                errors["data"] = f"数据不能使用保留字段：{'、'.join(reserved)}"
             if errors:
                 raise FormInvalid(errors)
             now = self.clock()

@@ -65,27 +65,40 @@ def test_deploy_error_names_file_and_element_without_traceback(env, tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_serve_runs_gunicorn_and_answers(env):
+def test_serve_runs_gunicorn_workers_that_share_one_session_key(env, tmp_path):
+    import http.cookiejar
+    import re
+    import urllib.parse
     assert run(env, "init", "--demo").returncode == 0
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([POWERFLOW, "serve", "--port", str(port), "--workers", "1"], env=env, cwd=ROOT,
+    # No key given: the server generates one under a fresh instance folder while both workers start.
+    env = {k: v for k, v in env.items() if k != "POWERFLOW_SECRET_KEY"} | {"POWERFLOW_INSTANCE_PATH": str(tmp_path / "i")}
+    server = subprocess.Popen([POWERFLOW, "serve", "--port", str(port), "--workers", "2"], env=env, cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as response:
-                    assert response.status == 200 and "登录" in response.read().decode()
-                    break
+                login_page = opener.open(f"{base}/login", timeout=2).read().decode()
+                break
             except OSError:
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.3)
+        token = re.search(r'id="csrf_token"[^>]*value="([^"]+)"', login_page).group(1)
+        form = urllib.parse.urlencode({"username": "zhoucw", "password": "demo", "csrf_token": token}).encode()
+        opener.open(f"{base}/login", data=form, timeout=5)
+        # Several requests land on both workers; each must accept the same session cookie.
+        pages = [opener.open(f"{base}/tasks", timeout=5).read().decode() for _ in range(8)]
+        assert all("周常委" in page and "待办" in page for page in pages)
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]
-    assert "gunicorn" in output.lower() or "Booting worker" in output
+    assert output.count("Booting worker") == 2
+    assert len((tmp_path / "i" / "secret_key").read_text()) == 64
 
 
 def test_diagrams_renders_every_process(env, tmp_path):

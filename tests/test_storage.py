@@ -124,3 +124,25 @@ def test_R11_minutes_numbers_have_no_gaps_or_duplicates_and_roll_back(db):
         pass
     with db.transaction() as session:
         assert next_number(session, "常委会纪要", 2026) == 4
+
+
+def test_inbox_is_one_query_that_never_reads_a_serialized_workflow(db, runtime):
+    from engine.directory import Directory
+    from engine.queries import inbox
+    for n in range(3):
+        runtime.start("major_decision", f"关于待办查询的决策 {n}", {}, "bangong")
+    with db.reader() as session:
+        user = Directory(session).user("bangong")
+        statements = []
+        listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            items = inbox(session, user)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+    assert [i["instance_title"] for i in items] == [f"关于待办查询的决策 {n}" for n in range(3)]
+    assert all(i["name"] == "登记议题" and i["assigned_to_me"] for i in items)
+    assert len(statements) == 1
+    assert "instances.state" not in statements[0] and "spec_json" not in statements[0]
+    with db.reader() as session:
+        assert inbox(session, Directory(session).user("bangong2")) == []  # assigned to the starter, not the role

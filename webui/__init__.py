@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,15 +33,26 @@ def _secret_key(instance_path: Path) -> str:
     if os.environ.get("POWERFLOW_SECRET_KEY"):
         return os.environ["POWERFLOW_SECRET_KEY"]
     path = instance_path / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:  # O_EXCL: when several workers start at once, exactly one writes the key and all read it
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)  # the writer has created the file but not yet written it
+    raise RuntimeError(f"{path} is empty")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Application factory: configuration from ``test_config`` or the environment."""
-    app = Flask(__name__, instance_relative_config=True)
+    instance_dir = os.environ.get("POWERFLOW_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.path.abspath(instance_dir) if instance_dir else None)
     instance_path = Path(app.instance_path)
     instance_path.mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(

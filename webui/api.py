@@ -98,7 +98,9 @@ def flowchart(instance_id: int):
 @token_required
 def tasks():
     with services().db.reader() as session:
-        return jsonify([queries.task_summary(session, t) for t in queries.inbox(session, _user(session))])
+        limit = min(max(request.args.get("limit", 200, type=int), 1), 500)
+        offset = max(request.args.get("offset", 0, type=int), 0)
+        return jsonify(queries.inbox(session, _user(session), limit, offset))
 
 
 @bp.get("/tasks/<int:task_id>")

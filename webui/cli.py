@@ -111,6 +111,8 @@ def serve(host: str, port: int, workers: int | None):
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers or multiprocessing.cpu_count() * 2 + 1)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("preload_app", True)  # one app (and one secret key) built before forking
+            self.cfg.set("post_fork", _fresh_connections)
             # Request bodies are never logged: they may hold ballots (R8).
             self.cfg.set("access_log_format", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms')
 
@@ -119,6 +121,11 @@ def serve(host: str, port: int, workers: int | None):
 
     click.echo(f"powerflow 正在 http://{host}:{port} 提供服务")
     _Server().run()
+
+
+def _fresh_connections(server, worker) -> None:
+    """A forked worker must not share the master's database connections."""
+    worker.app.callable.extensions["powerflow"].db.engine.dispose(close=False)
 
 
 @main.group()

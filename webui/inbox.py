@@ -21,7 +21,7 @@ def index():
 def todo():
     with services().db.reader() as session:
         user = Directory(session).user(current_user.username)
-        tasks = [queries.task_summary(session, t) for t in queries.inbox(session, user)]
+        tasks = queries.inbox(session, user)
     return render_template("inbox.html", tasks=tasks)
 
 

@@ -10,6 +10,12 @@ _TASK = {"type": "object", "properties": {
     "assignee": {"type": ["string", "null"]}, "candidates": {"type": "array", "items": {"type": "string"}},
     "state": {"type": "string", "enum": ["ready", "completed", "cancelled"]},
     "created_at": {"type": "string", "format": "date-time"}, "due_at": {"type": ["string", "null"]}}}
+_INBOX_ITEM = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "instance_id": {"type": "integer"}, "instance_title": {"type": "string"},
+    "process_key": {"type": "string"}, "element_id": {"type": "string"}, "name": {"type": "string"},
+    "lane": {"type": ["string", "null"]}, "candidate_role": {"type": ["string", "null"]},
+    "assigned_to_me": {"type": "boolean"}, "created_at": {"type": "string", "format": "date-time"},
+    "due_at": {"type": ["string", "null"]}}}
 _INSTANCE = {"type": "object", "properties": {
     "id": {"type": "integer"}, "title": {"type": "string"},
     "status": {"type": "string", "enum": ["running", "completed", "cancelled", "error"]},
@@ -68,8 +74,11 @@ def openapi_document() -> dict:
         "/instances/{instance_id}/flowchart.svg": {"get": {"summary": "实时流程图", "security": secured,
                                                            "parameters": instance_id, "responses": {
             "200": _resp("SVG", {"type": "string"}, "image/svg+xml"), **_errors(401, 404)}}},
-        "/tasks": {"get": {"summary": "调用者现在可以办理的任务（最早的在前）", "security": secured, "responses": {
-            "200": _resp("待办", {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}), **_errors(401)}}},
+        "/tasks": {"get": {"summary": "调用者现在可以办理的任务（最早的在前）", "security": secured, "parameters": [
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 200}},
+            {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}}],
+            "responses": {"200": _resp("待办", {"type": "array", "items": {"$ref": "#/components/schemas/InboxItem"}}),
+                          **_errors(401)}}},
         "/tasks/{task_id}": {"get": {"summary": "一个任务及其表单的 JSON Schema", "security": secured,
                                      "parameters": task_id, "responses": {
             "200": _resp("任务", {"allOf": [{"$ref": "#/components/schemas/Task"},
@@ -89,5 +98,6 @@ def openapi_document() -> dict:
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                       "schemas": {"Error": _ERROR, "Task": _TASK, "Instance": _INSTANCE}},
+                       "schemas": {"Error": _ERROR, "Task": _TASK, "InboxItem": _INBOX_ITEM,
+                                   "Instance": _INSTANCE}},
     }
