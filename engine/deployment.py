@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from .definitions import ProcessDefinition, read_directory
 from .directory import Directory
+from .errors import NotFound
 from .models import ProcessVersion, utcnow
 
 
@@ -52,6 +53,14 @@ def latest_version(session: Session, process_key: str) -> ProcessVersion | None:
     """The newest deployed version of a process."""
     return session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == process_key)
                           .order_by(ProcessVersion.version.desc()).limit(1))
+
+
+def published_version(session: Session, process_key: str) -> ProcessVersion:
+    """The newest version of a process, or NotFound."""
+    version = latest_version(session, process_key)
+    if version is None:
+        raise NotFound(f"流程 {process_key} 不存在")
+    return version
 
 
 def latest_versions(session: Session) -> list[ProcessVersion]:

@@ -17,7 +17,7 @@ from SpiffWorkflow.util.task import TaskState
 from . import audit, ballots, forms
 from .access import can_complete, can_start
 from .database import Database
-from .deployment import latest_version
+from .deployment import published_version
 from .directory import Directory
 from .errors import Conflict, Forbidden, FormInvalid, NotFound, PowerflowError
 from .models import HumanTask, Instance, utcnow
@@ -57,9 +57,7 @@ class Runtime:
         """Start a matter on the newest version of a process."""
         with self._action() as session:
             user = Directory(session).user(username)
-            version = latest_version(session, process_key)
-            if version is None:
-                raise NotFound(f"流程 {process_key} 不存在")
+            version = published_version(session, process_key)
             if not can_start(user, version):
                 raise Forbidden(f"只有“{version.start_role}”可以发起{version.name}")
             title = (title or "").strip() if isinstance(title, str) else ""

@@ -1,12 +1,15 @@
 """The powerflow command: init, deploy, users, serve."""
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -66,9 +69,6 @@ def test_deploy_error_names_file_and_element_without_traceback(env, tmp_path):
 
 
 def test_serve_runs_gunicorn_workers_that_share_one_session_key(env, tmp_path):
-    import http.cookiejar
-    import re
-    import urllib.parse
     assert run(env, "init", "--demo").returncode == 0
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -85,6 +85,7 @@ def test_matter_page_shows_live_chart_holder_and_timeline(client, auth):
     start_matter(client, "关于流程图页面的决策")
     matter_url = "/matters/1"
     page = client.get(matter_url).get_data(as_text=True)
+    assert "<title>关于流程图页面的决策 · 权力公开透明运行</title>" in page
     assert "实时流程图" in page and "当前步骤" in page and "办理经过" in page
     assert "#el_file_topic polygon" in page  # current step styled
     assert 'class="holder"' in page and "孙主任" in page

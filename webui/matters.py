@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 
 from engine import ballots, queries
 from engine.access import can_start, visible_instance
-from engine.deployment import latest_version
+from engine.deployment import published_version
 from engine.directory import Directory
-from engine.errors import FormInvalid, NotFound
+from engine.errors import FormInvalid
 
 from . import services
 
@@ -19,9 +19,7 @@ bp = Blueprint("matters", __name__)
 @login_required
 def start(key: str):
     with services().db.reader() as session:
-        version = latest_version(session, key)
-        if version is None:
-            raise NotFound("流程不存在")
+        version = published_version(session, key)
         allowed = can_start(Directory(session).user(current_user.username), version)
         process = {"key": version.process_key, "name": version.name, "version": version.version,
                    "start_role": version.start_role}

@@ -5,9 +5,8 @@ from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
 from engine.access import can_start
-from engine.deployment import latest_version, latest_versions
+from engine.deployment import latest_versions, published_version
 from engine.directory import Directory
-from engine.errors import NotFound
 
 from . import services
 
@@ -28,9 +27,7 @@ def catalog():
 @login_required
 def show(key: str):
     with services().db.reader() as session:
-        version = latest_version(session, key)
-        if version is None:
-            raise NotFound("流程不存在")
+        version = published_version(session, key)
         svg = services().charts.process_svg(version)
         process = {"key": version.process_key, "name": version.name, "version": version.version,
                    "start_role": version.start_role, "deployed_at": version.deployed_at,
@@ -42,7 +39,5 @@ def show(key: str):
 @login_required
 def bpmn(key: str):
     with services().db.reader() as session:
-        version = latest_version(session, key)
-        if version is None:
-            raise NotFound("流程不存在")
+        version = published_version(session, key)
         return Response(version.bpmn_xml, mimetype="application/xml")
