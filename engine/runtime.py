@@ -151,14 +151,15 @@ class Runtime:
         before: dict = {}
 
         def will_run(task):
-            before[task.id] = dict(task.data)
+            if hasattr(task.task_spec, "script"):  # only scripts change data worth recording
+                before[task.id] = dict(task.data)
 
         def did_run(task):
             spec: TaskSpec = task.task_spec
             if getattr(spec, "bpmn_id", None) is None:
                 return
-            details = audit.changes(before.pop(task.id, {}), task.data) if hasattr(spec, "script") else {}
-            audit.record(session, "auto", now, instance.id, None, spec.bpmn_id, spec.bpmn_name, details)
+            details = audit.changes(before.pop(task.id), task.data) if task.id in before else {}
+            audit.record(session, "auto", now, instance.id, None, spec.bpmn_id, _element_name(task), details)
 
         instance.status, instance.error = "running", None
         added: list[HumanTask] = []
@@ -174,6 +175,15 @@ class Runtime:
         instance.chart_state = chart_state(workflow)
         session.flush()
         return [row.id for row in added]
+
+
+def _element_name(task) -> str:
+    """The element's name; a multi-instance wrapper borrows the name of the task it repeats."""
+    spec = task.task_spec
+    if spec.bpmn_name:
+        return spec.bpmn_name
+    inner = task.workflow.spec.task_specs.get(getattr(spec, "task_spec", None) or "")
+    return getattr(inner, "bpmn_name", None) or spec.bpmn_id
 
 
 def _error_text(exc: Exception) -> str:

@@ -102,6 +102,10 @@ def test_R8_ballots_are_counted_but_never_linked_to_a_voter(db, runtime):
             AuditEvent.instance_id == outcome.instance_id, AuditEvent.element_id == "vote",
             AuditEvent.action == "complete")).all()
         assert len(vote_events) == 9
+        closed = session.scalars(sa.select(AuditEvent).where(
+            AuditEvent.instance_id == outcome.instance_id, AuditEvent.element_id == "vote",
+            AuditEvent.action == "auto")).one()
+        assert closed.element_name == "逐项表决（无记名）" and closed.details == {}
         for event in vote_events:
             text = json.dumps(event.details, ensure_ascii=False)
             assert "agree" not in text and "abstain" not in text and event.details["data"] == {}
