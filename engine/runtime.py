@@ -15,6 +15,7 @@ from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.util.task import TaskState
 
 from . import audit, ballots, forms
+from .calendar_days import load_calendar
 from .access import can_complete, can_start
 from .database import Database
 from .deployment import published_version
@@ -26,7 +27,7 @@ from .progress import chart_state
 from .scripting import DEFAULT_TIME_LIMIT, RestrictedScriptEngine
 from .serialization import dump_state, load_state, new_workflow
 from .task_mirror import TaskMirror
-from .workdays import LOCAL_TZ, WorkdayCalendar
+from .workdays import LOCAL_TZ
 
 MAX_TITLE = 200
 SCRIPT_FUNCTIONS = ("members_of", "member_in_charge_of", "ballot_tally", "next_number")
@@ -45,10 +46,9 @@ class Outcome:
 class Runtime:
     """Runs matters on SpiffWorkflow and keeps instance, task mirror and audit in one transaction."""
 
-    def __init__(self, db: Database, calendar: WorkdayCalendar | None = None,
-                 clock: Callable[[], datetime] = utcnow, script_time_limit: float = DEFAULT_TIME_LIMIT):
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow,
+                 script_time_limit: float = DEFAULT_TIME_LIMIT):
         self.db = db
-        self.calendar = calendar or WorkdayCalendar()
         self.clock = clock
         self.script_time_limit = script_time_limit
 
@@ -165,7 +165,7 @@ class Runtime:
         added: list[HumanTask] = []
         try:
             workflow.do_engine_steps(will_complete_task=will_run, did_complete_task=did_run)
-            added = TaskMirror(session, self.calendar, now).sync(instance, workflow)
+            added = TaskMirror(session, load_calendar(session), now).sync(instance, workflow)
         except (SpiffWorkflowException, PowerflowError) as exc:
             instance.status, instance.error = "error", _error_text(exc)
             audit.record(session, "error", now, instance.id, details={"error": instance.error})

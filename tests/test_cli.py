@@ -109,3 +109,14 @@ def test_diagrams_renders_every_process(env, tmp_path):
     # The published diagrams/ holds a chart for every process in processes/.
     published = {p.stem for p in (ROOT / "diagrams").glob("*.svg")}
     assert published == {p.stem for p in PROCESSES.glob("*.bpmn")}
+
+
+def test_R4_admin_enters_the_official_schedule_of_later_years(env):
+    assert run(env, "init").returncode == 0
+    assert run(env, "calendar", "set", "2027-10-09", "--workday", "--note", "国庆节调休上班").returncode == 0
+    assert run(env, "calendar", "set", "2027-10-08", "--holiday", "--note", "国庆节").returncode == 0
+    listing = run(env, "calendar", "list", "--year", "2027").stdout
+    assert "2027-10-08  休息  国庆节" in listing and "2027-10-09  上班  国庆节调休上班" in listing
+    assert run(env, "calendar", "set", "2027-13-01", "--holiday").returncode == 2  # click usage error, no traceback
+    assert "已删除 2027-10-08" in run(env, "calendar", "remove", "2027-10-08").stdout
+    assert "2027-10-08" not in run(env, "calendar", "list", "--year", "2027").stdout

@@ -150,3 +150,17 @@ def test_inbox_is_one_query_that_never_reads_a_serialized_workflow(db, runtime):
     assert "instances.state" not in statements[0] and "spec_json" not in statements[0]
     with db.reader() as session:
         assert inbox(session, Directory(session).user("bangong2")) == []  # assigned to the starter, not the role
+
+
+def test_R4_due_times_use_the_admin_entered_calendar(db, runtime):
+    from datetime import date, datetime, timezone
+
+    from engine.calendar_days import load_calendar, set_day
+    with db.transaction() as session:
+        set_day(session, date(2027, 10, 9), True, "国庆节调休上班")  # a Saturday
+        set_day(session, date(2027, 10, 8), False, "国庆节")  # a Friday
+    with db.reader() as session:
+        calendar = load_calendar(session)
+    assert calendar.is_workday(date(2027, 10, 9)) and not calendar.is_workday(date(2027, 10, 8))
+    start = datetime(2027, 10, 7, 2, 0, tzinfo=timezone.utc)  # Thursday 10:00 in Beijing
+    assert calendar.add_working_days(start, 1).date() == date(2027, 10, 9)

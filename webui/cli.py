@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import multiprocessing
-import sys
 
 import click
-from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from engine import demo
@@ -13,21 +11,13 @@ from engine.deployment import deploy_directory
 from engine.directory import Directory
 from engine.errors import PowerflowError
 
+from .cli_common import fail, services
+
 from . import create_app
 
 STATUS_TEXT = {"new": "新增", "changed": "变更", "unchanged": "未变"}
 
 
-def _services():
-    return current_app.extensions["powerflow"]
-
-
-def _fail(error: PowerflowError) -> None:
-    click.echo(f"错误：{error}", err=True)
-    errors = getattr(error, "errors", None)
-    for name, message in (errors or {}).items():
-        click.echo(f"  {name}: {message}", err=True)
-    sys.exit(1)
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False)
@@ -36,9 +26,9 @@ def main():
 
 
 def _deploy(deployed_by: str) -> None:
-    services = _services()
-    with services.db.transaction() as session:
-        results = deploy_directory(session, services.processes_dir, deployed_by)
+    engine = services()
+    with engine.db.transaction() as session:
+        results = deploy_directory(session, engine.processes_dir, deployed_by)
     for r in results:
         click.echo(f"{STATUS_TEXT[r.status]}  {r.key}  第 {r.version} 版  {r.name}")
 
@@ -48,21 +38,21 @@ def _deploy(deployed_by: str) -> None:
 @with_appcontext
 def init(with_demo: bool):
     """迁移数据库结构，创建标准角色，部署 processes/ 下的流程。"""
-    services = _services()
+    engine = services()
     try:
-        services.db.migrate()
-        with services.db.transaction() as session:
+        engine.db.migrate()
+        with engine.db.transaction() as session:
             Directory(session).ensure_roles()
             if with_demo:
                 demo.create_people(session)
         _deploy("init")
         if with_demo:
-            ids = demo.create_matters(services.db, services.runtime)
+            ids = demo.create_matters(engine.db, engine.runtime)
             click.echo(f"演示数据已就绪：{len(demo.COMMITTEE) + len(demo.STAFF)} 个用户（密码 {demo.DEMO_PASSWORD}），"
                        f"新建事项 {len(ids)} 个")
     except PowerflowError as error:
-        _fail(error)
-    click.echo(f"数据库：{services.db.engine.url.render_as_string(hide_password=True)}")
+        fail(error)
+    click.echo(f"数据库：{engine.db.engine.url.render_as_string(hide_password=True)}")
 
 
 @main.command()
@@ -72,7 +62,7 @@ def deploy():
     try:
         _deploy("cli")
     except PowerflowError as error:
-        _fail(error)
+        fail(error)
 
 
 @main.command()
@@ -90,12 +80,12 @@ def diagrams(out_dir: str | None):
     target = Path(out_dir) if out_dir else PROJECT_ROOT / "diagrams"
     target.mkdir(parents=True, exist_ok=True)
     try:
-        for definition in read_directory(_services().processes_dir):
+        for definition in read_directory(services().processes_dir):
             path = target / f"{definition.key}.svg"
             path.write_text(render_live(layout(definition.bpmn_xml, definition.key), {}), encoding="utf-8")
             click.echo(f"{path}  {definition.name}")
     except PowerflowError as error:
-        _fail(error)
+        fail(error)
 
 
 @main.command()
@@ -128,59 +118,7 @@ def _fresh_connections(server, worker) -> None:
     worker.app.callable.extensions["powerflow"].db.engine.dispose(close=False)
 
 
-@main.group()
-def users():
-    """管理用户、角色和分管领域。"""
+from .cli_admin import calendar, users  # noqa: E402  (sub-commands registered on main)
 
-
-@users.command("list")
-@with_appcontext
-def users_list():
-    """列出用户及其角色。"""
-    with _services().db.reader() as session:
-        for user in Directory(session).users():
-            flag = "" if user.active else "（已停用）"
-            click.echo(f"{user.username:12} {user.display_name}{flag}  {'、'.join(user.role_names)}")
-
-
-@users.command("add")
-@click.argument("username")
-@click.option("--name", "display_name", help="显示名")
-@click.option("--password", help="密码（新用户必填）")
-@click.option("--role", "roles", multiple=True, help="角色，可重复；给出时替换原有角色")
-@with_appcontext
-def users_add(username: str, display_name: str | None, password: str | None, roles: tuple[str, ...]):
-    """新建用户，或修改已有用户的显示名、密码、角色。"""
-    try:
-        with _services().db.transaction() as session:
-            user = Directory(session).save_user(username, display_name, password, list(roles) if roles else None)
-            click.echo(f"已保存 {user.username}：{'、'.join(user.role_names)}")
-    except PowerflowError as error:
-        _fail(error)
-
-
-@users.command("deactivate")
-@click.argument("username")
-@with_appcontext
-def users_deactivate(username: str):
-    """停用用户（保留其办理记录）。"""
-    try:
-        with _services().db.transaction() as session:
-            Directory(session).save_user(username, active=False)
-        click.echo(f"已停用 {username}")
-    except PowerflowError as error:
-        _fail(error)
-
-
-@users.command("field")
-@click.argument("field")
-@click.argument("username")
-@with_appcontext
-def users_field(field: str, username: str):
-    """指定某分管领域的分管常委（每个领域只有一位）。"""
-    try:
-        with _services().db.transaction() as session:
-            Directory(session).set_field(field, username)
-        click.echo(f"{field} 的分管常委：{username}")
-    except PowerflowError as error:
-        _fail(error)
+main.add_command(users)
+main.add_command(calendar)

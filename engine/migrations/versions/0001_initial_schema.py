@@ -16,6 +16,12 @@ depends_on = None
 
 def upgrade() -> None:
 
+    op.create_table('calendar_days',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('workday', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.String(length=128), nullable=False),
+    sa.PrimaryKeyConstraint('day')
+    )
     op.create_table('number_series',
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
@@ -190,4 +196,5 @@ def downgrade() -> None:
 
     op.drop_table('process_versions')
     op.drop_table('number_series')
+    op.drop_table('calendar_days')
 

@@ -1,0 +1,22 @@
+"""Helpers shared by the `powerflow` sub-commands."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+
+from engine.errors import PowerflowError
+
+
+def services():
+    """The engine services of the app the command runs in."""
+    return current_app.extensions["powerflow"]
+
+
+def fail(error: PowerflowError) -> None:
+    """Print a user error (with per-field errors) on stderr and exit 1, without a traceback."""
+    click.echo(f"错误：{error}", err=True)
+    for name, message in (getattr(error, "errors", None) or {}).items():
+        click.echo(f"  {name}: {message}", err=True)
+    sys.exit(1)
