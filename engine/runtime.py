@@ -27,10 +27,11 @@ from .progress import chart_state
 from .scripting import DEFAULT_TIME_LIMIT, RestrictedScriptEngine
 from .serialization import dump_state, load_state, new_workflow
 from .task_mirror import TaskMirror
+from .timers import claim, sync_timers
 from .workdays import LOCAL_TZ
 
 MAX_TITLE = 200
-SCRIPT_FUNCTIONS = ("members_of", "member_in_charge_of", "ballot_tally", "next_number")
+SCRIPT_FUNCTIONS = ("members_of", "member_in_charge_of", "ballot_tally", "next_number", "working_days_from_now")
 RESERVED_DATA = {"title", "started_by"}
 
 
@@ -116,6 +117,31 @@ class Runtime:
             new_tasks = self._advance(session, instance, workflow, now)
             return Outcome(instance.id, instance.status, new_tasks)
 
+    def fire_timer(self, timer_id: int) -> bool:
+        """Fire one due timer unless another worker has; True when this call fired it."""
+        try:
+            with self._action() as session:
+                timer = claim(session, timer_id)
+                if timer is None:
+                    return False
+                now = self.clock()
+                instance = session.get(Instance, timer.instance_id)
+                instance.updated_at = now
+                session.flush()  # the matter's optimistic lock, as for a user action
+                workflow = load_state(instance.state, instance.process_version.spec_json,
+                                      self._script_engine(session, instance))
+                task = workflow.get_task_from_id(UUID(timer.task_guid))
+                if task is None or task.state != TaskState.WAITING:
+                    timer.state = "cancelled"
+                    return False
+                workflow.refresh_timers()
+                if task.state == TaskState.WAITING:  # not due yet by SpiffWorkflow's clock
+                    raise _NotYet()
+                self._advance(session, instance, workflow, now)
+                return True
+        except _NotYet:
+            return False
+
     # -- internals ----------------------------------------------------------------------------
     @contextmanager
     def _action(self) -> Iterator[Session]:
@@ -133,7 +159,8 @@ class Runtime:
     def _script_engine(self, session: Session, instance: Instance) -> RestrictedScriptEngine:
         """Functions scripts may call; each reads the directory or the matter's own records."""
         directory = Directory(session)
-        year = self.clock().astimezone(LOCAL_TZ).year
+        now = self.clock()
+        year = now.astimezone(LOCAL_TZ).year
 
         def series_number(series: str) -> str:
             return format_number(series, year, next_number(session, series, year))
@@ -143,6 +170,8 @@ class Runtime:
             "member_in_charge_of": lambda field: directory.member_in_charge(field).username,
             "ballot_tally": lambda element: ballots.tally(session, instance.id, element),
             "next_number": series_number,
+            # For timer events: <bpmn:timeDate>working_days_from_now(3)</bpmn:timeDate> (R4 calendar)
+            "working_days_from_now": lambda days: load_calendar(session).add_working_days(now, int(days)).isoformat(),
         }
         return RestrictedScriptEngine(functions, self.script_time_limit)
 
@@ -166,6 +195,7 @@ class Runtime:
         try:
             workflow.do_engine_steps(will_complete_task=will_run, did_complete_task=did_run)
             added = TaskMirror(session, load_calendar(session), now).sync(instance, workflow)
+            sync_timers(session, instance, workflow, now)
         except (SpiffWorkflowException, PowerflowError) as exc:
             instance.status, instance.error = "error", _error_text(exc)
             audit.record(session, "error", now, instance.id, details={"error": instance.error})
@@ -175,6 +205,10 @@ class Runtime:
         instance.chart_state = chart_state(workflow)
         session.flush()
         return [row.id for row in added]
+
+
+class _NotYet(Exception):
+    """Rolls back a timer claim made a moment too early."""
 
 
 def _element_name(task) -> str:

@@ -120,3 +120,35 @@ def test_R4_admin_enters_the_official_schedule_of_later_years(env):
     assert run(env, "calendar", "set", "2027-13-01", "--holiday").returncode == 2  # click usage error, no traceback
     assert "已删除 2027-10-08" in run(env, "calendar", "remove", "2027-10-08").stdout
     assert "2027-10-08" not in run(env, "calendar", "list", "--year", "2027").stdout
+
+
+def test_serve_fires_timers_itself_on_the_demo_database(env, tmp_path):
+    from engine.database import Database
+    from engine.models import Timer
+    from engine.runtime import Runtime
+    processes = tmp_path / "processes"
+    shutil.copytree(PROCESSES, processes)
+    shutil.copy(ROOT / "tests" / "data" / "timer_reminder.bpmn", processes)
+    env = {**env, "POWERFLOW_PROCESSES_DIR": str(processes)}
+    assert run(env, "init", "--demo").returncode == 0
+    db = Database(env["DATABASE_URL"])
+    instance_id = Runtime(db).start("timer_reminder", "演示定时器", {}, "bangong").instance_id
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([POWERFLOW, "serve", "--port", str(port), "--workers", "1"], env=env, cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with db.reader() as session:
+                states = {t.element_id: t.state for t in session.query(Timer).filter_by(instance_id=instance_id)}
+            if states.get("wait") == "fired":
+                break
+            assert time.monotonic() < deadline, f"timer not fired by the server: {states}"
+            time.sleep(0.5)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+        db.dispose()
+    assert "timers are fired by this server" in output

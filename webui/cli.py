@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import sys
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
@@ -89,10 +90,33 @@ def diagrams(out_dir: str | None):
 
 
 @main.command()
+@click.option("--interval", default=2.0, show_default=True, help="轮询间隔（秒）")
+@click.option("--once", is_flag=True, help="只处理一轮到期定时器后退出")
+@with_appcontext
+def worker(interval: float, once: bool):
+    """触发到期的 BPMN 定时器（截止、提醒、升级）；可在多台机器上同时运行多个。"""
+    import logging
+
+    from engine.worker import TimerWorker
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    timer_worker = TimerWorker(services().runtime, interval=interval)
+    if once:
+        click.echo(f"fired {timer_worker.run_once()}")
+        return
+    click.echo(f"powerflow worker：每 {interval} 秒检查一次到期定时器")
+    try:
+        timer_worker.run_forever()
+    except KeyboardInterrupt:
+        timer_worker.stop()
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=None, type=int, help="gunicorn 工作进程数（默认 2×CPU+1）")
-def serve(host: str, port: int, workers: int | None):
+@click.option("--timers/--no-timers", default=None,
+              help="在服务进程内触发定时器（默认：使用内置 SQLite 演示库时开启，免去单独的 powerflow worker）")
+def serve(host: str, port: int, workers: int | None, timers: bool | None):
     """用 gunicorn 提供网页和 API。"""
     from gunicorn.app.base import BaseApplication
 
@@ -103,14 +127,41 @@ def serve(host: str, port: int, workers: int | None):
             self.cfg.set("accesslog", "-")
             self.cfg.set("preload_app", True)  # one app (and one secret key) built before forking
             self.cfg.set("post_fork", _fresh_connections)
+            if timers is not False:
+                self.cfg.set("when_ready", _start_timers)
+                self.cfg.set("on_exit", _stop_timers)
             # Request bodies are never logged: they may hold ballots (R8).
             self.cfg.set("access_log_format", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms')
+
+        run_timers = timers
 
         def load(self):
             return create_app()
 
     click.echo(f"powerflow 正在 http://{host}:{port} 提供服务")
     _Server().run()
+
+
+def _start_timers(server) -> None:
+    """Demo mode: the server starts a `powerflow worker` child process for due timers.
+
+    A process, not a thread: a thread running in the master while workers fork could leave
+    a lock held in the children.
+    """
+    import subprocess
+
+    engine = server.app.callable.extensions["powerflow"]
+    if server.app.run_timers is None and engine.db.dialect != "sqlite":
+        return
+    server.timer_process = subprocess.Popen([sys.executable, "-m", "webui.cli", "worker"])
+    server.log.info("timers are fired by this server (demo mode), worker pid %s", server.timer_process.pid)
+
+
+def _stop_timers(server) -> None:
+    process = getattr(server, "timer_process", None)
+    if process is not None:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def _fresh_connections(server, worker) -> None:
@@ -122,3 +173,7 @@ from .cli_admin import calendar, users  # noqa: E402  (sub-commands registered o
 
 main.add_command(users)
 main.add_command(calendar)
+
+
+if __name__ == "__main__":
+    main()

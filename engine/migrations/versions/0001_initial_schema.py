@@ -161,11 +161,52 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_human_tasks_instance_id'), ['instance_id'], unique=False)
         batch_op.create_index('ix_human_tasks_role', ['state', 'candidate_role', 'created_at'], unique=False)
 
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('title', sa.String(length=255), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('read_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['instance_id'], ['instances.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_user', ['user_id', 'read_at', 'id'], unique=False)
+
+    op.create_table('timers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('task_guid', sa.String(length=36), nullable=False),
+    sa.Column('element_id', sa.String(length=128), nullable=False),
+    sa.Column('due_at', sa.DateTime(), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('fired_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['instance_id'], ['instances.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('task_guid')
+    )
+    with op.batch_alter_table('timers', schema=None) as batch_op:
+        batch_op.create_index('ix_timers_due', ['state', 'due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_timers_instance_id'), ['instance_id'], unique=False)
+
 
 
 
 def downgrade() -> None:
 
+    with op.batch_alter_table('timers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_timers_instance_id'))
+        batch_op.drop_index('ix_timers_due')
+
+    op.drop_table('timers')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_user')
+
+    op.drop_table('notifications')
     with op.batch_alter_table('human_tasks', schema=None) as batch_op:
         batch_op.drop_index('ix_human_tasks_role')
         batch_op.drop_index(batch_op.f('ix_human_tasks_instance_id'))
