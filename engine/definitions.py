@@ -13,6 +13,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from .errors import DefinitionError
+from .rules import CHECKS, names as rule_names
 from .scripting import check_expression, check_script
 from .serialization import spec_to_json
 
@@ -90,6 +91,12 @@ def _check_process(process, filename: str, forms: dict[str, dict], known_roles: 
             raise DefinitionError(filename, element, f"角色“{role}”不存在")
         if "assignee" in props and (why := check_expression(props["assignee"])) is not None:
             raise DefinitionError(filename, element, f"assignee 表达式：{why}")
+        unknown = [n for n in rule_names(props.get("check")) if n not in CHECKS]
+        if unknown:
+            raise DefinitionError(filename, element, f"未知的规则检查：{'、'.join(unknown)}")
+        for expression_property in ("subject", "ballotKey"):
+            if expression_property in props and (why := check_expression(props[expression_property])):
+                raise DefinitionError(filename, element, f"{expression_property} 表达式：{why}")
         due = props.get("dueInWorkingDays")
         if due is not None and not due.isdigit():
             raise DefinitionError(filename, element, "dueInWorkingDays 必须是非负整数")

@@ -130,6 +130,7 @@ class HumanTask(Base):
     task_guid: Mapped[str] = mapped_column(String(36), unique=True)
     element_id: Mapped[str] = mapped_column(String(128))
     name: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str | None] = mapped_column(String(255))  # e.g. the agenda item a meeting step is about
     lane: Mapped[str | None] = mapped_column(String(128))
     candidate_role: Mapped[str | None] = mapped_column(String(64))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -160,13 +161,14 @@ class AuditEvent(Base):
 
 
 class BallotBox(Base):
-    """Secret ballot counts for one vote of one matter (R8): counts only, never a voter."""
+    """Secret ballot counts for one vote (element, item) of one matter (R8): counts only, never a voter."""
 
     __tablename__ = "ballot_boxes"
-    __table_args__ = (UniqueConstraint("instance_id", "element_id"),)
+    __table_args__ = (UniqueConstraint("instance_id", "element_id", "item_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))
     element_id: Mapped[str] = mapped_column(String(128))
+    item_key: Mapped[str] = mapped_column(String(64), default="")
     agree: Mapped[int] = mapped_column(Integer, default=0)
     disagree: Mapped[int] = mapped_column(Integer, default=0)
     abstain: Mapped[int] = mapped_column(Integer, default=0)
@@ -217,3 +219,49 @@ class Timer(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(16), default="waiting")  # waiting, fired, cancelled
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Topic(Base):
+    """An agenda item (议题) submitted by a matter to a body's meeting (R1, R2, R12, R13)."""
+
+    __tablename__ = "topics"
+    __table_args__ = (Index("ix_topics_body_state", "body", "state"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    element_id: Mapped[str] = mapped_column(String(128))  # the matter's message event awaiting the decision
+    body: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16), default="ordinary")  # ordinary, personnel, change, motion, report
+    member_in_charge_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    consented: Mapped[bool] = mapped_column(Boolean, default=False)
+    mandatory: Mapped[bool] = mapped_column(Boolean, default=False)  # R12: backed by half or more
+    changes_decision_id: Mapped[int | None] = mapped_column(Integer)  # R13: the decision to change (no FK: cycle)
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending, scheduled, decided
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("instances.id"))
+    emergency_reason: Mapped[str | None] = mapped_column(Text)
+    deferred_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    instance: Mapped[Instance] = relationship(foreign_keys=[instance_id], lazy="joined")
+    member_in_charge: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Decision(Base):
+    """What a body decided on a topic; never edited, only superseded by a later decision (R13)."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), unique=True)
+    body: Mapped[str] = mapped_column(String(32))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # passed, rejected
+    agree: Mapped[int] = mapped_column(Integer)
+    disagree: Mapped[int] = mapped_column(Integer)
+    abstain: Mapped[int] = mapped_column(Integer)
+    should_attend: Mapped[int] = mapped_column(Integer)
+    present: Mapped[int] = mapped_column(Integer)
+    vote_outcome: Mapped[str] = mapped_column(String(16))  # what the ballot alone gave (R9)
+    secretary_view: Mapped[str | None] = mapped_column(String(16))
+    ruling: Mapped[str | None] = mapped_column(Text)  # the superior organization's ruling (R10)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    topic: Mapped[Topic] = relationship(foreign_keys=[topic_id], lazy="joined")

@@ -10,28 +10,27 @@ from uuid import UUID
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.util.task import TaskState
 
-from . import audit, ballots, forms
+from . import audit, ballots, forms, rules
 from .calendar_days import load_calendar
 from .access import can_complete, can_start
 from .database import Database
 from .deployment import published_version
 from .directory import Directory
-from .errors import Conflict, Forbidden, FormInvalid, NotFound, PowerflowError
+from .errors import Conflict, Forbidden, FormInvalid, NotFound, PowerflowError, WorkflowFailed
 from .models import HumanTask, Instance, utcnow
-from .numbering import format_number, next_number
 from .progress import chart_state
 from .scripting import DEFAULT_TIME_LIMIT, RestrictedScriptEngine
 from .serialization import dump_state, load_state, new_workflow
-from .task_mirror import TaskMirror
+from .script_api import SCRIPT_FUNCTIONS, Delivery, ScriptApi
+from .task_mirror import TaskMirror, task_properties
 from .timers import claim, sync_timers
-from .workdays import LOCAL_TZ
 
 MAX_TITLE = 200
-SCRIPT_FUNCTIONS = ("members_of", "member_in_charge_of", "ballot_tally", "next_number", "working_days_from_now")
 RESERVED_DATA = {"title", "started_by"}
 
 
@@ -76,7 +75,7 @@ class Runtime:
                                 status="running", state="{}", started_by=user, started_at=now, updated_at=now)
             session.add(instance)
             session.flush()
-            workflow = new_workflow(version.spec_json, self._script_engine(session, instance))
+            workflow = new_workflow(version.spec_json, self._script_engine(session, instance, now))
             initial = {**(data or {}), "title": title, "started_by": user.username}
             for task in workflow.get_tasks(state=TaskState.READY):
                 task.data.update(initial)
@@ -103,12 +102,15 @@ class Runtime:
             now = self.clock()
             instance.updated_at = now
             session.flush()  # claims the matter: the optimistic lock check comes before any other write
-            workflow = load_state(instance.state, version.spec_json, self._script_engine(session, instance))
+            workflow = load_state(instance.state, version.spec_json, self._script_engine(session, instance, now))
             task = workflow.get_task_from_id(UUID(row.task_guid))
             if task is None or task.state != TaskState.READY:
                 raise Conflict("该任务已不在待办状态")
+            props = task_properties(task)
+            rules.enforce(props.get("check"), rules.CheckContext(session, {**task.data, **clean}, now))
+            item_key = str(workflow.script_engine.evaluate(task, props["ballotKey"])) if props.get("ballotKey") else ""
             for choice in secret.values():
-                ballots.cast(session, instance.id, row.element_id, choice)
+                ballots.cast(session, instance.id, row.element_id, choice, item_key)
             task.data.update(clean)
             task.run()
             row.state, row.completed_at, row.completed_by_id = "completed", now, user.id
@@ -129,7 +131,7 @@ class Runtime:
                 instance.updated_at = now
                 session.flush()  # the matter's optimistic lock, as for a user action
                 workflow = load_state(instance.state, instance.process_version.spec_json,
-                                      self._script_engine(session, instance))
+                                      self._script_engine(session, instance, now))
                 task = workflow.get_task_from_id(UUID(timer.task_guid))
                 if task is None or task.state != TaskState.WAITING:
                     timer.state = "cancelled"
@@ -156,24 +158,29 @@ class Runtime:
                 raise Conflict("该事项正被他人处理，请稍后重试") from None
             raise
 
-    def _script_engine(self, session: Session, instance: Instance) -> RestrictedScriptEngine:
-        """Functions scripts may call; each reads the directory or the matter's own records."""
-        directory = Directory(session)
-        now = self.clock()
-        year = now.astimezone(LOCAL_TZ).year
+    def _script_engine(self, session: Session, instance: Instance, now: datetime) -> RestrictedScriptEngine:
+        """A script engine whose functions act within this transaction, for this matter, at ``now``."""
+        api = ScriptApi(session, instance, now)
+        engine = RestrictedScriptEngine(api.functions(), self.script_time_limit)
+        engine.api = api  # the runtime collects the decisions it queued
+        return engine
 
-        def series_number(series: str) -> str:
-            return format_number(series, year, next_number(session, series, year))
-
-        functions = {
-            "members_of": lambda role: [u.username for u in directory.members_of(role)],
-            "member_in_charge_of": lambda field: directory.member_in_charge(field).username,
-            "ballot_tally": lambda element: ballots.tally(session, instance.id, element),
-            "next_number": series_number,
-            # For timer events: <bpmn:timeDate>working_days_from_now(3)</bpmn:timeDate> (R4 calendar)
-            "working_days_from_now": lambda days: load_calendar(session).add_working_days(now, int(days)).isoformat(),
-        }
-        return RestrictedScriptEngine(functions, self.script_time_limit)
+    def _deliver(self, session: Session, delivery: Delivery, now: datetime) -> None:
+        """Hand a meeting's decision to the matter waiting for it (a BPMN message), in this transaction."""
+        matter = session.get(Instance, delivery.matter_id)
+        matter.updated_at = now
+        session.flush()  # the matter's optimistic lock
+        workflow = load_state(matter.state, matter.process_version.spec_json,
+                              self._script_engine(session, matter, now))
+        waiting = [t for t in workflow.get_tasks(state=TaskState.WAITING)
+                   if t.task_spec.bpmn_id == delivery.element_id]
+        if not waiting:
+            raise WorkflowFailed(f"事项 {matter.id} 没有在 {delivery.element_id} 等待决定")
+        event = waiting[0].task_spec.event_definition
+        workflow.send_event(BpmnEvent(type(event)(event.name), delivery.payload))
+        audit.record(session, "message", now, matter.id, None, delivery.element_id, _element_name(waiting[0]),
+                     {"payload": delivery.payload})
+        self._advance(session, matter, workflow, now)
 
     def _advance(self, session: Session, instance: Instance, workflow, now: datetime) -> list[int]:
         """Run automatic steps, then save state, chart and task mirror; a failing step marks an error."""
@@ -204,6 +211,9 @@ class Runtime:
         instance.state = dump_state(workflow)
         instance.chart_state = chart_state(workflow)
         session.flush()
+        deliveries, workflow.script_engine.api.deliveries = workflow.script_engine.api.deliveries, []
+        for delivery in deliveries:
+            self._deliver(session, delivery, now)
         return [row.id for row in added]
 
 

@@ -33,6 +33,7 @@ _EXTRA = {
 }
 BUILTINS = {k: v for k, v in safe_builtins.items() if k not in _UNSAFE} | _EXTRA
 DEFAULT_TIME_LIMIT = 1.0
+SCRIPT_FILENAME = "<script>"
 
 
 def _inplace(op: str, x: Any, y: Any) -> Any:
@@ -77,7 +78,7 @@ def compile_checked(source: str, mode: str = "exec"):
     """Compile a script (mode 'exec') or condition (mode 'eval') or raise ScriptRefused."""
     _precheck(source, mode)
     try:
-        result = compile_restricted(source, filename="<script>", mode=mode)
+        result = compile_restricted(source, filename=SCRIPT_FILENAME, mode=mode)
     except SyntaxError as exc:  # RestrictedPython raises a tuple of messages for its refusals
         reasons = exc.args[0] if exc.args and isinstance(exc.args[0], tuple) else (str(exc),)
         raise ScriptRefused("脚本被拒绝：" + "；".join(reasons)) from None
@@ -114,10 +115,12 @@ class _TimeLimit:
         deadline = time.monotonic() + self.seconds
 
         def tracer(frame, event, arg):
-            # Opcode events, because a tight `while True: pass` emits no line events.
-            frame.f_trace_opcodes = True
             if time.monotonic() > deadline:
                 raise ScriptRefused(f"脚本运行超过 {self.seconds} 秒，已中止")
+            if frame.f_code.co_filename != SCRIPT_FILENAME:
+                return None  # engine functions a script calls run untraced, at full speed
+            # Opcode events, because a tight `while True: pass` emits no line events.
+            frame.f_trace_opcodes = True
             return tracer
 
         self.previous = sys.gettrace()

@@ -36,10 +36,17 @@ class TaskMirror:
             raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 办理人 {username} 不存在或已停用")
         return user.id
 
+    def _subject(self, task, expression: str) -> str:
+        try:
+            return str(task.workflow.script_engine.evaluate(task, expression))[:255]
+        except Exception as exc:  # the expression is the designer's: report it on the element
+            raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 无法计算 subject（{expression}）：{exc}") from None
+
     def _new_row(self, instance: Instance, task) -> HumanTask:
         props = task_properties(task)
         due_days = props.get("dueInWorkingDays")
         return HumanTask(
+            subject=self._subject(task, props["subject"]) if props.get("subject") else None,
             instance_id=instance.id, task_guid=str(task.id), element_id=task.task_spec.bpmn_id,
             name=task.task_spec.bpmn_name or task.task_spec.bpmn_id, lane=task.task_spec.lane,
             candidate_role=props.get("candidateRole") or task.task_spec.lane,

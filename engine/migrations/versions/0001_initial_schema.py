@@ -128,12 +128,13 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('instance_id', sa.Integer(), nullable=False),
     sa.Column('element_id', sa.String(length=128), nullable=False),
+    sa.Column('item_key', sa.String(length=64), nullable=False),
     sa.Column('agree', sa.Integer(), nullable=False),
     sa.Column('disagree', sa.Integer(), nullable=False),
     sa.Column('abstain', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['instance_id'], ['instances.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('instance_id', 'element_id')
+    sa.UniqueConstraint('instance_id', 'element_id', 'item_key')
     )
     op.create_table('human_tasks',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -141,6 +142,7 @@ def upgrade() -> None:
     sa.Column('task_guid', sa.String(length=36), nullable=False),
     sa.Column('element_id', sa.String(length=128), nullable=False),
     sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('subject', sa.String(length=255), nullable=True),
     sa.Column('lane', sa.String(length=128), nullable=True),
     sa.Column('candidate_role', sa.String(length=64), nullable=True),
     sa.Column('assignee_id', sa.Integer(), nullable=True),
@@ -193,11 +195,70 @@ def upgrade() -> None:
         batch_op.create_index('ix_timers_due', ['state', 'due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_timers_instance_id'), ['instance_id'], unique=False)
 
+    op.create_table('topics',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('element_id', sa.String(length=128), nullable=False),
+    sa.Column('body', sa.String(length=32), nullable=False),
+    sa.Column('title', sa.String(length=255), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('member_in_charge_id', sa.Integer(), nullable=True),
+    sa.Column('consented', sa.Boolean(), nullable=False),
+    sa.Column('mandatory', sa.Boolean(), nullable=False),
+    sa.Column('changes_decision_id', sa.Integer(), nullable=True),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=True),
+    sa.Column('emergency_reason', sa.Text(), nullable=True),
+    sa.Column('deferred_reason', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['instance_id'], ['instances.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['instances.id'], ),
+    sa.ForeignKeyConstraint(['member_in_charge_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('topics', schema=None) as batch_op:
+        batch_op.create_index('ix_topics_body_state', ['body', 'state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_topics_instance_id'), ['instance_id'], unique=False)
+
+    op.create_table('decisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('topic_id', sa.Integer(), nullable=False),
+    sa.Column('body', sa.String(length=32), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('outcome', sa.String(length=16), nullable=False),
+    sa.Column('agree', sa.Integer(), nullable=False),
+    sa.Column('disagree', sa.Integer(), nullable=False),
+    sa.Column('abstain', sa.Integer(), nullable=False),
+    sa.Column('should_attend', sa.Integer(), nullable=False),
+    sa.Column('present', sa.Integer(), nullable=False),
+    sa.Column('vote_outcome', sa.String(length=16), nullable=False),
+    sa.Column('secretary_view', sa.String(length=16), nullable=True),
+    sa.Column('ruling', sa.Text(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(), nullable=False),
+    sa.Column('superseded_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['meeting_id'], ['instances.id'], ),
+    sa.ForeignKeyConstraint(['superseded_by_id'], ['decisions.id'], ),
+    sa.ForeignKeyConstraint(['topic_id'], ['topics.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('topic_id')
+    )
+    with op.batch_alter_table('decisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_decisions_meeting_id'), ['meeting_id'], unique=False)
+
 
 
 
 def downgrade() -> None:
 
+    with op.batch_alter_table('decisions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_decisions_meeting_id'))
+
+    op.drop_table('decisions')
+    with op.batch_alter_table('topics', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_topics_instance_id'))
+        batch_op.drop_index('ix_topics_body_state')
+
+    op.drop_table('topics')
     with op.batch_alter_table('timers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_timers_instance_id'))
         batch_op.drop_index('ix_timers_due')

@@ -1,0 +1,55 @@
+"""Deciding bodies and the meeting rules that are arithmetic: notice (R4) and quorum (R5)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from .errors import NotFound
+from .workdays import LOCAL_TZ, WorkdayCalendar
+
+NOTICE_WORKING_DAYS = 2  # R4
+
+
+@dataclass(frozen=True)
+class Body:
+    """A deciding body: whose members sit in it and its minutes series (R11)."""
+
+    name: str
+    member_role: str
+    minutes_series: str
+
+
+BODIES = {b.name: b for b in (Body("常委会", "常委", "常委会纪要"), Body("全委会", "全委委员", "全委会纪要"))}
+
+
+def body(name: str) -> Body:
+    if name not in BODIES:
+        raise NotFound(f"没有名为“{name}”的决策机构")
+    return BODIES[name]
+
+
+def earliest_meeting_day(calendar: WorkdayCalendar, notice_at: datetime) -> date:
+    """R4: a meeting may be held no sooner than 2 working days after its written notice."""
+    return calendar.add_working_days(notice_at.astimezone(LOCAL_TZ), NOTICE_WORKING_DAYS).date()
+
+
+def quorum(should_attend: int, present: int, personnel: bool, member_in_charge_present: bool | None) -> list[str]:
+    """R5: the reasons an item may not be voted (empty when it may).
+
+    More than half of the members must be present, at least two thirds for personnel items,
+    and the item's member in charge must attend.
+    """
+    reasons = []
+    if personnel:
+        if present * 3 < should_attend * 2:
+            reasons.append(f"人事事项须有三分之二以上成员到会（应到 {should_attend} 人，实到 {present} 人）")
+    elif present * 2 <= should_attend:
+        reasons.append(f"到会成员未超过半数（应到 {should_attend} 人，实到 {present} 人）")
+    if member_in_charge_present is False:
+        reasons.append("分管该议题的常委未到会")
+    return reasons
+
+
+def passes(agree: int, should_attend: int) -> bool:
+    """R9: agree votes must exceed half of the members who should attend, not of those present."""
+    return agree * 2 > should_attend

@@ -1,0 +1,79 @@
+"""Rule checks run when a task is completed: an illegal step is refused with the rule named.
+
+A BPMN user task names its checks in the property `check` (comma separated); each check sees the
+matter's data merged with what was submitted, and returns per-field errors.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from . import topics
+from .calendar_days import load_calendar
+from .errors import FormInvalid
+from .meetings import earliest_meeting_day
+from .models import Topic
+
+
+@dataclass
+class CheckContext:
+    session: Session
+    data: dict
+    now: datetime
+
+
+def _ids(values) -> list[int]:
+    return [int(v) for v in values or []]
+
+
+def agenda(ctx: CheckContext) -> dict[str, str]:
+    """R1: only queued topics consented by their member in charge; R12: mandatory topics included."""
+    body, chosen = ctx.data.get("body"), _ids(ctx.data.get("topics"))
+    problems = []
+    for topic in ctx.session.query(Topic).filter(Topic.id.in_(chosen)):
+        if topic.state != "pending" or topic.body != body:
+            problems.append(f"议题“{topic.title}”不在{body}的待议队列中")
+        elif topic.kind in ("ordinary", "personnel") and not topic.consented:
+            problems.append(f"R1：议题“{topic.title}”尚未经分管常委同意")
+    missing = [t.title for t in topics.pending(ctx.session, body) if t.mandatory and t.id not in chosen]
+    if missing:
+        problems.append(f"R12：半数以上成员联名提出的议题必须列入议程：{'、'.join(missing)}")
+    return {"topics": "；".join(problems)} if problems else {}
+
+
+def notice(ctx: CheckContext) -> dict[str, str]:
+    """R4: written notice at least 2 working days before the meeting (official calendar)."""
+    earliest = earliest_meeting_day(load_calendar(ctx.session), ctx.now)
+    day = ctx.data.get("meeting_date")
+    if day and date.fromisoformat(day) < earliest:
+        return {"meeting_date": f"R4：须提前 2 个工作日书面通知，按今天发出通知最早可在 {earliest} 召开"}
+    return {}
+
+
+def emergency(ctx: CheckContext) -> dict[str, str]:
+    """R2: an item not on the notified agenda may be added only as a declared emergency."""
+    added = _ids(ctx.data.get("emergency_topics"))
+    if added and len((ctx.data.get("emergency_reason") or "").strip()) < 4:
+        return {"emergency_reason": "R2：未列入已通知议程的议题只能作为紧急事项临时增加，须说明紧急情况"}
+    return {}
+
+
+CHECKS: dict[str, Callable[[CheckContext], dict[str, str]]] = {
+    "R1_agenda": agenda, "R4_notice": notice, "R2_emergency": emergency}
+
+
+def names(value: str | None) -> list[str]:
+    return [n.strip() for n in (value or "").split(",") if n.strip()]
+
+
+def enforce(value: str | None, ctx: CheckContext) -> None:
+    """Run the named checks; raise FormInvalid with every failure."""
+    errors: dict[str, str] = {}
+    for name in names(value):
+        for field_name, message in CHECKS[name](ctx).items():
+            errors[field_name] = f"{errors[field_name]}；{message}" if field_name in errors else message
+    if errors:
+        raise FormInvalid(errors)

@@ -1,0 +1,135 @@
+"""The functions BPMN scripts may call. Each reads or records through the engine, never raw SQL.
+
+Decisions reached by a meeting are queued here and delivered to the waiting matters by the
+runtime after the meeting's own steps, in the same transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from . import ballots, topics
+from .calendar_days import load_calendar
+from .directory import Directory
+from .errors import WorkflowFailed
+from .meetings import body as body_of, earliest_meeting_day, passes, quorum
+from .models import HumanTask, Instance
+from .notifications import notify
+from .numbering import format_number, next_number
+from .workdays import LOCAL_TZ
+
+SCRIPT_FUNCTIONS = ("members_of", "display_name", "member_in_charge_of", "ballot_tally", "next_number",
+                    "working_days_from_now", "submit_topic", "schedule_agenda", "send_notice", "quorum_check",
+                    "defer_topic", "record_decision", "task_overdue", "notify_role")
+
+
+@dataclass
+class Delivery:
+    """A decision to hand to the matter that waits for it."""
+
+    matter_id: int
+    element_id: str
+    payload: dict
+
+
+@dataclass
+class ScriptApi:
+    """Binds the script functions to one transaction, one matter and one moment."""
+
+    session: Session
+    instance: Instance
+    now: datetime
+    deliveries: list[Delivery] = field(default_factory=list)
+
+    def functions(self) -> dict[str, Callable]:
+        """The functions by the names scripts use."""
+        return {name: getattr(self, name) for name in SCRIPT_FUNCTIONS}
+
+    # -- directory --------------------------------------------------------------------------
+    def members_of(self, role: str) -> list[str]:
+        return [u.username for u in Directory(self.session).members_of(role)]
+
+    def display_name(self, username: str) -> str:
+        user = Directory(self.session).find(username)
+        return user.display_name if user else username
+
+    def member_in_charge_of(self, field_name: str) -> str:
+        return Directory(self.session).member_in_charge(field_name).username
+
+    # -- numbers, time, ballots -------------------------------------------------------------------
+    def ballot_tally(self, element: str, item_key: str = "") -> dict:
+        return ballots.tally(self.session, self.instance.id, element, str(item_key))
+
+    def next_number(self, series: str) -> str:
+        year = self.now.astimezone(LOCAL_TZ).year
+        return format_number(series, year, next_number(self.session, series, year))
+
+    def working_days_from_now(self, days: int) -> str:
+        """For timer events: <bpmn:timeDate>working_days_from_now(3)</bpmn:timeDate> (R4 calendar)."""
+        return load_calendar(self.session).add_working_days(self.now, int(days)).isoformat()
+
+    def task_overdue(self, element: str) -> bool:
+        """True when this matter's last task at ``element`` was completed after its due time."""
+        row = self.session.query(HumanTask).filter_by(instance_id=self.instance.id, element_id=element) \
+            .order_by(HumanTask.id.desc()).first()
+        done = row.completed_at if row and row.completed_at else self.now
+        return bool(row and row.due_at and done > row.due_at)
+
+    def notify_role(self, role: str, title: str, body: str = "") -> int:
+        users = [u.id for u in Directory(self.session).members_of(role)]
+        return notify(self.session, users, "flag", title, self.now, body, self.instance.id)
+
+    # -- topics and meetings ----------------------------------------------------------------------
+    def submit_topic(self, body: str, kind: str = "ordinary", member_in_charge: str | None = None,
+                     consented: bool = False, element: str = "await_decision", mandatory: bool = False,
+                     changes: int | None = None) -> int:
+        """A matter puts its topic in a body's queue and then waits at ``element`` for the decision."""
+        member = Directory(self.session).find(member_in_charge) if member_in_charge else None
+        topic = topics.submit(self.session, self.instance, element, body, self.instance.title, kind,
+                              member.id if member else None, bool(consented), self.now, bool(mandatory),
+                              int(changes) if changes is not None else None)
+        return topic.id
+
+    def schedule_agenda(self, topic_ids: list, body: str, emergency_reason: str | None = None) -> list[dict]:
+        """Put topics on this meeting's notified agenda (R1/R4), or as declared emergencies (R2)."""
+        ids = [int(i) for i in topic_ids]
+        topics.schedule(self.session, ids, self.instance.id, body, emergency_reason)
+        return topics.agenda_items(self.session, ids)
+
+    def send_notice(self, body: str, meeting_date: str, place: str = "") -> int:
+        """R4: the written notice, recorded for every member of the body."""
+        day = date.fromisoformat(meeting_date)
+        earliest = earliest_meeting_day(load_calendar(self.session), self.now)
+        if day < earliest:
+            raise WorkflowFailed(f"R4：须提前 2 个工作日书面通知，最早可在 {earliest} 召开")
+        members = Directory(self.session).members_of(body_of(body).member_role)
+        title = f"会议通知：{self.instance.title}（{meeting_date}{' ' + place if place else ''}）"
+        return notify(self.session, [m.id for m in members], "notice", title, self.now, "", self.instance.id)
+
+    def quorum_check(self, item: dict, present: list, should_attend: int) -> dict:
+        """R5 for one item: {"ok": bool, "reasons": "…"}."""
+        member = item.get("member_in_charge")
+        reasons = quorum(int(should_attend), len(present), item.get("kind") == "personnel",
+                         (member in present) if member else None)
+        return {"ok": not reasons, "reasons": "；".join(reasons)}
+
+    def defer_topic(self, item: dict, reason: str) -> str:
+        topics.defer(self.session, int(item["topic_id"]), reason)
+        return "deferred"
+
+    def record_decision(self, item: dict, body: str, tally: dict, should_attend: int, present: list,
+                        secretary_view: str | None = None, ruling: str | None = None) -> str:
+        """Record the decision on an item (R9 majority, R10 ruling) and queue it for the matter."""
+        vote_outcome = "passed" if passes(int(tally["agree"]), int(should_attend)) else "rejected"
+        outcome = ruling if ruling in ("passed", "rejected") else vote_outcome
+        decision = topics.decide(self.session, self.instance.id, body, int(item["topic_id"]), outcome, tally,
+                                 int(should_attend), len(present), vote_outcome, secretary_view,
+                                 ruling, self.now)
+        self.deliveries.append(Delivery(decision.topic.instance_id, decision.topic.element_id, {
+            "outcome": outcome, "decision_id": decision.id, "meeting_id": self.instance.id,
+            "agree": decision.agree, "disagree": decision.disagree, "abstain": decision.abstain,
+            "should_attend": decision.should_attend, "ruled": ruling is not None}))
+        return outcome

@@ -1,0 +1,120 @@
+"""Topics (议题) waiting for a body's meeting, and the decisions (决定) that meetings record.
+
+A matter submits a topic and waits at a message event; the meeting schedules the topic when
+its agenda is notified (R1, R4), may add an item only as a declared emergency (R2), and its
+decision is delivered back to the matter. Decisions are never edited: a later decision of the
+same body on a change topic supersedes one (R13).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import Conflict, NotFound, WorkflowFailed
+from .models import Decision, Instance, Topic
+
+KIND_LABELS = {"ordinary": "一般事项", "personnel": "人事事项", "change": "变更决定", "motion": "成员联名提议",
+               "report": "紧急处置报告"}
+
+
+def submit(session: Session, instance: Instance, element_id: str, body: str, title: str, kind: str,
+           member_in_charge_id: int | None, consented: bool, now: datetime, mandatory: bool = False,
+           changes_decision_id: int | None = None) -> Topic:
+    """Put a matter's topic in the queue of ``body``."""
+    if kind not in KIND_LABELS:
+        raise WorkflowFailed(f"未知的议题类型 {kind}")
+    if changes_decision_id is not None:
+        original = session.get(Decision, changes_decision_id)
+        if original is None:
+            raise WorkflowFailed(f"要变更的决定 {changes_decision_id} 不存在")
+        body = original.body  # R13: only the body that made a decision may change it
+    topic = Topic(instance_id=instance.id, element_id=element_id, body=body, title=title, kind=kind,
+                  member_in_charge_id=member_in_charge_id, consented=consented, mandatory=mandatory,
+                  changes_decision_id=changes_decision_id, state="pending", created_at=now)
+    session.add(topic)
+    session.flush()
+    return topic
+
+
+def pending(session: Session, body: str) -> list[Topic]:
+    """Topics of ``body`` waiting for a meeting, oldest first."""
+    return list(session.scalars(select(Topic).where(Topic.body == body, Topic.state == "pending")
+                                .order_by(Topic.id)))
+
+
+def option_pairs(session: Session, body: str) -> list[tuple[str, str]]:
+    """Form choices for pending topics: value is the topic id."""
+    return [(str(t.id), f"{t.title}（{KIND_LABELS[t.kind]}{'，须列入议程' if t.mandatory else ''}）")
+            for t in pending(session, body)]
+
+
+def _topics(session: Session, ids: list[int]) -> list[Topic]:
+    topics = {t.id: t for t in session.scalars(select(Topic).where(Topic.id.in_(ids)))}
+    missing = [i for i in ids if i not in topics]
+    if missing:
+        raise NotFound(f"议题 {missing} 不存在")
+    return [topics[i] for i in ids]
+
+
+def schedule(session: Session, ids: list[int], meeting_id: int, body: str,
+             emergency_reason: str | None = None) -> list[Topic]:
+    """Put pending topics on a meeting's notified agenda (or, with a reason, as emergency items: R2)."""
+    topics = _topics(session, ids)
+    for topic in topics:
+        if topic.state != "pending" or topic.body != body:
+            raise Conflict(f"议题“{topic.title}”不在{body}的待议队列中")
+        topic.state, topic.meeting_id, topic.emergency_reason = "scheduled", meeting_id, emergency_reason
+    return topics
+
+
+def agenda_items(session: Session, ids: list[int]) -> list[dict]:
+    """The items a meeting deliberates, as plain data for its workflow."""
+    return [{"topic_id": t.id, "title": t.title, "kind": t.kind, "matter_id": t.instance_id,
+             "member_in_charge": t.member_in_charge.username if t.member_in_charge else None,
+             "emergency": t.emergency_reason is not None} for t in _topics(session, ids)]
+
+
+def defer(session: Session, topic_id: int, reason: str) -> Topic:
+    """An item that could not be voted (R5) goes back to the queue with the reason."""
+    topic = _topics(session, [topic_id])[0]
+    topic.state, topic.meeting_id, topic.deferred_reason = "pending", None, reason
+    return topic
+
+
+def decide(session: Session, meeting_id: int, body: str, topic_id: int, outcome: str, tally: dict,
+           should_attend: int, present: int, vote_outcome: str, secretary_view: str | None,
+           ruling: str | None, now: datetime) -> Decision:
+    """Record a body's decision on a topic of its notified agenda (R2); a passed change supersedes (R13)."""
+    topic = _topics(session, [topic_id])[0]
+    if topic.meeting_id != meeting_id or topic.state != "scheduled":
+        raise WorkflowFailed(f"R2：议题“{topic.title}”不在本次会议已通知的议程上，也未作为紧急事项列入，不能决定")
+    if topic.body != body:
+        raise WorkflowFailed(f"议题“{topic.title}”属于{topic.body}，不能由{body}决定")
+    decision = Decision(topic_id=topic.id, body=body, meeting_id=meeting_id, outcome=outcome,
+                        agree=tally["agree"], disagree=tally["disagree"], abstain=tally["abstain"],
+                        should_attend=should_attend, present=present, vote_outcome=vote_outcome,
+                        secretary_view=secretary_view, ruling=ruling, decided_at=now)
+    session.add(decision)
+    topic.state = "decided"
+    session.flush()
+    if topic.changes_decision_id is not None and outcome == "passed":
+        original = session.get(Decision, topic.changes_decision_id)
+        if original.body != body:
+            raise WorkflowFailed(f"R13：{original.body}的决定只能由{original.body}变更")
+        original.superseded_by_id = decision.id
+    return decision
+
+
+def decisions_of(session: Session, body: str, in_force: bool = True) -> list[Decision]:
+    query = select(Decision).where(Decision.body == body).order_by(Decision.id)
+    if in_force:
+        query = query.where(Decision.superseded_by_id.is_(None), Decision.outcome == "passed")
+    return list(session.scalars(query))
+
+
+def for_matter(session: Session, instance_id: int) -> list[Decision]:
+    """Decisions made on a matter's topics, or by a meeting matter."""
+    return list(session.scalars(select(Decision).join(Topic, Topic.id == Decision.topic_id).where(
+        (Topic.instance_id == instance_id) | (Decision.meeting_id == instance_id)).order_by(Decision.id)))
