@@ -19,7 +19,8 @@ def cast(session: Session, instance_id: int, element_id: str, choice: str, item_
     if choice not in CHOICES:
         raise ValueError(f"unknown ballot choice {choice!r}")
     increment(session, BallotBox.__table__,
-              {"instance_id": instance_id, "element_id": element_id, "item_key": item_key}, choice)
+              {"instance_id": instance_id, "element_id": element_id, "item_key": item_key},
+              {c: int(c == choice) for c in CHOICES})
 
 
 def tally(session: Session, instance_id: int, element_id: str, item_key: str = "") -> dict[str, int]:

@@ -27,7 +27,8 @@ class Database:
 
     def __init__(self, url: str, echo: bool = False, connect_args: dict | None = None):
         self.url = url
-        kwargs: dict = {"echo": echo, "connect_args": dict(connect_args or {})}
+        # hide_parameters: SQL logs and errors never show values (form data, and R8 ballots).
+        kwargs: dict = {"echo": echo, "connect_args": dict(connect_args or {}), "hide_parameters": True}
         if url.startswith("sqlite"):
             kwargs["connect_args"].setdefault("timeout", 10)
         else:

@@ -58,6 +58,16 @@ def _properties(node) -> dict[str, str]:
     return {p.get("name"): p.get("value") for p in props}
 
 
+def show_pairs(value: str | None) -> list[tuple[str, str]]:
+    """The `show` property: "label=expression;…", data a task page displays read-only."""
+    pairs = []
+    for part in (value or "").split(";"):
+        if "=" in part:
+            label, expression = part.split("=", 1)
+            pairs.append((label.strip(), expression.strip()))
+    return pairs
+
+
 def _lanes(process) -> dict[str, str]:
     lanes = {}
     for lane in process.xpath(".//bpmn:lane", namespaces=NS):
@@ -94,6 +104,9 @@ def _check_process(process, filename: str, forms: dict[str, dict], known_roles: 
         unknown = [n for n in rule_names(props.get("check")) if n not in CHECKS]
         if unknown:
             raise DefinitionError(filename, element, f"未知的规则检查：{'、'.join(unknown)}")
+        for label, expression in show_pairs(props.get("show")):
+            if (why := check_expression(expression)) is not None:
+                raise DefinitionError(filename, element, f"show“{label}”表达式：{why}")
         for expression_property in ("subject", "ballotKey"):
             if expression_property in props and (why := check_expression(props[expression_property])):
                 raise DefinitionError(filename, element, f"{expression_property} 表达式：{why}")

@@ -1,12 +1,16 @@
-"""Demo data: users for every role, a 9-member standing committee, fields, and matters in progress."""
+"""Demo data: users for every role, a 9-member standing committee, fields, matters and meetings."""
 from __future__ import annotations
+
+from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .calendar_days import load_calendar
 from .database import Database
 from .directory import Directory, hash_password
-from .models import HumanTask, Instance
+from .meetings import earliest_meeting_day
+from .models import Instance, Topic, utcnow
 from .queries import candidates, open_tasks
 from .runtime import Runtime
 
@@ -34,23 +38,35 @@ STAFF = [
     ("sheji", "马设计员", ["设计员"]),
     ("admin", "系统管理员", ["管理员"]),
 ]
-
-ANSWERS = {  # element id -> form data a diligent holder would enter
+Answer = dict | Callable[[dict], dict]
+ANSWERS: dict[str, Answer] = {  # element id -> what a diligent holder would enter
     "file_topic": {"summary": "拟安排专项资金用于老旧小区改造，涉及12个小区、3200户居民。", "field": "城乡建设",
-                   "source": "职能部门提出", "basis": "《城镇老旧小区改造实施意见》"},
+                   "source": "职能部门提出", "topic_kind": "一般事项", "basis": "《城镇老旧小区改造实施意见》"},
     "consent_topic": {"consent": True, "consent_opinion": "同意提交常委会审议。"},
-    "approve_topic": {"approved": True, "approve_opinion": "同意列入下次常委会议程。"},
     "research": {"research_report": "实地走访12个小区，居民改造意愿强烈，资金测算已完成。", "materials": "调研报告、资金测算表"},
     "consult": {"consulted": "人大、政协、相关街道和居民代表", "consultation_summary": "各方普遍支持，建议分期实施。",
                 "individual_consultation": True},
     "argue": {"argument_conclusion": "方案可行，风险可控，建议分两期实施。", "risk_level": "中", "legal_review": True},
-    "absent_opinion": {"written_opinion": "同意该议题。"},
-    "vote": {"ballot": "agree"},
-    "minutes": {"minutes_text": "会议审议通过了老旧小区改造项目决策，责成分管常委组织实施。"},
-    "publish": {"publication_text": "经常委会审议，决定实施老旧小区改造项目，现予公示。", "publication_days": 5,
-                "channel": "党务公开栏"},
+    "publish": {"publication_text": "经常委会审议，决定实施该事项，现予公示。", "publication_days": 5, "channel": "党务公开栏"},
     "notify_rejection": {"rejection_notice": "该议题未获通过。"},
+    "approve_agenda": {"agenda_approved": True, "agenda_opinion": "同意按此议程召开。"},
+    "attendance": {"present": [u for u, *_ in COMMITTEE]},
+    "leave_opinion": {"written_opinion": "同意各项议题。"},
+    "member_opinion": {"member_view": "agree", "member_remarks": "同意。"},
+    "secretary_opinion": {"secretary_view": "agree", "secretary_remarks": "同意。"},
+    "item_vote": {"ballot": "agree"},
+    "superior_ruling": {"ruling": "passed", "ruling_text": "经研究，同意该决定。"},
+    "write_minutes": {"meeting_minutes": "会议逐项审议并无记名表决了列入议程的议题。"},
+    "relay": {"relay_note": "已当面传达会议决定。"},
 }
+
+
+def meeting_answers(db: Database, topic_ids: list[int]) -> dict[str, Answer]:
+    """Answers for a meeting on ``topic_ids`` held on the earliest day the notice rule allows (R4)."""
+    with db.reader() as session:
+        day = earliest_meeting_day(load_calendar(session), utcnow()).isoformat()
+    return {"propose_agenda": {"meeting_date": day, "place": "常委会议室", "topics": [str(t) for t in topic_ids]},
+            "send_notice": {"meeting_date": day, "notice_text": f"定于 {day} 在常委会议室召开常委会会议，请准时出席。"}}
 
 
 def create_people(session: Session) -> None:
@@ -67,39 +83,44 @@ def create_people(session: Session) -> None:
 
 
 def advance(db: Database, runtime: Runtime, instance_id: int, steps: int,
-            answers: dict[str, dict] | None = None) -> None:
-    """Complete up to ``steps`` open tasks of a matter as their holders, with demo answers."""
+            answers: dict[str, Answer] | None = None, stop_at: str | None = None) -> int:
+    """Complete up to ``steps`` open tasks of a matter as their holders; return how many were done."""
     answers = {**ANSWERS, **(answers or {})}
-    for _ in range(steps):
+    for done in range(steps):
         with db.reader() as session:
             tasks = open_tasks(session, instance_id)
-            if not tasks:
-                return
+            if not tasks or tasks[0].element_id == stop_at:
+                return done
             task = tasks[0]
             holder = candidates(session, task)[0].username
             task_id, element = task.id, task.element_id
-        runtime.complete(task_id, answers[element], holder)
+        answer = answers[element]
+        runtime.complete(task_id, answer({"holder": holder}) if callable(answer) else answer, holder)
+    return steps
+
+
+def topic_of(db: Database, instance_id: int) -> int:
+    with db.reader() as session:
+        return session.scalar(select(Topic.id).where(Topic.instance_id == instance_id).order_by(Topic.id.desc()))
 
 
 def create_matters(db: Database, runtime: Runtime) -> list[int]:
-    """Start a few major decisions and leave them at different steps."""
+    """Three major decisions and two meetings, left at different steps."""
     with db.reader() as session:
         if session.scalar(select(func.count(Instance.id))):
             return []
-    everyone = [u for u, *_ in COMMITTEE]
-    plans = [
-        ("关于2027年度财政预算安排的决策", 1, {}),
-        ("关于城区老旧小区改造项目的决策", 12,
-         {"convene": {"meeting_date": "2026-12-03", "attendees": [u for u in everyone if u != "huangcw"]}}),
-        ("关于优化营商环境若干措施的决策", 40, {"convene": {"meeting_date": "2026-11-12", "attendees": everyone}}),
-    ]
-    ids = []
-    for title, steps, extra in plans:
-        outcome = runtime.start("major_decision", title, {}, "bangong")
-        advance(db, runtime, outcome.instance_id, steps, extra)
-        ids.append(outcome.instance_id)
-    return ids
-
-
-def pending_count(session: Session) -> int:
-    return session.scalar(select(func.count(HumanTask.id)).where(HumanTask.state == "ready")) or 0
+    start = lambda title: runtime.start("major_decision", title, {}, "bangong").instance_id  # noqa: E731
+    budget, business, housing = (start("关于2027年度财政预算安排的决策"), start("关于优化营商环境若干措施的决策"),
+                                 start("关于城区老旧小区改造项目的决策"))
+    advance(db, runtime, budget, 1)  # waiting for its member in charge
+    for matter in (business, housing):
+        advance(db, runtime, matter, 10)  # submitted to the standing committee
+    first = runtime.start("committee_meeting", "常委会第12次会议", {}, "bangong").instance_id
+    advance(db, runtime, first, 200, meeting_answers(db, [topic_of(db, business)]))
+    advance(db, runtime, business, 1)  # the office publishes the decision
+    second = runtime.start("committee_meeting", "常委会第13次会议", {}, "bangong").instance_id
+    absent = {"present": [u for u, *_ in COMMITTEE if u != "huangcw"]}
+    advance(db, runtime, second, 200, {**meeting_answers(db, [topic_of(db, housing)]), "attendance": absent},
+            stop_at="item_vote")
+    advance(db, runtime, second, 4)  # four of eight ballots cast
+    return [budget, business, housing, first, second]

@@ -137,4 +137,7 @@ class Directory:
             return [(f.name, f"{f.name}（{f.member.display_name}）") for f in self.fields()]
         if source.startswith("role:"):
             return [(u.username, u.display_name) for u in self.members_of(source[5:])]
+        if source.startswith("topics:"):
+            from .topics import option_pairs
+            return option_pairs(self.session, source[7:])
         raise NotFound(f"未知的选项来源 {source}")

@@ -71,16 +71,51 @@ def _node(node, kind: str) -> str:
     return f'{_q(nid)} [{base}, shape=box, style="rounded,filled", fillcolor="#ffffff", label={_q(label)}, penwidth={pen}]'
 
 
+def _is_node(kind: str) -> bool:
+    return kind.endswith("Event") or kind.endswith("Gateway") or kind in _TASKS
+
+
+def _children(container) -> list:
+    return [c for c in container if isinstance(c.tag, str) and _is_node(etree.QName(c).localname)]
+
+
+def _cluster(sub) -> list[str]:
+    """An expanded subprocess: a cluster holding its own elements (nested subprocesses recurse)."""
+    sid = sub.get("id")
+    lines = [f'subgraph {_q("cluster_" + sid)} {{ id={_q("el_" + sid)}; label={_q(_wrap(sub.get("name") or sid, 16))}; '
+             'labeljust=l; style="rounded"; color="#8a96a3"; penwidth=1.5; fontsize=12;']
+    if sub.xpath("./bpmn:multiInstanceLoopCharacteristics", namespaces=NS):
+        lines[0] = lines[0].replace("label=\"", "label=\"≡ ")
+    for child in _children(sub):
+        kind = etree.QName(child).localname
+        lines += _cluster(child) if kind == "subProcess" else [_node(child, kind)]
+    lines.append("}")
+    return lines
+
+
+def _anchor(element, ending: bool) -> str:
+    """Where edges into (start event) or out of (end event) an expanded subprocess attach."""
+    kind = "endEvent" if ending else "startEvent"
+    found = element.xpath(f"./bpmn:{kind}", namespaces=NS)
+    return found[0].get("id") if found else element.get("id")
+
+
 def _dot(process) -> tuple[str, dict[str, list[str]]]:
     lanes = process.xpath(".//bpmn:lane", namespaces=NS)
     in_lane = {ref.text.strip(): lane.get("id") for lane in lanes
                for ref in lane.xpath("./bpmn:flowNodeRef", namespaces=NS)}
     nodes: dict[str | None, list[str]] = {}
-    for child in process:
+    subprocesses = {}
+    for child in _children(process):
         kind = etree.QName(child).localname
-        if kind.endswith("Event") or kind.endswith("Gateway") or kind in _TASKS:
+        if kind == "subProcess":
+            subprocesses[child.get("id")] = child
+            nodes.setdefault(in_lane.get(child.get("id")), []).extend(_cluster(child))
+        else:
             nodes.setdefault(in_lane.get(child.get("id")), []).append(_node(child, kind))
-    lines = ["digraph process {", "rankdir=LR; newrank=true; nodesep=0.35; ranksep=0.45;",
+    for sub in process.xpath(".//bpmn:subProcess//bpmn:subProcess", namespaces=NS):
+        subprocesses[sub.get("id")] = sub
+    lines = ["digraph process {", "rankdir=LR; newrank=true; compound=true; nodesep=0.35; ranksep=0.45;",
              f'graph [fontname={_q(FONT)}, fontsize=12, bgcolor="white", pad=0.2];',
              f'node [fontname={_q(FONT)}, fontsize=11, color="#8a96a3", fontcolor="#263238"];',
              f'edge [fontname={_q(FONT)}, fontsize=9, color="#8a96a3", fontcolor="#55606b", arrowsize=0.7];']
@@ -92,11 +127,19 @@ def _dot(process) -> tuple[str, dict[str, list[str]]]:
         lines.append("}")
     lines += nodes.get(None, [])
     flows: dict[str, list[str]] = {}
-    for flow in process.xpath("./bpmn:sequenceFlow", namespaces=NS):
+    for flow in process.xpath(".//bpmn:sequenceFlow", namespaces=NS):
         fid, src, tgt = flow.get("id"), flow.get("sourceRef"), flow.get("targetRef")
         flows.setdefault(f"{src}>{tgt}", []).append(fid)
-        label = f", label={_q(flow.get('name'))}" if flow.get("name") else ""
-        lines.append(f'{_q(src)} -> {_q(tgt)} [id={_q("flow_" + fid)}, class="flow"{label}]')
+        attrs = [f'id={_q("flow_" + fid)}', 'class="flow"']
+        if flow.get("name"):
+            attrs.append(f"label={_q(flow.get('name'))}")
+        if src in subprocesses:
+            attrs.append(f'ltail={_q("cluster_" + src)}')
+            src = _anchor(subprocesses[src], ending=True)
+        if tgt in subprocesses:
+            attrs.append(f'lhead={_q("cluster_" + tgt)}')
+            tgt = _anchor(subprocesses[tgt], ending=False)
+        lines.append(f'{_q(src)} -> {_q(tgt)} [{", ".join(attrs)}]')
     lines.append("}")
     return "\n".join(lines), flows
 
@@ -125,6 +168,8 @@ def _style(chart_state: dict, layout: Layout) -> str:
         if state not in STATE_COLOURS:
             continue
         fill, stroke, width, dash = STATE_COLOURS[state]
+        if element not in layout.nodes:  # an expanded subprocess: a large cluster gets a pale fill
+            fill = "#fffaf0" if state == "current" else "#f6fbf7"
         dash_rule = f"stroke-dasharray:{dash};" if dash else ""
         sel = f"#el_{element}"
         rules.append(f"{sel} polygon,{sel} ellipse,{sel} path{{fill:{fill};stroke:{stroke};"

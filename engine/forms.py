@@ -53,7 +53,7 @@ def ballot_fields(schema: dict) -> list[str]:
 
 
 def validate(schema: dict, data: object) -> dict:
-    """Validate ``data`` against a form; return only the form's fields, or raise FormInvalid."""
+    """Validate ``data`` against a form; return the form's fields (missing optional ones empty) or raise."""
     if not isinstance(data, dict):
         raise FormInvalid({"_form": "数据必须是一个 JSON 对象"})
     properties = schema.get("properties", {})
@@ -69,4 +69,8 @@ def validate(schema: dict, data: object) -> dict:
             errors.setdefault(name, _message(error))
     if errors:
         raise FormInvalid(errors)
+    # Every field gets a value, so scripts and conditions can rely on it being defined.
+    for name, prop in properties.items():
+        if name not in data:
+            data[name] = prop.get("default", [] if prop.get("type") == "array" else None)
     return data

@@ -9,7 +9,7 @@ from .upsert import increment
 
 def next_number(session: Session, series: str, year: int) -> int:
     """Take the next number of ``series`` in ``year``; rolled back with the transaction."""
-    return increment(session, NumberSeries.__table__, {"name": series, "year": year}, "last_number")
+    return increment(session, NumberSeries.__table__, {"name": series, "year": year}, {"last_number": 1})[0]
 
 
 def format_number(series: str, year: int, number: int) -> str:

@@ -18,13 +18,13 @@ def inbox(session: Session, user: User, limit: int = 200, offset: int = 0) -> li
     by_role = HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(roles)
     rows = session.execute(
         select(HumanTask.id, HumanTask.instance_id, Instance.title, Instance.process_key, HumanTask.element_id,
-               HumanTask.name, HumanTask.lane, HumanTask.candidate_role, HumanTask.assignee_id,
+               HumanTask.name, HumanTask.subject, HumanTask.lane, HumanTask.candidate_role, HumanTask.assignee_id,
                HumanTask.created_at, HumanTask.due_at)
         .join(Instance, Instance.id == HumanTask.instance_id)
         .where(HumanTask.state == "ready", or_(mine, by_role) if roles else mine)
         .order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset))
     return [{"id": r.id, "instance_id": r.instance_id, "instance_title": r.title, "process_key": r.process_key,
-             "element_id": r.element_id, "name": r.name, "lane": r.lane, "candidate_role": r.candidate_role,
+             "element_id": r.element_id, "name": r.name, "subject": r.subject, "lane": r.lane, "candidate_role": r.candidate_role,
              "assigned_to_me": r.assignee_id == user.id, "created_at": _iso(r.created_at), "due_at": _iso(r.due_at)}
             for r in rows]
 
@@ -66,6 +66,7 @@ def task_summary(session: Session, task: HumanTask) -> dict:
     return {
         "id": task.id, "instance_id": task.instance_id, "instance_title": task.instance.title,
         "process_key": task.instance.process_key, "element_id": task.element_id, "name": task.name,
+        "subject": task.subject,
         "lane": task.lane, "candidate_role": task.candidate_role,
         "assignee": task.assignee.username if task.assignee else None,
         "assignee_name": task.assignee.display_name if task.assignee else None,

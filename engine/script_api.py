@@ -23,7 +23,7 @@ from .workdays import LOCAL_TZ
 
 SCRIPT_FUNCTIONS = ("members_of", "display_name", "member_in_charge_of", "ballot_tally", "next_number",
                     "working_days_from_now", "submit_topic", "schedule_agenda", "send_notice", "quorum_check",
-                    "defer_topic", "record_decision", "task_overdue", "notify_role")
+                    "defer_topic", "record_decision", "task_overdue", "notify_role", "topic_titles")
 
 
 @dataclass
@@ -92,6 +92,9 @@ class ScriptApi:
                               member.id if member else None, bool(consented), self.now, bool(mandatory),
                               int(changes) if changes is not None else None)
         return topic.id
+
+    def topic_titles(self, topic_ids: list) -> list[str]:
+        return [t["title"] for t in topics.agenda_items(self.session, [int(i) for i in topic_ids or []])]
 
     def schedule_agenda(self, topic_ids: list, body: str, emergency_reason: str | None = None) -> list[dict]:
         """Put topics on this meeting's notified agenda (R1/R4), or as declared emergencies (R2)."""

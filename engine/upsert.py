@@ -5,13 +5,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
-def increment(session: Session, table, keys: dict, column: str):
-    """Add one to ``column`` of the row with ``keys`` (creating it at 1); return the new value.
+def increment(session: Session, table, keys: dict, amounts: dict[str, int]):
+    """Add ``amounts`` to the columns of the row with ``keys`` (creating it); return the new values.
 
     One statement, so concurrent callers never read the same value: the row lock orders them.
+    Every column is named whatever the amounts, so the SQL text never reveals which one grew.
     """
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    col = table.c[column]
-    stmt = dialect.insert(table).values(**keys, **{column: 1})
-    stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_={column: col + 1})
-    return session.execute(stmt.returning(col)).scalar_one()
+    stmt = dialect.insert(table).values(**keys, **amounts)
+    stmt = stmt.on_conflict_do_update(index_elements=list(keys),
+                                      set_={c: table.c[c] + stmt.excluded[c] for c in amounts})
+    return session.execute(stmt.returning(*[table.c[c] for c in amounts])).one()

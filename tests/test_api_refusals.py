@@ -24,7 +24,8 @@ def test_403_for_a_task_that_is_not_yours_and_matter_unchanged(app, api):
     instance_id = api.start("关于越权办理的决策")
     task = first_task(api, instance_id)  # 登记议题, assigned to the starter
     before = snapshot(app, instance_id)
-    response = api.complete(task["id"], "bangong2", {"summary": "x" * 20, "field": "城乡建设", "source": "常委提出"})
+    response = api.complete(task["id"], "bangong2", {"summary": "x" * 20, "field": "城乡建设", "source": "常委提出",
+                                                      "topic_kind": "一般事项"})
     assert response.status_code == 403
     assert "error" in response.get_json()
     assert api.get(f"/tasks/{task['id']}", "bangong2").status_code == 403
@@ -35,20 +36,21 @@ def test_422_with_per_field_errors_and_matter_unchanged(app, api):
     instance_id = api.start("关于表单错误的决策")
     task = first_task(api, instance_id)
     before = snapshot(app, instance_id)
-    response = api.complete(task["id"], "bangong", {"summary": "太短", "field": "不存在的领域", "source": "随便"})
+    response = api.complete(task["id"], "bangong", {"summary": "太短", "field": "不存在的领域", "source": "随便",
+                                                     "topic_kind": "一般事项"})
     assert response.status_code == 422
     errors = response.get_json()["errors"]
     assert errors == {"summary": "至少 10 个字符", "field": "请从给出的选项中选择", "source": "请从给出的选项中选择"}
     missing = api.complete(task["id"], "bangong", {})
     assert missing.status_code == 422
-    assert set(missing.get_json()["errors"]) == {"summary", "field", "source"}
+    assert set(missing.get_json()["errors"]) == {"summary", "field", "source", "topic_kind"}
     assert snapshot(app, instance_id) == before
 
 
 def test_409_when_the_task_is_no_longer_ready(app, api):
     instance_id = api.start("关于重复提交的决策")
     task = first_task(api, instance_id)
-    data = {"summary": "拟安排专项资金用于某项工作。", "field": "城乡建设", "source": "常委提出"}
+    data = {"summary": "拟安排专项资金用于某项工作。", "field": "城乡建设", "source": "常委提出", "topic_kind": "一般事项"}
     assert api.complete(task["id"], "bangong", data).status_code == 200
     before = snapshot(app, instance_id)
     again = api.complete(task["id"], "bangong", data)

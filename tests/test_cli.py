@@ -34,9 +34,11 @@ def test_init_demo_then_deploy_reports_unchanged(env):
     first = run(env, "init", "--demo")
     assert first.returncode == 0, first.stderr
     assert "新增  major_decision  第 1 版  重大决策" in first.stdout
-    assert "19 个用户" in first.stdout and "新建事项 3 个" in first.stdout
+    assert "新增  committee_meeting  第 1 版  常委会会议" in first.stdout
+    assert "19 个用户" in first.stdout and "新建事项 5 个" in first.stdout
     again = run(env, "deploy")
-    assert again.returncode == 0 and again.stdout.strip() == "未变  major_decision  第 1 版  重大决策"
+    assert again.returncode == 0 and again.stdout.splitlines() == ["未变  committee_meeting  第 1 版  常委会会议",
+                                                                   "未变  major_decision  第 1 版  重大决策"]
     listing = run(env, "users", "list").stdout
     assert "shuji" in listing and "书记" in listing and "jiwei" in listing
 
@@ -58,13 +60,13 @@ def test_users_are_managed_from_the_command_line(env):
 def test_deploy_error_names_file_and_element_without_traceback(env, tmp_path):
     copy = tmp_path / "processes"
     shutil.copytree(PROCESSES, copy)
-    bpmn = copy / "major_decision.bpmn"
+    bpmn = copy / "committee_meeting.bpmn"
     bpmn.write_text(bpmn.read_text(encoding="utf-8").replace(
-        "quorum_met = len(attendees)", "import os\nquorum_met = len(attendees)"), encoding="utf-8")
+        "should_attend = len(committee)", "import os\nshould_attend = len(committee)"), encoding="utf-8")
     assert run(env, "init").returncode == 0
     result = run({**env, "POWERFLOW_PROCESSES_DIR": str(copy)}, "deploy")
     assert result.returncode == 1
-    assert "major_decision.bpmn [check_attendance]" in result.stderr and "不允许 import" in result.stderr
+    assert "committee_meeting.bpmn [check_in]" in result.stderr and "不允许 import" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -105,7 +107,9 @@ def test_diagrams_renders_every_process(env, tmp_path):
     result = run(env, "diagrams", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     svg = (tmp_path / "out" / "major_decision.svg").read_text(encoding="utf-8")
-    assert svg.startswith("<svg") and "el_vote" in svg and "书记审定议题" in svg
+    assert svg.startswith("<svg") and "el_await_decision" in svg and "分管常委审核议题" in svg
+    meeting = (tmp_path / "out" / "committee_meeting.svg").read_text(encoding="utf-8")
+    assert "el_item_vote" in meeting and "上级组织裁决" in meeting
     # The published diagrams/ holds a chart for every process in processes/.
     published = {p.stem for p in (ROOT / "diagrams").glob("*.svg")}
     assert published == {p.stem for p in PROCESSES.glob("*.bpmn")}

@@ -10,7 +10,7 @@ from engine.models import AuditEvent, HumanTask, Instance
 from engine.runtime import Runtime
 from tests.conftest import prepare
 
-FILE = {"summary": "拟安排专项资金用于某项工作。", "field": "城乡建设", "source": "常委提出"}
+FILE = {"summary": "拟安排专项资金用于某项工作。", "field": "城乡建设", "source": "常委提出", "topic_kind": "一般事项"}
 
 
 def test_two_simultaneous_completions_on_postgresql_one_wins_one_gets_409(pg_url):

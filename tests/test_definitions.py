@@ -12,7 +12,7 @@ from tests.conftest import PROCESSES
 
 FORMS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (PROCESSES / "forms").glob("*.json")}
 SOURCE = (PROCESSES / "major_decision.bpmn").read_text(encoding="utf-8")
-ROLES = {"办公室", "常委", "书记"}
+ROLES = {"办公室", "常委", "书记", "上级组织"}
 
 
 def parse(text: str, forms=FORMS, roles=ROLES):
@@ -20,29 +20,33 @@ def parse(text: str, forms=FORMS, roles=ROLES):
 
 
 def test_every_process_file_parses_with_spiff_and_has_lanes_forms_and_diagram():
-    definitions = read_directory(PROCESSES, ROLES | {"职能部门"})
-    assert [d.key for d in definitions] == ["major_decision"]
-    definition = definitions[0]
+    definitions = {d.key: d for d in read_directory(PROCESSES, ROLES | {"职能部门"})}
+    assert set(definitions) == {"major_decision", "committee_meeting"}
+    definition = definitions["major_decision"]
     assert definition.name == "重大决策" and definition.start_role == "办公室"
     spec, _ = specs_from_json(definition.spec_json)
     user_tasks = {s.bpmn_id for s in spec.task_specs.values() if type(s).__name__ == "UserTask"}
-    assert {"file_topic", "consent_topic", "approve_topic", "research", "consult", "argue", "convene",
-            "absent_opinion", "vote", "minutes", "publish"} <= user_tasks
+    assert user_tasks == {"file_topic", "consent_topic", "research", "consult", "argue", "publish", "notify_rejection"}
     assert set(definition.forms) == {f"md_{n}.schema.json" for n in (
-        "file_topic", "consent", "approve", "research", "consult", "argue", "convene", "absent_opinion", "vote",
-        "minutes", "publish", "notify_rejection")}
+        "file_topic", "consent", "research", "consult", "argue", "publish", "notify_rejection")}
+    meeting = definitions["committee_meeting"]
+    spec, subprocesses = specs_from_json(meeting.spec_json)
+    inner = {s.bpmn_id for s in subprocesses["deliberate"].task_specs.values() if type(s).__name__ == "UserTask"}
+    assert inner == {"member_opinion", "secretary_opinion", "item_vote", "superior_ruling"}
     # Diagram interchange: every flow node and flow has a shape or edge, so it opens in bpmn-js as drawn.
     import re
-    ids = set(re.findall(r'<bpmn:(?:userTask|scriptTask|startEvent|endEvent|exclusiveGateway|sequenceFlow) id="([^"]+)"',
-                         SOURCE))
-    drawn = set(re.findall(r'bpmnElement="([^"]+)"', SOURCE))
-    assert ids <= drawn
+    pattern = r'<bpmn:(?:userTask|scriptTask|subProcess|startEvent|endEvent|intermediateCatchEvent|exclusiveGateway|sequenceFlow) id="([^"]+)"'
+    for path in PROCESSES.glob("*.bpmn"):
+        text = path.read_text(encoding="utf-8")
+        assert set(re.findall(pattern, text)) <= set(re.findall(r'bpmnElement="([^"]+)"', text)), path.name
 
 
 @pytest.mark.parametrize("change, element, message", [
-    (('value="md_vote.schema.json"', 'value="missing.schema.json"'), "vote", "forms/missing.schema.json 不存在"),
-    (('<bpmn:lane id="lane_secretary" name="书记">', '<bpmn:lane id="lane_secretary" name="秘书处">'),
-     "approve_topic", "角色“秘书处”不存在"),
+    (('value="md_research.schema.json"', 'value="missing.schema.json"'), "research", "forms/missing.schema.json 不存在"),
+    (('<bpmn:lane id="lane_office" name="办公室">', '<bpmn:lane id="lane_office" name="秘书处">'),
+     "file_topic", "角色“秘书处”不存在"),
+    (('name="show" value="常委会决定=decision_text"', 'name="show" value="常委会决定=__import__(1)"'),
+     "publish", "show“常委会决定”"),
     (('name="assignee" value="member_in_charge"', 'name="assignee" value="import os"'), "consent_topic", "assignee"),
     (('name="dueInWorkingDays" value="3"', 'name="dueInWorkingDays" value="三天"'), "consent_topic", "dueInWorkingDays"),
 ])

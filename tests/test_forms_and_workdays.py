@@ -12,18 +12,24 @@ from engine.workdays import WorkdayCalendar
 from tests.conftest import PROCESSES
 from webui.formdata import parse
 
-CONVENE = json.loads((PROCESSES / "forms" / "md_convene.schema.json").read_text(encoding="utf-8"))
+NOTICE = json.loads((PROCESSES / "forms" / "mt_send_notice.schema.json").read_text(encoding="utf-8"))
+ATTENDANCE = json.loads((PROCESSES / "forms" / "mt_attendance.schema.json").read_text(encoding="utf-8"))
 PUBLISH = json.loads((PROCESSES / "forms" / "md_publish.schema.json").read_text(encoding="utf-8"))
 
 
 def test_options_come_from_the_directory_and_are_enforced():
-    schema = with_options(CONVENE, lambda source: [("shuji", "张书记"), ("zhoucw", "周常委")] if source == "role:常委" else [])
-    assert schema["properties"]["attendees"]["items"]["enum"] == ["shuji", "zhoucw"]
-    assert validate(schema, {"meeting_date": "2026-12-01", "attendees": ["shuji"], "extra": 1}) == \
-        {"meeting_date": "2026-12-01", "attendees": ["shuji"]}
+    choices = {"role:常委": [("shuji", "张书记"), ("zhoucw", "周常委")], "topics:常委会": [("7", "议题七")]}
+    schema = with_options(ATTENDANCE, lambda source: choices[source])
+    assert schema["properties"]["present"]["items"]["enum"] == ["shuji", "zhoucw"]
+    assert schema["properties"]["emergency_topics"]["items"]["x-enum-labels"] == ["议题七"]
+    assert validate(schema, {"present": ["shuji"], "extra": 1}) == \
+        {"present": ["shuji"], "emergency_topics": [], "emergency_reason": None}  # every field defined
     with pytest.raises(FormInvalid) as caught:
-        validate(schema, {"meeting_date": "2026-02-30", "attendees": ["someone"]})
-    assert caught.value.errors == {"meeting_date": "日期格式应为 YYYY-MM-DD", "attendees": "请从给出的选项中选择"}
+        validate(schema, {"present": ["someone"], "emergency_topics": ["8"]})
+    assert caught.value.errors == {"present": "请从给出的选项中选择", "emergency_topics": "请从给出的选项中选择"}
+    with pytest.raises(FormInvalid) as caught:
+        validate(NOTICE, {"meeting_date": "2026-02-30", "notice_text": "定于某日开会"})
+    assert caught.value.errors == {"meeting_date": "日期格式应为 YYYY-MM-DD"}
 
 
 def test_html_form_values_are_typed_by_the_schema():
@@ -34,11 +40,11 @@ def test_html_form_values_are_typed_by_the_schema():
         validate(PUBLISH, parse(PUBLISH, MultiDict([("publication_days", "seven")])))
     assert caught.value.errors["publication_days"] == "类型不正确"
     assert caught.value.errors["publication_text"] == "此项必填"
-    assert parse(CONVENE, MultiDict([("attendees__present", "1")])) == {"attendees": []}
+    assert parse(ATTENDANCE, MultiDict([("present__present", "1")])) == {"present": []}
 
 
 def test_ballot_fields_are_marked():
-    vote = json.loads((PROCESSES / "forms" / "md_vote.schema.json").read_text(encoding="utf-8"))
+    vote = json.loads((PROCESSES / "forms" / "mt_item_vote.schema.json").read_text(encoding="utf-8"))
     assert ballot_fields(vote) == ["ballot"] and ballot_fields(PUBLISH) == []
 
 

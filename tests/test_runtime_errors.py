@@ -21,7 +21,7 @@ def test_script_error_marks_the_matter_error_naming_the_element(db, runtime):
     with db.transaction() as session:
         deploy_definitions(session, parse_bpmn(source, "failing_script.bpmn", FORMS))
     outcome = runtime.start("failing_script", "脚本出错的事项", {}, "bangong")
-    after = runtime.complete(outcome.new_tasks[0], {"minutes_text": "本次会议的纪要正文内容。"}, "bangong")
+    after = runtime.complete(outcome.new_tasks[0], {"meeting_minutes": "本次会议的纪要正文内容。"}, "bangong")
     assert after.status == "error"
     with db.reader() as session:
         instance = session.get(Instance, outcome.instance_id)

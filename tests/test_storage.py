@@ -7,19 +7,19 @@ import shutil
 import sqlalchemy as sa
 
 from engine.deployment import deploy_directory
-from engine.models import AuditEvent, BallotBox, HumanTask, Instance, ProcessVersion
+from engine.models import AuditEvent, HumanTask, Instance, ProcessVersion
 from engine.numbering import next_number
 from engine.serialization import load_state
 from tests.conftest import PROCESSES
-from tests.test_api_major_decision import ANSWERS
+from tests.meeting_helpers import MATTER
 
-FILE = ANSWERS["file_topic"]
+FILE = MATTER["file_topic"]
 
 
 def test_deploy_reports_new_unchanged_and_changed_and_matters_keep_their_version(db, runtime, tmp_path):
     with db.transaction() as session:
         assert [(r.key, r.status, r.version) for r in deploy_directory(session, PROCESSES)] == \
-            [("major_decision", "unchanged", 1)]
+            [("committee_meeting", "unchanged", 1), ("major_decision", "unchanged", 1)]
     started = runtime.start("major_decision", "关于版本的决策", {}, "bangong")
 
     copy = tmp_path / "processes"
@@ -27,8 +27,10 @@ def test_deploy_reports_new_unchanged_and_changed_and_matters_keep_their_version
     bpmn = copy / "major_decision.bpmn"
     bpmn.write_text(bpmn.read_text(encoding="utf-8").replace('name="登记议题"', 'name="登记议题（新）"'), encoding="utf-8")
     with db.transaction() as session:
-        assert [(r.status, r.version) for r in deploy_directory(session, copy, "tester")] == [("changed", 2)]
-        versions = session.scalars(sa.select(ProcessVersion).order_by(ProcessVersion.version)).all()
+        assert [(r.key, r.status, r.version) for r in deploy_directory(session, copy, "tester")] == \
+            [("committee_meeting", "unchanged", 1), ("major_decision", "changed", 2)]
+        versions = session.scalars(sa.select(ProcessVersion).where(ProcessVersion.process_key == "major_decision")
+                                   .order_by(ProcessVersion.version)).all()
         assert [(v.version, v.deployed_by) for v in versions] == [(1, "test"), (2, "tester")]
 
     later = runtime.start("major_decision", "关于新版本的决策", {}, "bangong")
@@ -73,46 +75,6 @@ def test_human_task_mirror_matches_the_workflow(db, runtime):
         assert events == [("start", None), ("auto", "start"), ("complete", "file_topic"), ("auto", "assign_member")]
         assign = session.scalars(sa.select(AuditEvent).where(AuditEvent.element_id == "assign_member")).one()
         assert assign.details == {"set": {"member_in_charge": "zhoucw"}}
-
-
-def test_R8_ballots_are_counted_but_never_linked_to_a_voter(db, runtime):
-    from engine.demo import advance
-    outcome = runtime.start("major_decision", "关于无记名表决的决策", {}, "bangong")
-    attendees = ["shuji", "fushuji", "wangcw", "zhaocw", "chencw", "liucw", "yangcw", "zhoucw", "huangcw"]
-    advance(db, runtime, outcome.instance_id, 7, {"convene": {"meeting_date": "2026-12-01", "attendees": attendees}})
-    choices = ["agree"] * 6 + ["disagree"] * 2 + ["abstain"]
-    with db.reader() as session:
-        votes = session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == outcome.instance_id,
-                                                           HumanTask.element_id == "vote")).all()
-        holders = [(v.id, v.assignee.username) for v in votes]
-    assert sorted(h for _, h in holders) == sorted(attendees)
-    for (task_id, voter), choice in zip(holders, choices):
-        runtime.complete(task_id, {"ballot": choice}, voter)
-
-    with db.reader() as session:
-        box = session.scalars(sa.select(BallotBox).where(BallotBox.instance_id == outcome.instance_id)).one()
-        assert (box.agree, box.disagree, box.abstain) == (6, 2, 1)
-        columns = set(BallotBox.__table__.columns.keys())
-        assert columns == {"id", "instance_id", "element_id", "agree", "disagree", "abstain"}
-        instance = session.get(Instance, outcome.instance_id)
-        state = json.loads(instance.state)
-        for task in state["tasks"].values():
-            assert "ballot" not in json.dumps(task["data"]) and "ballot" not in json.dumps(task["delta"])
-        vote_events = session.scalars(sa.select(AuditEvent).where(
-            AuditEvent.instance_id == outcome.instance_id, AuditEvent.element_id == "vote",
-            AuditEvent.action == "complete")).all()
-        assert len(vote_events) == 9
-        closed = session.scalars(sa.select(AuditEvent).where(
-            AuditEvent.instance_id == outcome.instance_id, AuditEvent.element_id == "vote",
-            AuditEvent.action == "auto")).one()
-        assert closed.element_name == "逐项表决（无记名）" and closed.details == {}
-        for event in vote_events:
-            text = json.dumps(event.details, ensure_ascii=False)
-            assert "agree" not in text and "abstain" not in text and event.details["data"] == {}
-        # That each member voted is on record.
-        voted = {t.completed_by.username for t in session.scalars(sa.select(HumanTask).where(
-            HumanTask.instance_id == outcome.instance_id, HumanTask.element_id == "vote"))}
-        assert voted == set(attendees)
 
 
 def test_R11_minutes_numbers_have_no_gaps_or_duplicates_and_roll_back(db):

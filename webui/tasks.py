@@ -9,6 +9,7 @@ from engine.access import can_complete, can_view
 from engine.directory import Directory
 from engine.errors import Forbidden, FormInvalid, NotFound
 from engine.models import HumanTask
+from engine.task_view import task_context
 
 from . import formdata, services
 
@@ -34,8 +35,11 @@ def _render(task_id: int, values: dict | None = None, errors: dict | None = None
         task, schema = _load(session, task_id)
         summary = queries.task_summary(session, task)
         matter = queries.describe(session, task.instance)
-    return render_template("task.html", task=summary, schema=schema, matter=matter, values=values or {},
-                           errors=errors or {}), status
+        shown, data = task_context(session, task) if task.state == "ready" else ([], {})
+    secret = set(forms.ballot_fields(schema))
+    prefill = {k: v for k, v in data.items() if k in schema.get("properties", {}) and k not in secret}
+    return render_template("task.html", task=summary, schema=schema, matter=matter, shown=shown,
+                           values=values if values is not None else prefill, errors=errors or {}), status
 
 
 @bp.get("/tasks/<int:task_id>")

@@ -1,0 +1,90 @@
+"""Driving matters and meetings through the JSON API, as each task's holder in turn."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from engine.calendar_days import load_calendar
+from engine.database import Database
+from engine.meetings import earliest_meeting_day
+from engine.workdays import LOCAL_TZ
+
+COMMITTEE = ["shuji", "fushuji", "wangcw", "zhaocw", "chencw", "liucw", "yangcw", "huangcw", "zhoucw"]
+MATTER = {
+    "file_topic": {"summary": "拟安排专项资金用于老旧小区改造，涉及12个小区。", "field": "城乡建设",
+                   "source": "职能部门提出", "topic_kind": "一般事项", "basis": "改造实施意见"},
+    "consent_topic": {"consent": True, "consent_opinion": "同意提交。"},
+    "research": {"research_report": "走访12个小区，改造意愿强烈。"},
+    "consult": {"consulted": "居民代表", "consultation_summary": "普遍支持，建议分期。", "individual_consultation": True},
+    "argue": {"argument_conclusion": "方案可行，风险可控。", "risk_level": "中", "legal_review": True},
+    "publish": {"publication_text": "决定实施老旧小区改造项目，现予公示。", "publication_days": 5, "channel": "门户网站"},
+    "notify_rejection": {"rejection_notice": "该议题未获通过。"},
+}
+MEETING = {
+    "approve_agenda": {"agenda_approved": True, "agenda_opinion": "同意。"},
+    "attendance": {"present": [m for m in COMMITTEE if m != "huangcw"]},
+    "leave_opinion": {"written_opinion": "我同意该议题。"},
+    "member_opinion": {"member_view": "agree", "member_remarks": "同意。"},
+    "secretary_opinion": {"secretary_view": "agree", "secretary_remarks": "同意。"},
+    "item_vote": {"ballot": "agree"},
+    "superior_ruling": {"ruling": "passed", "ruling_text": "经研究同意。"},
+    "write_minutes": {"meeting_minutes": "会议逐项审议并表决了议题。"},
+    "relay": {"relay_note": "已当面传达。"},
+}
+
+
+def meeting_day(db_url: str) -> str:
+    """The earliest day a meeting noticed now may be held (R4)."""
+    db = Database(db_url)
+    with db.reader() as session:
+        day = earliest_meeting_day(load_calendar(session), datetime.now(LOCAL_TZ))
+    db.dispose()
+    return day.isoformat()
+
+
+def agenda(day: str, topic_ids: list[int]) -> dict:
+    return {"propose_agenda": {"meeting_date": day, "place": "常委会议室", "topics": [str(t) for t in topic_ids]},
+            "send_notice": {"meeting_date": day, "notice_text": f"定于 {day} 召开常委会会议。"}}
+
+
+def drive(api, instance_id: int, answers: dict, stop_at: str | None = None, limit: int = 200) -> list:
+    """Complete the matter's tasks until none is left (or ``stop_at``); return [(element, holder), …].
+
+    An answer may be a function of the holder, e.g. each member's ballot.
+    """
+    done = []
+    for _ in range(limit):
+        matter = api.instance(instance_id)
+        if matter["status"] != "running" or not matter["current_tasks"]:
+            return done
+        task = matter["current_tasks"][0]
+        if task["element_id"] == stop_at:
+            return done
+        holder = task["candidates"][0]
+        inbox = api.get("/tasks", holder).get_json()
+        assert task["id"] in [t["id"] for t in inbox], f"{holder} does not see {task['name']} in 待办"
+        answer = answers[task["element_id"]]
+        data = answer(holder) if callable(answer) else answer
+        response = api.complete(task["id"], holder, data)
+        assert response.status_code == 200, (task["element_id"], response.get_json())
+        done.append((task["element_id"], holder))
+    raise AssertionError("matter did not finish")
+
+
+def submit_matter(api, title: str, answers: dict | None = None) -> tuple[int, int]:
+    """Start a major decision and take it to the standing committee; return (matter, topic id)."""
+    matter = api.start(title, as_user="bangong")
+    drive(api, matter, {**MATTER, **(answers or {})})
+    waiting = api.instance(matter)
+    assert waiting["status"] == "running" and waiting["current_tasks"] == []
+    topic = next(e for e in waiting["history"] if e["element_id"] == "submit")["details"]["set"]["topic_id"]
+    return matter, topic
+
+
+def hold_meeting(api, db_url: str, topic_ids: list[int], answers: dict | None = None,
+                 stop_at: str | None = None, title: str = "常委会会议") -> tuple[int, list]:
+    """Start a standing-committee meeting on ``topic_ids`` and drive it; return (meeting, steps)."""
+    response = api.post("/processes/committee_meeting/instances", "bangong", {"title": title, "data": {}})
+    assert response.status_code == 201, response.get_json()
+    meeting = response.get_json()["id"]
+    steps = drive(api, meeting, {**MEETING, **agenda(meeting_day(db_url), topic_ids), **(answers or {})}, stop_at)
+    return meeting, steps
