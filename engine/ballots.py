@@ -20,7 +20,7 @@ def cast(session: Session, instance_id: int, element_id: str, choice: str, item_
         raise ValueError(f"unknown ballot choice {choice!r}")
     increment(session, BallotBox.__table__,
               {"instance_id": instance_id, "element_id": element_id, "item_key": item_key},
-              {c: int(c == choice) for c in CHOICES})
+              {c: int(c == choice) for c in CHOICES}, returning=False)
 
 
 def tally(session: Session, instance_id: int, element_id: str, item_key: str = "") -> dict[str, int]:

@@ -21,7 +21,7 @@ from .access import can_complete, can_start
 from .database import Database
 from .deployment import published_version
 from .directory import Directory
-from .errors import Conflict, Forbidden, FormInvalid, NotFound, PowerflowError, WorkflowFailed
+from .errors import Conflict, Forbidden, FormInvalid, NotFound, PowerflowError
 from .models import HumanTask, Instance, utcnow
 from .progress import chart_state
 from .scripting import DEFAULT_TIME_LIMIT, RestrictedScriptEngine
@@ -174,8 +174,10 @@ class Runtime:
                               self._script_engine(session, matter, now))
         waiting = [t for t in workflow.get_tasks(state=TaskState.WAITING)
                    if t.task_spec.bpmn_id == delivery.element_id]
-        if not waiting:
-            raise WorkflowFailed(f"事项 {matter.id} 没有在 {delivery.element_id} 等待决定")
+        if not waiting:  # the matter moved on (or was withdrawn): the decision stands, noted on the matter
+            audit.record(session, "message", now, matter.id, None, delivery.element_id, None,
+                         {"payload": delivery.payload, "undelivered": "事项未在此处等待决定"})
+            return
         event = waiting[0].task_spec.event_definition
         workflow.send_event(BpmnEvent(type(event)(event.name), delivery.payload))
         audit.record(session, "message", now, matter.id, None, delivery.element_id, _element_name(waiting[0]),

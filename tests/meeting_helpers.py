@@ -46,8 +46,9 @@ def agenda(day: str, topic_ids: list[int]) -> dict:
             "send_notice": {"meeting_date": day, "notice_text": f"定于 {day} 召开常委会会议。"}}
 
 
-def drive(api, instance_id: int, answers: dict, stop_at: str | None = None, limit: int = 200) -> list:
-    """Complete the matter's tasks until none is left (or ``stop_at``); return [(element, holder), …].
+def drive(api, instance_id: int, answers: dict, stop_at: str | None = None, limit: int = 200,
+          count: int | None = None) -> list:
+    """Complete the matter's tasks until none is left (or ``stop_at``, or ``count`` steps); return the steps.
 
     An answer may be a function of the holder, e.g. each member's ballot.
     """
@@ -67,6 +68,8 @@ def drive(api, instance_id: int, answers: dict, stop_at: str | None = None, limi
         response = api.complete(task["id"], holder, data)
         assert response.status_code == 200, (task["element_id"], response.get_json())
         done.append((task["element_id"], holder))
+        if count is not None and len(done) == count:
+            return done
     raise AssertionError("matter did not finish")
 
 

@@ -71,3 +71,39 @@ def test_stale_completion_is_refused_by_the_optimistic_lock(db):
         events = session.query(AuditEvent).filter_by(instance_id=outcome.instance_id, action="complete").all()
         assert [e.actor.username for e in events] == ["bangong"]
         assert session.get(Instance, outcome.instance_id).status == "running"
+
+
+def test_R11_two_meetings_closing_at_once_on_postgresql_get_consecutive_numbers(pg_url):
+    from datetime import datetime
+
+    from engine.workdays import LOCAL_TZ
+    from tests.conftest import Api, _app
+    from tests.meeting_helpers import MEETING, agenda, drive, meeting_day, submit_matter
+    prepare(pg_url).dispose()
+    app = _app(pg_url)
+    api = Api(app.test_client())
+    meetings = []
+    for n in range(2):
+        _, topic = submit_matter(api, f"关于同时闭会的决策 {n}")
+        meeting = api.post("/processes/committee_meeting/instances", "bangong",
+                           {"title": f"常委会会议 {n}", "data": {}}).get_json()["id"]
+        drive(api, meeting, {**MEETING, **agenda(meeting_day(pg_url), [topic])}, stop_at="write_minutes")
+        meetings.append((meeting, api.instance(meeting)["current_tasks"][0]["id"]))
+    barrier, codes = threading.Barrier(2), []
+
+    def close(task_id):
+        client = app.test_client()
+        headers = {"Authorization": f"Bearer {api.token('bangong')}"}
+        barrier.wait()
+        codes.append(client.post(f"/api/v1/tasks/{task_id}/complete", headers=headers,
+                                 json={"data": MEETING["write_minutes"]}).status_code)
+
+    threads = [threading.Thread(target=close, args=(task_id,)) for _, task_id in meetings]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert codes == [200, 200]
+    numbers = sorted(next(e for e in api.instance(m)["history"] if e["element_id"] == "number_minutes")
+                     ["details"]["set"]["minutes_number"] for m, _ in meetings)
+    year = datetime.now(LOCAL_TZ).year
+    assert numbers == [f"常委会纪要〔{year}〕第1号", f"常委会纪要〔{year}〕第2号"]  # no gap, no duplicate
+    app.extensions["powerflow"].db.dispose()

@@ -11,6 +11,7 @@ from engine.deployment import latest_versions
 from engine.directory import Directory
 from engine.errors import Forbidden, FormInvalid, NotFound
 from engine.models import HumanTask
+from engine.task_view import task_context
 
 from . import services
 from .auth import issue_token, principal_for, principal_from_token
@@ -113,7 +114,9 @@ def task(task_id: int):
         if not can_complete(_user(session), row):
             raise Forbidden("这不是您的任务")
         schema = forms.with_options(row.instance.process_version.forms[row.form_file], Directory(session).options)
-        return jsonify(queries.task_summary(session, row) | {"form": schema})
+        shown, _ = task_context(session, row)
+        return jsonify(queries.task_summary(session, row) | {"form": schema,
+                                                             "context": [[k, v] for k, v in shown]})
 
 
 @bp.post("/tasks/<int:task_id>/complete")

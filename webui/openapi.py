@@ -82,7 +82,10 @@ def openapi_document() -> dict:
         "/tasks/{task_id}": {"get": {"summary": "一个任务及其表单的 JSON Schema", "security": secured,
                                      "parameters": task_id, "responses": {
             "200": _resp("任务", {"allOf": [{"$ref": "#/components/schemas/Task"},
-                                          {"type": "object", "properties": {"form": {"type": "object"}}}]}),
+                                          {"type": "object", "properties": {
+                "form": {"type": "object"},
+                "context": {"type": "array", "description": "[标签, 值]：流程设计者为此步骤列出的事项数据",
+                            "items": {"type": "array"}}}}]}),
             **_errors(401, 403, 404)}}},
         "/tasks/{task_id}/complete": {"post": {
             "summary": "提交表单并办理任务", "security": secured, "parameters": task_id,
