@@ -1,18 +1,21 @@
 """Read-only views: inboxes, matters and their histories, as indexed queries."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from .directory import Directory
-from .models import AuditEvent, HumanTask, Instance, User
+from .models import AuditEvent, HumanTask, Instance, User, utcnow
 
 
-def inbox(session: Session, user: User, limit: int = 200, offset: int = 0) -> list[dict]:
+def inbox(session: Session, user: User, limit: int = 200, offset: int = 0, now: datetime | None = None) -> list[dict]:
     """Ready tasks assigned to the user or open to one of the user's roles, oldest first.
 
     One indexed query on human_tasks joined to the matter's title; no workflow is loaded.
     """
+    now = now or utcnow()
     roles = user.role_names
     mine = HumanTask.assignee_id == user.id
     by_role = HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(roles)
@@ -25,7 +28,8 @@ def inbox(session: Session, user: User, limit: int = 200, offset: int = 0) -> li
         .order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset))
     return [{"id": r.id, "instance_id": r.instance_id, "instance_title": r.title, "process_key": r.process_key,
              "element_id": r.element_id, "name": r.name, "subject": r.subject, "lane": r.lane, "candidate_role": r.candidate_role,
-             "assigned_to_me": r.assignee_id == user.id, "created_at": _iso(r.created_at), "due_at": _iso(r.due_at)}
+             "assigned_to_me": r.assignee_id == user.id, "created_at": _iso(r.created_at), "due_at": _iso(r.due_at),
+             "overdue": r.due_at is not None and r.due_at < now}
             for r in rows]
 
 
@@ -73,6 +77,8 @@ def task_summary(session: Session, task: HumanTask) -> dict:
         "candidates": [u.username for u in people],
         "candidate_names": [u.display_name for u in people],
         "state": task.state, "created_at": _iso(task.created_at), "due_at": _iso(task.due_at),
+        "overdue": task.state == "ready" and task.due_at is not None and task.due_at < utcnow(),
+        "urged_at": _iso(task.urged_at),
     }
 
 

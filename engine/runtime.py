@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.util.task import TaskState
 
-from . import audit, ballots, forms, rules
+from . import audit, ballots, forms, rules, urging
 from .calendar_days import load_calendar
 from .access import can_complete, can_start
 from .database import Database
@@ -118,6 +118,11 @@ class Runtime:
             audit.record(session, "complete", now, instance.id, user.id, row.element_id, row.name, details)
             new_tasks = self._advance(session, instance, workflow, now)
             return Outcome(instance.id, instance.status, new_tasks)
+
+    def urge(self, task_id: int, username: str) -> int:
+        """催办 a ready task (see engine.urging); returns how many holders were notified."""
+        with self._action() as session:
+            return urging.urge(session, task_id, Directory(session).user(username), self.clock())
 
     def fire_timer(self, timer_id: int) -> bool:
         """Fire one due timer unless another worker has; True when this call fired it."""

@@ -97,6 +97,6 @@ def test_openapi_document_describes_every_route(api):
     assert doc["openapi"].startswith("3.")
     assert set(doc["paths"]) == {"/auth/token", "/processes", "/processes/{key}/instances", "/instances/{instance_id}",
                                  "/instances/{instance_id}/flowchart.svg", "/tasks", "/tasks/{task_id}",
-                                 "/tasks/{task_id}/complete"}
+                                 "/tasks/{task_id}/complete", "/tasks/{task_id}/urge", "/notifications"}
     complete = doc["paths"]["/tasks/{task_id}/complete"]["post"]["responses"]
     assert {"200", "403", "409", "422"} <= set(complete)

@@ -125,3 +125,22 @@ def test_unknown_pages_and_methods_get_friendly_errors(client, auth):
     missing = client.get("/matters/424242")
     assert missing.status_code == 404 and "事项不存在或您无权查看" in missing.get_data(as_text=True)
     assert client.delete("/tasks").status_code == 405
+
+
+def test_auditor_urges_from_the_matter_page_and_the_holder_reads_it_in_notifications(client, auth):
+    auth.login("bangong")
+    start_matter(client, "关于网页催办的决策")
+    auth.logout()
+    auth.login("jiwei")
+    page = client.get("/matters/1").get_data(as_text=True)
+    assert "催办" in page
+    urged = client.post(re.search(r'action="(/tasks/\d+/urge)"', page).group(1), data={"csrf_token": csrf_token(page)})
+    assert urged.status_code == 302
+    assert "已催办，通知了 1 人" in client.get("/matters/1").get_data(as_text=True)
+    auth.logout()
+    auth.login("bangong")
+    header = client.get("/tasks").get_data(as_text=True)
+    assert 'aria-label="未读 1 条"' in header
+    listing = client.get("/notifications").get_data(as_text=True)
+    assert "催办：关于网页催办的决策「登记议题」（冯书记（纪委））" in listing
+    assert "未读" not in client.get("/tasks").get_data(as_text=True)  # read once seen

@@ -77,10 +77,10 @@ def create_app(test_config: dict | None = None) -> Flask:
                                            processes_dir=Path(app.config["PROCESSES_DIR"]))
     csrf.init_app(app)
 
-    from . import api, auth, errors, inbox, matters, processes, tasks, vendor
+    from . import api, auth, errors, inbox, matters, notifications, processes, tasks, vendor
     auth.init_app(app)
     errors.init_app(app)
-    for module in (auth, inbox, tasks, matters, processes, vendor, api):
+    for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, not cookies
     app.add_url_rule("/", endpoint="index", view_func=inbox.index)

@@ -5,7 +5,7 @@ from functools import wraps
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 
-from engine import forms, queries
+from engine import forms, notifications, queries
 from engine.access import can_complete, can_start, visible_instance
 from engine.deployment import latest_versions
 from engine.directory import Directory
@@ -128,6 +128,21 @@ def complete(task_id: int):
     with services().db.reader() as session:
         next_tasks = [queries.task_summary(session, session.get(HumanTask, t)) for t in outcome.new_tasks]
     return jsonify({"instance": {"id": outcome.instance_id, "status": outcome.status}, "next_tasks": next_tasks})
+
+
+@bp.post("/tasks/<int:task_id>/urge")
+@token_required
+def urge(task_id: int):
+    return jsonify({"notified": services().runtime.urge(task_id, g.principal.username)})
+
+
+@bp.get("/notifications")
+@token_required
+def notification_list():
+    with services().db.reader() as session:
+        return jsonify([{"id": n.id, "kind": n.kind, "title": n.title, "instance_id": n.instance_id,
+                         "created_at": n.created_at.isoformat(), "read": n.read_at is not None}
+                        for n in notifications.recent(session, g.principal.id)])
 
 
 @bp.get("/openapi.json")

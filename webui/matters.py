@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engine import ballots, queries
+from engine import queries, topics
+from engine.queries import open_tasks
+from engine.urging import may_urge
 from engine.access import can_start, visible_instance
 from engine.deployment import published_version
 from engine.directory import Directory
@@ -44,8 +46,13 @@ def show(instance_id: int):
         instance = visible_instance(session, instance_id, current_user.username)
         matter = queries.describe(session, instance)
         svg = services().charts.live_svg(session, instance)
-        tallies = ballots.tallies(session, instance.id) if instance.status != "running" else {}
-    return render_template("matter.html", matter=matter, svg=svg, tallies=tallies)
+        decisions = [{"title": d.topic.title, "outcome": d.outcome, "agree": d.agree, "disagree": d.disagree,
+                      "abstain": d.abstain, "should_attend": d.should_attend, "present": d.present,
+                      "ruling": d.ruling, "superseded": d.superseded_by_id is not None, "meeting_id": d.meeting_id}
+                     for d in topics.for_matter(session, instance.id)]
+        user = Directory(session).user(current_user.username)
+        urgeable = {t.id for t in open_tasks(session, instance.id) if may_urge(user, t)}
+    return render_template("matter.html", matter=matter, svg=svg, decisions=decisions, urgeable=urgeable)
 
 
 @bp.get("/matters/<int:instance_id>/flowchart.svg")

@@ -93,6 +93,13 @@ def openapi_document() -> dict:
             "responses": {"200": _resp("已办理", {"type": "object", "properties": {
                 "instance": {"type": "object"}, "next_tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}}),
                 **_errors(400, 401, 403, 404, 409, 422)}}},
+        "/tasks/{task_id}/urge": {"post": {
+            "summary": "催办：事项发起人或纪委、监督员提醒办理人（每个工作日一次）", "security": secured, "parameters": task_id,
+            "responses": {"200": _resp("已通知", {"type": "object", "properties": {"notified": {"type": "integer"}}}),
+                          **_errors(401, 403, 404, 409)}}},
+        "/notifications": {"get": {"summary": "我的通知（会议通知、催办、提醒），最新的在前", "security": secured,
+                                   "responses": {"200": _resp("通知", {"type": "array", "items": {"type": "object"}}),
+                                                 **_errors(401)}}},
     }
     return {
         "openapi": "3.1.0",

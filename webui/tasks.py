@@ -48,6 +48,16 @@ def show(task_id: int):
     return _render(task_id)
 
 
+@bp.post("/tasks/<int:task_id>/urge")
+@login_required
+def urge(task_id: int):
+    notified = services().runtime.urge(task_id, current_user.username)
+    flash(f"已催办，通知了 {notified} 人")
+    with services().db.reader() as session:
+        instance_id = session.get(HumanTask, task_id).instance_id
+    return redirect(url_for("matters.show", instance_id=instance_id))
+
+
 @bp.post("/tasks/<int:task_id>")
 @login_required
 def complete(task_id: int):

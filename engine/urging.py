@@ -1,0 +1,40 @@
+"""催办: the starter of a matter or an auditor urges the holder of a step, once per working day."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from . import audit
+from .access import is_auditor
+from .calendar_days import load_calendar
+from .errors import Conflict, Forbidden, NotFound
+from .models import HumanTask, User
+from .notifications import notify
+from .queries import candidates
+from .workdays import LOCAL_TZ
+
+
+def may_urge(user: User, task: HumanTask) -> bool:
+    return task.state == "ready" and (task.instance.started_by_id == user.id or is_auditor(user))
+
+
+def urge(session: Session, task_id: int, user: User, now: datetime) -> int:
+    """Notify whoever may complete the task; return how many were notified."""
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"任务 {task_id} 不存在")
+    if task.state != "ready":
+        raise Conflict("该任务已办理，无需催办")
+    if not may_urge(user, task):
+        raise Forbidden("只有事项发起人和纪委、监督员可以催办")
+    if task.urged_at is not None:
+        last, today = task.urged_at.astimezone(LOCAL_TZ).date(), now.astimezone(LOCAL_TZ).date()
+        if load_calendar(session).working_days_between(last, today) == 0:
+            raise Conflict("该任务今天已催办过，每个工作日只能催办一次")
+    task.urged_at = now
+    holders = [u.id for u in candidates(session, task)]
+    title = f"催办：{task.instance.title}「{task.name}」（{user.display_name}）"
+    count = notify(session, holders, "urge", title, now, "", task.instance_id)
+    audit.record(session, "urge", now, task.instance_id, user.id, task.element_id, task.name, {"task_id": task.id})
+    return count
