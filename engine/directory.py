@@ -140,4 +140,7 @@ class Directory:
         if source.startswith("topics:"):
             from .topics import option_pairs
             return option_pairs(self.session, source[7:])
+        if source.startswith("decisions:"):
+            from .topics import decisions_of
+            return [(str(d.id), f"{d.topic.title}（{d.decided_at:%Y-%m-%d} 决定）") for d in decisions_of(self.session, source[10:])]
         raise NotFound(f"未知的选项来源 {source}")

@@ -226,36 +226,58 @@ def test_R10_when_the_secretary_differs_the_superior_organization_rules(app, api
 
 
 # -- R12, R13 -----------------------------------------------------------------------------------------
-def test_R12_a_topic_backed_by_half_the_members_must_go_on_the_next_agenda(app, api, database_url):
-    matter, ordinary = submit_matter(api, "关于一般议题的决策")
-    with db_of(app).transaction() as session:
-        from engine.models import Instance
-        motion = topics.submit(session, session.get(Instance, matter), "await_decision", "常委会", "五名常委联名提议的议题",
-                               "motion", None, True, datetime.now(LOCAL_TZ), mandatory=True).id
+def motion(api, title: str, backers: set[str]) -> int:
+    """A member raises a topic and the others co-sign (or not); return the motion's topic id."""
+    response = api.post("/processes/members_motion/instances", "wangcw", {"title": title, "data": {}})
+    assert response.status_code == 201, response.get_json()
+    instance = response.get_json()["id"]
+    drive(api, instance, {"draft_motion": {"motion_summary": "建议尽快研究解决城区停车难问题。"},
+                          "cosign": lambda member: {"back": member in backers}})
+    history = api.instance(instance)["history"]
+    return next(e for e in history if e["element_id"] == "submit")["details"]["set"]["topic_id"]
+
+
+def test_R12_a_topic_raised_by_half_the_members_must_go_on_the_next_agenda(app, api, database_url):
+    _, ordinary = submit_matter(api, "关于一般议题的决策")
+    few = motion(api, "关于少数成员提议的议题", {"zhaocw", "chencw"})  # 3 of 9: may wait
+    half = motion(api, "关于五名常委联名提议的议题", {"zhaocw", "chencw", "liucw", "yangcw"})  # 5 of 9: must go on
+    with db_of(app).reader() as session:
+        assert (session.get(Topic, few).mandatory, session.get(Topic, half).mandatory) == (False, True)
     meeting = start_meeting(api)
     task = current(api, meeting)[0]
     day = meeting_day(database_url)
-    refused = api.complete(task["id"], "bangong", agenda(day, [ordinary])["propose_agenda"])
+    refused = api.complete(task["id"], "bangong", agenda(day, [ordinary, few])["propose_agenda"])
     assert refused.status_code == 422
-    assert "R12" in refused.get_json()["errors"]["topics"] and "五名常委联名提议的议题" in refused.get_json()["errors"]["topics"]
-    assert api.complete(task["id"], "bangong", agenda(day, [ordinary, motion])["propose_agenda"]).status_code == 200
+    errors = refused.get_json()["errors"]["topics"]
+    assert "R12" in errors and "关于五名常委联名提议的议题" in errors and "少数成员" not in errors
+    assert api.complete(task["id"], "bangong", agenda(day, [ordinary, half])["propose_agenda"]).status_code == 200
 
 
 def test_R13_a_decision_changes_only_by_a_later_decision_of_the_same_body(app, api, database_url):
     matter, topic = submit_matter(api, "关于原决定的决策")
     hold_meeting(api, database_url, [topic])
+    with db_of(app).reader() as session:
+        original = session.scalars(sa.select(Decision).where(Decision.topic_id == topic)).one().id
+    response = api.post("/processes/decision_change/instances", "bangong", {"title": "关于变更原决定的申请", "data": {}})
+    change_matter = response.get_json()["id"]
+    form = api.get(f"/tasks/{current(api, change_matter)[0]['id']}", "bangong").get_json()["form"]
+    assert form["properties"]["decision"]["enum"] == [str(original)]  # only decisions in force
+    drive(api, change_matter, {"propose_change": {"decision": str(original), "change_reason": "情况发生重大变化，需调整实施范围。",
+                                                  "proposed_change": "实施范围由12个小区调整为8个。"}})
+    with db_of(app).reader() as session:
+        change = session.scalars(sa.select(Topic).where(Topic.instance_id == change_matter)).one()
+        assert (change.kind, change.body, change.changes_decision_id) == ("change", "常委会", original)
+        assert session.get(Decision, original).superseded_by_id is None  # nobody changes it alone
+    hold_meeting(api, database_url, [change.id], {"attendance": {"present": COMMITTEE}})
+    with db_of(app).reader() as session:
+        later = session.scalars(sa.select(Decision).where(Decision.topic_id == change.id)).one()
+        assert later.outcome == "passed" and session.get(Decision, original).superseded_by_id == later.id
+    assert api.instance(change_matter)["status"] == "completed"
+    # Whoever asks, the topic goes to the body that decided: the plenary cannot change a standing-committee decision.
     with db_of(app).transaction() as session:
         from engine.models import Instance
-        original = session.scalars(sa.select(Decision).where(Decision.topic_id == topic)).one()
-        change = topics.submit(session, session.get(Instance, matter), "await_decision", "全委会", "关于变更原决定",
-                               "change", None, True, datetime.now(LOCAL_TZ), changes_decision_id=original.id)
-        assert change.body == "常委会"  # whoever asks, the body that decided is the one that may change it
-        original_id, change_id = original.id, change.id
-    with db_of(app).reader() as session:
-        assert session.get(Decision, original_id).superseded_by_id is None
-    hold_meeting(api, database_url, [change_id], {"attendance": {"present": COMMITTEE}})
-    with db_of(app).reader() as session:
-        later = session.scalars(sa.select(Decision).where(Decision.topic_id == change_id)).one()
-        assert later.outcome == "passed" and session.get(Decision, original_id).superseded_by_id == later.id
+        other = topics.submit(session, session.get(Instance, matter), "await_decision", "全委会", "改由全委会变更",
+                              "change", None, True, datetime.now(LOCAL_TZ), changes_decision_id=later.id)
+        assert other.body == "常委会"
     doc = api.client.get("/api/v1/openapi.json").get_json()
     assert not any("decision" in path for path in doc["paths"])  # no route edits a recorded decision
