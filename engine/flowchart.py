@@ -82,10 +82,10 @@ def _children(container) -> list:
 def _cluster(sub) -> list[str]:
     """An expanded subprocess: a cluster holding its own elements (nested subprocesses recurse)."""
     sid = sub.get("id")
-    lines = [f'subgraph {_q("cluster_" + sid)} {{ id={_q("el_" + sid)}; label={_q(_wrap(sub.get("name") or sid, 16))}; '
+    repeated = "≡ " if sub.xpath("./bpmn:multiInstanceLoopCharacteristics", namespaces=NS) else ""
+    label = _wrap(repeated + (sub.get("name") or sid), 16)
+    lines = [f'subgraph {_q("cluster_" + sid)} {{ id={_q("el_" + sid)}; label={_q(label)}; '
              'labeljust=l; style="rounded"; color="#8a96a3"; penwidth=1.5; fontsize=12;']
-    if sub.xpath("./bpmn:multiInstanceLoopCharacteristics", namespaces=NS):
-        lines[0] = lines[0].replace("label=\"", "label=\"≡ ")
     for child in _children(sub):
         kind = etree.QName(child).localname
         lines += _cluster(child) if kind == "subProcess" else [_node(child, kind)]
