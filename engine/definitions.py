@@ -115,7 +115,7 @@ def _check_process(process, filename: str, forms: dict[str, dict], known_roles: 
             raise DefinitionError(filename, element, "dueInWorkingDays 必须是非负整数")
 
 
-def _load_forms(forms_dir: Path) -> dict[str, dict]:
+def load_forms(forms_dir: Path) -> dict[str, dict]:
     forms = {}
     for path in sorted(forms_dir.glob("*.json")) if forms_dir.is_dir() else []:
         try:
@@ -177,7 +177,7 @@ def parse_bpmn(bpmn: bytes, filename: str, forms: dict[str, dict], dmn: dict[str
 def read_directory(processes_dir: Path, known_roles: set[str] | None = None) -> list[ProcessDefinition]:
     """Read every `*.bpmn` in a directory with its forms and DMN tables."""
     processes_dir = Path(processes_dir)
-    forms = _load_forms(processes_dir / "forms")
+    forms = load_forms(processes_dir / "forms")
     dmn = {p.name: p.read_bytes() for p in sorted(processes_dir.glob("*.dmn"))}
     definitions: list[ProcessDefinition] = []
     seen: dict[str, str] = {}

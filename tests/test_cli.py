@@ -157,3 +157,15 @@ def test_serve_fires_timers_itself_on_the_demo_database(env, tmp_path):
         output = server.communicate(timeout=30)[0]
         db.dispose()
     assert "timers are fired by this server" in output
+
+
+def test_lint_command_reports_file_and_element(env, tmp_path):
+    ok = run(env, "lint")
+    assert ok.returncode == 0 and "检查通过" in ok.stdout
+    broken = tmp_path / "processes"
+    shutil.copytree(PROCESSES, broken)
+    path = broken / "major_decision.bpmn"
+    path.write_text(path.read_text(encoding="utf-8").replace('name="办公室">', 'name="某某处">'), encoding="utf-8")
+    failed = run(env, "lint", "--dir", str(broken))
+    assert failed.returncode == 1
+    assert "错误：major_decision.bpmn [lane_office]" in failed.stderr and "Traceback" not in failed.stderr

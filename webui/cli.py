@@ -90,6 +90,24 @@ def diagrams(out_dir: str | None):
 
 
 @main.command()
+@click.option("--dir", "processes_dir", type=click.Path(file_okay=False), default=None, help="默认为配置的 processes/")
+@with_appcontext
+def lint(processes_dir: str | None):
+    """检查 processes/ 下的全部文件：解析、泳道角色、表单、网关条件、可达性、图形信息、权力目录。"""
+    from pathlib import Path
+
+    from engine.directory import STANDARD_ROLES
+    from engine.lint import lint_directory
+    folder = Path(processes_dir) if processes_dir else services().processes_dir
+    problems = lint_directory(folder, set(STANDARD_ROLES))
+    for problem in problems:
+        click.echo(f"错误：{problem}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"检查通过：{len(list(folder.glob('*.bpmn')))} 个流程文件")
+
+
+@main.command()
 @click.option("--interval", default=2.0, show_default=True, help="轮询间隔（秒）")
 @click.option("--once", is_flag=True, help="只处理一轮到期定时器后退出")
 @with_appcontext

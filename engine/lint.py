@@ -1,0 +1,141 @@
+"""`powerflow lint`: static checks of every file in `processes/`, each error naming file and element."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from .definitions import NS, parse_bpmn, secure_xml, load_forms
+from .errors import DefinitionError
+
+FLOW_NODE_TAGS = ("startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
+                  "userTask", "scriptTask", "serviceTask", "manualTask", "businessRuleTask", "task", "sendTask",
+                  "receiveTask", "callActivity", "subProcess", "exclusiveGateway", "parallelGateway",
+                  "inclusiveGateway", "eventBasedGateway")
+
+
+@dataclass(frozen=True)
+class Problem:
+    filename: str
+    element: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.filename}" + (f" [{self.element}]" if self.element else "") + f": {self.message}"
+
+
+def _local(node) -> str:
+    return etree.QName(node).localname
+
+
+def _flow_nodes(container) -> list:
+    return [c for c in container if isinstance(c.tag, str) and _local(c) in FLOW_NODE_TAGS]
+
+
+def _lanes(process, roles: set[str], filename: str) -> list[Problem]:
+    """Every lane maps to a known role: by its name, or through the candidateRole of each of its tasks."""
+    problems = []
+    for lane in process.xpath(".//bpmn:lane", namespaces=NS):
+        name = lane.get("name") or ""
+        if name in roles:
+            continue
+        refs = {r.text.strip() for r in lane.xpath("./bpmn:flowNodeRef", namespaces=NS)}
+        tasks = [n for n in process.xpath(".//bpmn:userTask", namespaces=NS) if n.get("id") in refs]
+        def declared(task):
+            props = task.xpath(".//spiffworkflow:property[@name='candidateRole']/@value", namespaces=NS)
+            return props and props[0] in roles
+        if not tasks or not all(declared(t) for t in tasks):
+            problems.append(Problem(filename, lane.get("id"), f"泳道“{name}”不是已知角色，且其中任务未都指定已知的 candidateRole"))
+    return problems
+
+
+def _gateways(process, filename: str) -> list[Problem]:
+    """Every exclusive gateway that branches has a condition on each branch or a default."""
+    problems = []
+    flows = {f.get("id"): f for f in process.xpath(".//bpmn:sequenceFlow", namespaces=NS)}
+    for gateway in process.xpath(".//bpmn:exclusiveGateway", namespaces=NS):
+        outgoing = [f for f in flows.values() if f.get("sourceRef") == gateway.get("id")]
+        if len(outgoing) < 2:
+            continue
+        default = gateway.get("default")
+        bare = [f.get("id") for f in outgoing if f.get("id") != default
+                and not f.xpath("./bpmn:conditionExpression", namespaces=NS)]
+        if bare:
+            problems.append(Problem(filename, gateway.get("id"),
+                                    f"排他网关的分支 {', '.join(bare)} 既没有条件，网关也没有默认分支"))
+    return problems
+
+
+def _reachability(container, filename: str) -> list[Problem]:
+    """Every element is reachable from a start and reaches an end, in each (sub)process scope."""
+    nodes = {n.get("id"): n for n in _flow_nodes(container)}
+    edges = [(f.get("sourceRef"), f.get("targetRef")) for f in container.xpath("./bpmn:sequenceFlow", namespaces=NS)]
+    forward: dict[str, set[str]] = {n: set() for n in nodes}
+    backward: dict[str, set[str]] = {n: set() for n in nodes}
+    for source, target in edges:
+        if source in nodes and target in nodes:
+            forward[source].add(target)
+            backward[target].add(source)
+    for node in nodes.values():  # a boundary event runs when its task does
+        if _local(node) == "boundaryEvent" and node.get("attachedToRef") in nodes:
+            forward[node.get("attachedToRef")].add(node.get("id"))
+
+    def closure(start: set[str], graph: dict[str, set[str]]) -> set[str]:
+        seen, todo = set(start), list(start)
+        while todo:
+            for nxt in graph[todo.pop()] - seen:
+                seen.add(nxt)
+                todo.append(nxt)
+        return seen
+
+    starts = {i for i, n in nodes.items() if _local(n) == "startEvent"}
+    ends = {i for i, n in nodes.items() if _local(n) == "endEvent"}
+    reached, finishing = closure(starts, forward), closure(ends, backward)
+    problems = [Problem(filename, i, "从开始事件无法到达该元素") for i in nodes if i not in reached]
+    problems += [Problem(filename, i, "该元素无法到达任何结束事件") for i in nodes if i in reached and i not in finishing]
+    for node in nodes.values():
+        if _local(node) == "subProcess":
+            problems += _reachability(node, filename)
+    return problems
+
+
+def _diagram(root, filename: str) -> list[Problem]:
+    """DI is present for every element, so the file opens in bpmn-js as drawn."""
+    drawn = set(root.xpath("//bpmndi:BPMNShape/@bpmnElement | //bpmndi:BPMNEdge/@bpmnElement",
+                           namespaces={"bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI"}))
+    elements = [n for n in root.xpath("//bpmn:process//*", namespaces=NS)
+                if isinstance(n.tag, str) and (_local(n) in FLOW_NODE_TAGS or _local(n) in ("sequenceFlow", "lane"))]
+    return [Problem(filename, n.get("id"), "缺少图形信息（DI）") for n in elements if n.get("id") not in drawn]
+
+
+def lint_file(path: Path, forms: dict, dmn: dict, roles: set[str]) -> list[Problem]:
+    """All problems of one BPMN file: the structural checks, then whatever SpiffWorkflow refuses."""
+    try:
+        root = secure_xml(path.read_bytes(), path.name).getroot()
+    except DefinitionError as error:
+        return [Problem(error.filename, error.element, error.message)]
+    problems = []
+    for process in root.xpath("//bpmn:process", namespaces=NS):
+        problems += _lanes(process, roles, path.name) + _gateways(process, path.name)
+        problems += _reachability(process, path.name)
+    problems += _diagram(root, path.name)
+    try:  # roles were checked per lane above, so that the error names the lane
+        parse_bpmn(path.read_bytes(), path.name, forms, dmn, None)
+    except DefinitionError as error:
+        problems.append(Problem(error.filename, error.element, error.message))
+    return problems
+
+
+def lint_directory(processes_dir: Path, roles: set[str]) -> list[Problem]:
+    """Every problem in `processes/`: BPMN files, forms, DMN tables and the power catalog."""
+    processes_dir = Path(processes_dir)
+    try:
+        forms = load_forms(processes_dir / "forms")
+    except DefinitionError as error:
+        return [Problem(error.filename, error.element, error.message)]
+    dmn = {p.name: p.read_bytes() for p in sorted(processes_dir.glob("*.dmn"))}
+    problems = []
+    for path in sorted(processes_dir.glob("*.bpmn")):
+        problems += lint_file(path, forms, dmn, roles)
+    return problems
