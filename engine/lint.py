@@ -6,7 +6,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from .definitions import NS, parse_bpmn, secure_xml, load_forms
+from .catalog import load_catalog
+from .definitions import NS, load_forms, parse_bpmn, secure_xml
 from .errors import DefinitionError
 
 FLOW_NODE_TAGS = ("startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
@@ -135,7 +136,16 @@ def lint_directory(processes_dir: Path, roles: set[str]) -> list[Problem]:
     except DefinitionError as error:
         return [Problem(error.filename, error.element, error.message)]
     dmn = {p.name: p.read_bytes() for p in sorted(processes_dir.glob("*.dmn"))}
-    problems = []
+    problems, keys = [], set()
     for path in sorted(processes_dir.glob("*.bpmn")):
         problems += lint_file(path, forms, dmn, roles)
+        try:
+            root = secure_xml(path.read_bytes(), path.name).getroot()
+            keys |= set(root.xpath("//bpmn:process[@isExecutable='true']/@id", namespaces=NS))
+        except DefinitionError:
+            pass  # already reported by lint_file
+    try:
+        load_catalog(processes_dir, keys)
+    except DefinitionError as error:
+        problems.append(Problem(error.filename, error.element, error.message))
     return problems

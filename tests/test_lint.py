@@ -13,10 +13,22 @@ BASE = (ROOT / "tests" / "data" / "lint_base.bpmn").read_text(encoding="utf-8")
 ROLES = set(STANDARD_ROLES)
 
 
-def lint_with(tmp_path, bpmn: str):
+CATALOG = '''[[power]]
+id = "sample"
+name = "样例权力"
+body = "常委会"
+category = "全局工作"
+basis = "样例依据"
+disclosure = "公开"
+process = "lint_sample"
+'''
+
+
+def lint_with(tmp_path, bpmn: str, catalog: str = CATALOG):
     folder = tmp_path / "processes"
     shutil.copytree(PROCESSES / "forms", folder / "forms")
     (folder / "sample.bpmn").write_text(bpmn, encoding="utf-8")
+    (folder / "catalog.toml").write_text(catalog, encoding="utf-8")
     return [(p.filename, p.element, p.message) for p in lint_directory(folder, ROLES)]
 
 
@@ -67,3 +79,23 @@ def test_a_dead_end_is_reported(tmp_path):
                         '<bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>')
     problems = lint_with(tmp_path, text)
     assert ("sample.bpmn", "write_more", "该元素无法到达任何结束事件") in problems
+
+
+@pytest.mark.parametrize("change, element, words", [
+    (('process = "lint_sample"', 'process = "no_such_process"'), "sample", "流程 no_such_process 不存在"),
+    (('body = "常委会"', 'body = "居委会"'), "sample", "body"),
+    (('disclosure = "公开"', 'disclosure = "秘密"'), "sample", "disclosure"),
+    (('id = "sample"', 'id = "sample"\nextra = 1'), "sample", "extra"),
+])
+def test_catalog_errors_name_the_entry(tmp_path, change, element, words):
+    problems = lint_with(tmp_path, BASE, CATALOG.replace(*change))
+    assert any(p[0] == "catalog.toml" and p[1] == element and words in p[2] for p in problems), problems
+
+
+def test_catalog_lists_powers_of_every_body_with_their_processes():
+    from engine.catalog import BODIES, load_catalog
+    from engine.definitions import read_directory
+    keys = {d.key for d in read_directory(PROCESSES)}
+    powers = load_catalog(PROCESSES, keys)
+    assert {p.body for p in powers} == set(BODIES)
+    assert {p.process for p in powers if p.process} == keys  # every process runs a listed power
