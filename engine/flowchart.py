@@ -100,7 +100,21 @@ def _anchor(element, ending: bool) -> str:
     return found[0].get("id") if found else element.get("id")
 
 
-def _dot(process) -> tuple[str, dict[str, list[str]]]:
+LEGEND = [
+    'subgraph "cluster_legend" { id="legend"; label="图例"; labeljust=l; style="rounded"; color="#c5ced8"; fontsize=12;',
+    '"lg_start" [shape=circle, label="", xlabel="开始", width=0.3, fixedsize=true, penwidth=1.5];',
+    '"lg_task" [shape=box, style="rounded,filled", fillcolor="#ffffff", label="人工办理的步骤"];',
+    '"lg_auto" [shape=box, style="rounded,filled", fillcolor="#ffffff", label="自动步骤\\n（自动）"];',
+    '"lg_multi" [shape=box, style="rounded,filled", fillcolor="#ffffff", label="每人一份\\n（多人分别办理）"];',
+    '"lg_gateway" [shape=diamond, label="×", xlabel="条件分支", width=0.5, height=0.5, fixedsize=true];',
+    '"lg_wait" [shape=doublecircle, label="", xlabel="等待消息或定时", width=0.35, fixedsize=true];',
+    '"lg_end" [shape=circle, label="", xlabel="结束", width=0.3, fixedsize=true, penwidth=3];',
+    '"lg_start" -> "lg_task" -> "lg_auto" -> "lg_multi" -> "lg_gateway" -> "lg_wait" -> "lg_end" [style=invis];',
+    "}",
+]
+
+
+def _dot(process, title: str | None = None) -> tuple[str, dict[str, list[str]]]:
     lanes = process.xpath(".//bpmn:lane", namespaces=NS)
     in_lane = {ref.text.strip(): lane.get("id") for lane in lanes
                for ref in lane.xpath("./bpmn:flowNodeRef", namespaces=NS)}
@@ -126,6 +140,9 @@ def _dot(process) -> tuple[str, dict[str, list[str]]]:
         lines += nodes.get(lid, [])
         lines.append("}")
     lines += nodes.get(None, [])
+    for boundary in process.xpath(".//bpmn:boundaryEvent", namespaces=NS):  # dot cannot attach it: link it
+        lines.append(f'{_q(boundary.get("attachedToRef"))} -> {_q(boundary.get("id"))} '
+                     '[style=dashed, arrowhead=none, color="#b0b8c1"]')
     flows: dict[str, list[str]] = {}
     for flow in process.xpath(".//bpmn:sequenceFlow", namespaces=NS):
         fid, src, tgt = flow.get("id"), flow.get("sourceRef"), flow.get("targetRef")
@@ -140,6 +157,9 @@ def _dot(process) -> tuple[str, dict[str, list[str]]]:
             attrs.append(f'lhead={_q("cluster_" + tgt)}')
             tgt = _anchor(subprocesses[tgt], ending=False)
         lines.append(f'{_q(src)} -> {_q(tgt)} [{", ".join(attrs)}]')
+    if title is not None:  # a published chart: titled, with a legend
+        lines.append(f"label={_q(title)}; labelloc=t; fontsize=18;")
+        lines += LEGEND
     lines.append("}")
     return "\n".join(lines), flows
 
@@ -160,6 +180,19 @@ def layout(bpmn_xml: str, process_key: str, dot_binary: str = "dot") -> Layout:
             x, y = (float(v) for v in obj["pos"].split(","))
             nodes[obj["name"]] = [x, -y, float(obj["width"]) * 72, float(obj["height"]) * 72]
     return Layout(svg=svg[svg.index("<svg"):], nodes=nodes, flows=flows)
+
+
+def publishable(bpmn_xml: str, process_key: str, title: str, dot_binary: str = "dot") -> tuple[str, bytes]:
+    """A chart for publication: (SVG, PNG) with a title and a legend, nothing highlighted."""
+    root = secure_xml(bpmn_xml.encode("utf-8"), f"{process_key}.bpmn").getroot()
+    process = root.xpath(f"//bpmn:process[@id={_q(process_key)}]", namespaces=NS)[0]
+    source, _ = _dot(process, title)
+    with tempfile.TemporaryDirectory() as tmp:
+        svg_path, png_path = Path(tmp, "chart.svg"), Path(tmp, "chart.png")
+        subprocess.run([dot_binary, "-Tsvg", "-o", str(svg_path), "-Tpng", "-Gdpi=110", "-o", str(png_path)],
+                       input=source.encode("utf-8"), check=True, capture_output=True, timeout=60)
+        svg = svg_path.read_text(encoding="utf-8")
+        return svg[svg.index("<svg"):], png_path.read_bytes()
 
 
 def _style(chart_state: dict, layout: Layout) -> str:

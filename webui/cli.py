@@ -71,20 +71,15 @@ def deploy():
               help="输出目录（默认为项目的 diagrams/）")
 @with_appcontext
 def diagrams(out_dir: str | None):
-    """把 processes/ 下每个流程画成 SVG，写入 diagrams/（公开的权力运行流程图）。"""
+    """把每个流程画成 SVG 和 PNG（含图例），并生成权力目录索引页，写入 diagrams/。"""
     from pathlib import Path
 
-    from engine.definitions import read_directory
-    from engine.flowchart import layout, render_live
+    from engine.published import publish
 
     from . import PROJECT_ROOT
-    target = Path(out_dir) if out_dir else PROJECT_ROOT / "diagrams"
-    target.mkdir(parents=True, exist_ok=True)
     try:
-        for definition in read_directory(services().processes_dir):
-            path = target / f"{definition.key}.svg"
-            path.write_text(render_live(layout(definition.bpmn_xml, definition.key), {}), encoding="utf-8")
-            click.echo(f"{path}  {definition.name}")
+        for path in publish(services().processes_dir, Path(out_dir) if out_dir else PROJECT_ROOT / "diagrams"):
+            click.echo(str(path))
     except PowerflowError as error:
         fail(error)
 
