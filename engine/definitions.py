@@ -143,7 +143,7 @@ def parse_bpmn(bpmn: bytes, filename: str, forms: dict[str, dict], dmn: dict[str
     dmn = dmn or {}
     try:
         for dmn_name, dmn_bytes in sorted(dmn.items()):
-            parser.add_dmn_xml(secure_xml(dmn_bytes, dmn_name), filename=dmn_name)
+            parser.add_dmn_xml(secure_xml(dmn_bytes, dmn_name).getroot(), filename=dmn_name)
         parser.add_bpmn_xml(tree, filename=filename)
     except ValidationException as exc:
         raise DefinitionError(filename, getattr(exc, "id", None), str(exc).splitlines()[0]) from None

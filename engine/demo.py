@@ -37,6 +37,9 @@ STAFF = [
     ("daibiao", "韩代表", ["党代表"]),
     ("sheji", "马设计员", ["设计员"]),
     ("admin", "系统管理员", ["管理员"]),
+    ("qianwy", "钱委员", ["全委委员"]),
+    ("kongwy", "孔委员", ["全委委员"]),
+    ("caowy", "曹委员", ["全委委员"]),
 ]
 Answer = dict | Callable[[dict], dict]
 ANSWERS: dict[str, Answer] = {  # element id -> what a diligent holder would enter

@@ -67,6 +67,8 @@ def _node(node, kind: str) -> str:
         label += "\\n（多人分别办理）"
     if kind == "scriptTask":
         label += "\\n（自动）"
+    if kind == "businessRuleTask":
+        label += "\\n（决策表）"
     pen = "2.5" if kind in ("callActivity", "subProcess") else "1.2"
     return f'{_q(nid)} [{base}, shape=box, style="rounded,filled", fillcolor="#ffffff", label={_q(label)}, penwidth={pen}]'
 

@@ -194,7 +194,7 @@ class Runtime:
         before: dict = {}
 
         def will_run(task):
-            if hasattr(task.task_spec, "script"):  # only scripts change data worth recording
+            if hasattr(task.task_spec, "script") or hasattr(task.task_spec, "dmnEngine"):  # scripts, decision tables
                 before[task.id] = dict(task.data)
 
         def did_run(task):

@@ -175,4 +175,6 @@ class RestrictedScriptEngine(PythonScriptEngine):
         super().__init__(environment=RestrictedEnvironment(functions, time_limit))
 
     def validate(self, expression):
+        # A SyntaxError first, as SpiffWorkflow's DMN engine tells "< 50" from "50" by catching it.
+        ast.parse(expression, mode="eval")
         compile_checked(expression, "eval")

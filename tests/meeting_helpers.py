@@ -9,6 +9,7 @@ from engine.meetings import earliest_meeting_day
 from engine.workdays import LOCAL_TZ
 
 COMMITTEE = ["shuji", "fushuji", "wangcw", "zhaocw", "chencw", "liucw", "yangcw", "huangcw", "zhoucw"]
+PLENARY = COMMITTEE + ["qianwy", "kongwy", "caowy"]
 MATTER = {
     "file_topic": {"summary": "拟安排专项资金用于老旧小区改造，涉及12个小区。", "field": "城乡建设",
                    "source": "职能部门提出", "topic_kind": "一般事项", "basis": "改造实施意见"},
@@ -84,9 +85,10 @@ def submit_matter(api, title: str, answers: dict | None = None) -> tuple[int, in
 
 
 def hold_meeting(api, db_url: str, topic_ids: list[int], answers: dict | None = None,
-                 stop_at: str | None = None, title: str = "常委会会议") -> tuple[int, list]:
-    """Start a standing-committee meeting on ``topic_ids`` and drive it; return (meeting, steps)."""
-    response = api.post("/processes/committee_meeting/instances", "bangong", {"title": title, "data": {}})
+                 stop_at: str | None = None, title: str = "常委会会议",
+                 process: str = "committee_meeting") -> tuple[int, list]:
+    """Start a standing-committee (or plenary) meeting on ``topic_ids`` and drive it; return (meeting, steps)."""
+    response = api.post(f"/processes/{process}/instances", "bangong", {"title": title, "data": {}})
     assert response.status_code == 201, response.get_json()
     meeting = response.get_json()["id"]
     steps = drive(api, meeting, {**MEETING, **agenda(meeting_day(db_url), topic_ids), **(answers or {})}, stop_at)

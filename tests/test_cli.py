@@ -35,7 +35,7 @@ def test_init_demo_then_deploy_reports_unchanged(env):
     assert first.returncode == 0, first.stderr
     assert "新增  major_decision  第 1 版  重大决策" in first.stdout
     assert "新增  committee_meeting  第 1 版  常委会会议" in first.stdout
-    assert "19 个用户" in first.stdout and "新建事项 5 个" in first.stdout
+    assert "22 个用户" in first.stdout and "新建事项 5 个" in first.stdout
     again = run(env, "deploy")
     lines = again.stdout.splitlines()
     assert again.returncode == 0 and len(lines) == len(list(PROCESSES.glob("*.bpmn")))

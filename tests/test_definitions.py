@@ -12,7 +12,7 @@ from tests.conftest import PROCESSES
 
 FORMS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (PROCESSES / "forms").glob("*.json")}
 SOURCE = (PROCESSES / "major_decision.bpmn").read_text(encoding="utf-8")
-ROLES = {"办公室", "常委", "书记", "上级组织"}
+ROLES = {"办公室", "常委", "书记", "上级组织", "全委委员", "职能部门"}
 
 
 def parse(text: str, forms=FORMS, roles=ROLES):
