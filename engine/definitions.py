@@ -111,8 +111,8 @@ def _check_process(process, filename: str, forms: dict[str, dict], known_roles: 
             if expression_property in props and (why := check_expression(props[expression_property])):
                 raise DefinitionError(filename, element, f"{expression_property} 表达式：{why}")
         due = props.get("dueInWorkingDays")
-        if due is not None and not due.isdigit():
-            raise DefinitionError(filename, element, "dueInWorkingDays 必须是非负整数")
+        if due is not None and not due.isdigit() and (why := check_expression(due)) is not None:
+            raise DefinitionError(filename, element, f"dueInWorkingDays 须是非负整数或表达式：{why}")
 
 
 def load_forms(forms_dir: Path) -> dict[str, dict]:

@@ -42,6 +42,15 @@ class TaskMirror:
         except Exception as exc:  # the expression is the designer's: report it on the element
             raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 无法计算 subject（{expression}）：{exc}") from None
 
+    def _days(self, task, value: str) -> int:
+        """dueInWorkingDays: a number, or an expression over the matter's data (e.g. a chosen deadline)."""
+        if value.isdigit():
+            return int(value)
+        try:
+            return int(task.workflow.script_engine.evaluate(task, value))
+        except Exception as exc:  # the expression is the designer's: report it on the element
+            raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 无法计算期限（{value}）：{exc}") from None
+
     def _new_row(self, instance: Instance, task) -> HumanTask:
         props = task_properties(task)
         due_days = props.get("dueInWorkingDays")
@@ -52,7 +61,7 @@ class TaskMirror:
             candidate_role=props.get("candidateRole") or task.task_spec.lane,
             assignee_id=self._assignee_id(task, props["assignee"]) if props.get("assignee") else None,
             form_file=props.get("formJsonSchemaFilename"), state="ready", created_at=self.now,
-            due_at=self.calendar.add_working_days(self.now, int(due_days)) if due_days else None)
+            due_at=self.calendar.add_working_days(self.now, self._days(task, due_days)) if due_days else None)
 
     def sync(self, instance: Instance, workflow) -> list[HumanTask]:
         """Add rows for newly ready user tasks; cancel rows whose task is no longer ready."""

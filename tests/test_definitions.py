@@ -48,7 +48,7 @@ def test_every_process_file_parses_with_spiff_and_has_lanes_forms_and_diagram():
     (('name="show" value="常委会决定=decision_text"', 'name="show" value="常委会决定=__import__(1)"'),
      "publish", "show“常委会决定”"),
     (('name="assignee" value="member_in_charge"', 'name="assignee" value="import os"'), "consent_topic", "assignee"),
-    (('name="dueInWorkingDays" value="3"', 'name="dueInWorkingDays" value="三天"'), "consent_topic", "dueInWorkingDays"),
+    (('name="dueInWorkingDays" value="3"', 'name="dueInWorkingDays" value="三 天"'), "consent_topic", "dueInWorkingDays"),
 ])
 def test_invalid_definitions_name_the_element(change, element, message):
     with pytest.raises(DefinitionError) as caught:
