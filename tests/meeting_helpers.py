@@ -93,3 +93,11 @@ def hold_meeting(api, db_url: str, topic_ids: list[int], answers: dict | None = 
     meeting = response.get_json()["id"]
     steps = drive(api, meeting, {**MEETING, **agenda(meeting_day(db_url), topic_ids), **(answers or {})}, stop_at)
     return meeting, steps
+
+
+def run_process(api, key: str, starter: str, title: str, answers: dict, stop_at: str | None = None) -> tuple[int, list]:
+    """Start a matter of process ``key`` as ``starter`` and drive it; return (matter, steps)."""
+    response = api.post(f"/processes/{key}/instances", starter, {"title": title, "data": {}})
+    assert response.status_code == 201, response.get_json()
+    instance = response.get_json()["id"]
+    return instance, drive(api, instance, answers, stop_at=stop_at)

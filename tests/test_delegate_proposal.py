@@ -1,7 +1,7 @@
 """delegate_proposal (R22): a delegate's proposal is handled and answered, again if the delegate is not satisfied."""
 from __future__ import annotations
 
-from tests.meeting_helpers import drive
+from tests.meeting_helpers import run_process
 
 STEPS = {
     "write_proposal": {"proposal_text": "建议在老城区增设公共停车场，缓解停车难问题。"},
@@ -14,10 +14,7 @@ STEPS = {
 
 
 def proposal(api, extra=None):
-    response = api.post("/processes/delegate_proposal/instances", "daibiao", {"title": "关于增设停车场的提案", "data": {}})
-    assert response.status_code == 201, response.get_json()
-    instance = response.get_json()["id"]
-    return instance, drive(api, instance, {**STEPS, **(extra or {})})
+    return run_process(api, "delegate_proposal", "daibiao", "关于增设停车场的提案", {**STEPS, **(extra or {})})
 
 
 def test_R22_a_proposal_is_handled_reviewed_answered_and_closed(api):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from engine.models import Decision, Notification
-from tests.meeting_helpers import PLENARY, drive, hold_meeting, submit_matter
+from tests.meeting_helpers import PLENARY, hold_meeting, run_process, submit_matter
 
 STEPS = {
     "open_case": {"field": "城乡建设", "requirement": "年底前完成12个小区改造。", "report_days": 20},
@@ -22,11 +22,8 @@ def decided(app, api, database_url) -> str:
 
 
 def supervision(api, decision: str, extra=None, stop_at=None):
-    response = api.post("/processes/execution_supervision/instances", "bangong", {"title": "老旧小区改造决定的执行", "data": {}})
-    instance = response.get_json()["id"]
-    steps = drive(api, instance, {**STEPS, "open_case": {**STEPS["open_case"], "decision": decision}, **(extra or {})},
-                  stop_at=stop_at)
-    return instance, steps
+    answers = {**STEPS, "open_case": {**STEPS["open_case"], "decision": decision}, **(extra or {})}
+    return run_process(api, "execution_supervision", "bangong", "老旧小区改造决定的执行", answers, stop_at)
 
 
 def test_R18_progress_is_supervised_accepted_and_reported_to_the_committee_and_the_plenary(app, api, database_url):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.meeting_helpers import PLENARY, drive, hold_meeting
+from tests.meeting_helpers import PLENARY, drive, hold_meeting, run_process
 
 APPLY = {"purpose": "基础设施", "amount": 30, "field": "城乡建设", "project": "城区道路排水管网改造工程。"}
 STEPS = {
@@ -16,11 +16,8 @@ STEPS = {
 
 
 def apply(api, amount, purpose, extra=None):
-    response = api.post("/processes/large_fund/instances", "bumen", {"title": f"资金申请 {amount} 万元", "data": {}})
-    assert response.status_code == 201, response.get_json()
-    instance = response.get_json()["id"]
-    steps = drive(api, instance, {**STEPS, "apply": {**APPLY, "amount": amount, "purpose": purpose}, **(extra or {})})
-    return instance, steps
+    answers = {**STEPS, "apply": {**APPLY, "amount": amount, "purpose": purpose}, **(extra or {})}
+    return run_process(api, "large_fund", "bumen", f"资金申请 {amount} 万元", answers)
 
 
 def route_of(api, instance):

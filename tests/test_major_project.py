@@ -1,7 +1,7 @@
 """major_project: filing, expert review, consultation, decision at a meeting, publication, supervised build, acceptance."""
 from __future__ import annotations
 
-from tests.meeting_helpers import drive, hold_meeting
+from tests.meeting_helpers import drive, hold_meeting, run_process
 
 STEPS = {
     "file_project": {"project_summary": "新建城区污水处理厂，日处理能力5万吨。", "investment": 30000, "field": "城乡建设"},
@@ -15,10 +15,7 @@ STEPS = {
 
 
 def project(api, extra=None):
-    response = api.post("/processes/major_project/instances", "bumen", {"title": "城区污水处理厂项目", "data": {}})
-    assert response.status_code == 201, response.get_json()
-    instance = response.get_json()["id"]
-    return instance, drive(api, instance, {**STEPS, **(extra or {})})
+    return run_process(api, "major_project", "bumen", "城区污水处理厂项目", {**STEPS, **(extra or {})})
 
 
 def test_a_project_is_decided_published_built_under_supervision_and_accepted(api, database_url):

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from engine.models import Notification
 from engine.worker import TimerWorker
-from tests.meeting_helpers import drive
+from tests.meeting_helpers import drive, run_process
 
 STEPS = {
     "register": {"writer": "王某", "contact": "138****0000", "channel": "书记信箱", "content": "小区门口路灯损坏已一月未修。"},
@@ -20,11 +20,8 @@ STEPS = {
 }
 
 
-def letter(api, extra=None):
-    response = api.post("/processes/public_feedback/instances", "bangong", {"title": "群众来信：路灯损坏", "data": {}})
-    assert response.status_code == 201, response.get_json()
-    instance = response.get_json()["id"]
-    return instance, drive(api, instance, {**STEPS, **(extra or {})})
+def letter(api, extra=None, stop_at=None):
+    return run_process(api, "public_feedback", "bangong", "群众来信：路灯损坏", {**STEPS, **(extra or {})}, stop_at)
 
 
 def test_R19_a_complaint_is_assigned_handled_supervised_answered_and_assessed(api):
@@ -49,19 +46,15 @@ def test_R19_unsatisfactory_handling_is_sent_back(api):
 
 
 def test_R19_a_department_letter_needs_a_handler(api):
-    response = api.post("/processes/public_feedback/instances", "bangong", {"title": "群众来信", "data": {}})
-    instance = response.get_json()["id"]
-    drive(api, instance, STEPS, stop_at="classify")
+    instance, _ = letter(api, stop_at="classify")
     task = api.instance(instance)["current_tasks"][0]
     refused = api.complete(task["id"], "bangong", {"category": "建议", "handle_days": 10})
     assert refused.status_code == 422 and "handler_department" in refused.get_json()["errors"]
 
 
 def test_R19_a_missed_deadline_is_escalated_and_the_letter_still_handled(app, api):
-    response = api.post("/processes/public_feedback/instances", "bangong", {"title": "群众来信：逾期", "data": {}})
-    instance = response.get_json()["id"]
     # A deadline of 0 working days has passed the moment the letter is assigned.
-    drive(api, instance, {**STEPS, "classify": {**STEPS["classify"], "handle_days": 0}}, stop_at="handle")
+    instance, _ = letter(api, {"classify": {**STEPS["classify"], "handle_days": 0}}, stop_at="handle")
     time.sleep(0.1)
     TimerWorker(app.extensions["powerflow"].runtime).run_once()  # fires it unless assigning already did
     assert TimerWorker(app.extensions["powerflow"].runtime).run_once() == 0
