@@ -281,3 +281,22 @@ def test_R13_a_decision_changes_only_by_a_later_decision_of_the_same_body(app, a
         assert other.body == "常委会"
     doc = api.client.get("/api/v1/openapi.json").get_json()
     assert not any("decision" in path for path in doc["paths"])  # no route edits a recorded decision
+
+
+def test_R13_a_change_the_body_rejects_leaves_the_decision_in_force(app, api, database_url):
+    _, topic = submit_matter(api, "关于不变更的决策")
+    hold_meeting(api, database_url, [topic])
+    with db_of(app).reader() as session:
+        original = session.scalars(sa.select(Decision).where(Decision.topic_id == topic)).one().id
+    response = api.post("/processes/decision_change/instances", "bangong", {"title": "关于变更的申请（未获通过）", "data": {}})
+    change_matter = response.get_json()["id"]
+    drive(api, change_matter, {"propose_change": {"decision": str(original), "change_reason": "希望调整实施范围以节约资金。",
+                                                  "proposed_change": "缩小实施范围。"}})
+    with db_of(app).reader() as session:
+        change = session.scalars(sa.select(Topic).where(Topic.instance_id == change_matter)).one().id
+    hold_meeting(api, database_url, [change], {"item_vote": {"ballot": "disagree"},
+                                               "secretary_opinion": {"secretary_view": "disagree"}})
+    with db_of(app).reader() as session:
+        assert session.scalars(sa.select(Decision).where(Decision.topic_id == change)).one().outcome == "rejected"
+        assert session.get(Decision, original).superseded_by_id is None
+    assert api.instance(change_matter)["status"] == "completed"
