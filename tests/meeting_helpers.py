@@ -101,3 +101,14 @@ def run_process(api, key: str, starter: str, title: str, answers: dict, stop_at:
     assert response.status_code == 201, response.get_json()
     instance = response.get_json()["id"]
     return instance, drive(api, instance, answers, stop_at=stop_at)
+
+
+def decided_matter(app, api, db_url: str, title: str) -> tuple[int, int, int]:
+    """A major decision passed at a standing-committee meeting: (matter, topic, decision id)."""
+    import sqlalchemy as sa
+
+    from engine.models import Decision
+    matter, topic = submit_matter(api, title)
+    hold_meeting(api, db_url, [topic])
+    with app.extensions["powerflow"].db.reader() as session:
+        return matter, topic, session.scalars(sa.select(Decision.id).where(Decision.topic_id == topic)).one()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from engine.models import Decision, Notification
-from tests.meeting_helpers import PLENARY, hold_meeting, run_process, submit_matter
+from engine.models import Notification
+from tests.meeting_helpers import PLENARY, decided_matter, hold_meeting, run_process
 
 STEPS = {
     "open_case": {"field": "城乡建设", "requirement": "年底前完成12个小区改造。", "report_days": 20},
@@ -15,10 +15,7 @@ STEPS = {
 
 
 def decided(app, api, database_url) -> str:
-    _, topic = submit_matter(api, "关于老旧小区改造的决策")
-    hold_meeting(api, database_url, [topic])
-    with app.extensions["powerflow"].db.reader() as session:
-        return str(session.scalars(sa.select(Decision.id).where(Decision.topic_id == topic)).one())
+    return str(decided_matter(app, api, database_url, "关于老旧小区改造的决策")[2])
 
 
 def supervision(api, decision: str, extra=None, stop_at=None):

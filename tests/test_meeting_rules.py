@@ -12,7 +12,8 @@ from engine.errors import WorkflowFailed
 from engine.meetings import earliest_meeting_day, quorum
 from engine.models import Decision, Notification, Topic
 from engine.workdays import LOCAL_TZ, WorkdayCalendar
-from tests.meeting_helpers import COMMITTEE, MATTER, MEETING, agenda, drive, hold_meeting, meeting_day, submit_matter
+from tests.meeting_helpers import (COMMITTEE, MATTER, MEETING, agenda, decided_matter, drive, hold_meeting, meeting_day,
+                                   submit_matter)
 
 
 def db_of(app):
@@ -254,10 +255,7 @@ def test_R12_a_topic_raised_by_half_the_members_must_go_on_the_next_agenda(app, 
 
 
 def test_R13_a_decision_changes_only_by_a_later_decision_of_the_same_body(app, api, database_url):
-    matter, topic = submit_matter(api, "关于原决定的决策")
-    hold_meeting(api, database_url, [topic])
-    with db_of(app).reader() as session:
-        original = session.scalars(sa.select(Decision).where(Decision.topic_id == topic)).one().id
+    matter, _, original = decided_matter(app, api, database_url, "关于原决定的决策")
     response = api.post("/processes/decision_change/instances", "bangong", {"title": "关于变更原决定的申请", "data": {}})
     change_matter = response.get_json()["id"]
     form = api.get(f"/tasks/{current(api, change_matter)[0]['id']}", "bangong").get_json()["form"]
@@ -284,10 +282,7 @@ def test_R13_a_decision_changes_only_by_a_later_decision_of_the_same_body(app, a
 
 
 def test_R13_a_change_the_body_rejects_leaves_the_decision_in_force(app, api, database_url):
-    _, topic = submit_matter(api, "关于不变更的决策")
-    hold_meeting(api, database_url, [topic])
-    with db_of(app).reader() as session:
-        original = session.scalars(sa.select(Decision).where(Decision.topic_id == topic)).one().id
+    _, _, original = decided_matter(app, api, database_url, "关于不变更的决策")
     response = api.post("/processes/decision_change/instances", "bangong", {"title": "关于变更的申请（未获通过）", "data": {}})
     change_matter = response.get_json()["id"]
     drive(api, change_matter, {"propose_change": {"decision": str(original), "change_reason": "希望调整实施范围以节约资金。",
