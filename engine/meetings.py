@@ -33,6 +33,14 @@ def earliest_meeting_day(calendar: WorkdayCalendar, notice_at: datetime) -> date
     return calendar.add_working_days(notice_at.astimezone(LOCAL_TZ), NOTICE_WORKING_DAYS).date()
 
 
+def notice_refusal(calendar: WorkdayCalendar, notice_at: datetime, meeting_day: date) -> str | None:
+    """R4: why a meeting on ``meeting_day`` cannot be noticed at ``notice_at``, or None when it can."""
+    earliest = earliest_meeting_day(calendar, notice_at)
+    if meeting_day < earliest:
+        return f"R4：须提前 2 个工作日书面通知，按今天发出通知最早可在 {earliest} 召开"
+    return None
+
+
 def quorum(should_attend: int, present: int, personnel: bool, member_in_charge_present: bool | None) -> list[str]:
     """R5: the reasons an item may not be voted (empty when it may).
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from . import topics
 from .calendar_days import load_calendar
 from .errors import FormInvalid
-from .meetings import earliest_meeting_day
+from .meetings import notice_refusal
 from .models import Topic
 
 
@@ -46,11 +46,9 @@ def agenda(ctx: CheckContext) -> dict[str, str]:
 
 def notice(ctx: CheckContext) -> dict[str, str]:
     """R4: written notice at least 2 working days before the meeting (official calendar)."""
-    earliest = earliest_meeting_day(load_calendar(ctx.session), ctx.now)
     day = ctx.data.get("meeting_date")
-    if day and date.fromisoformat(day) < earliest:
-        return {"meeting_date": f"R4：须提前 2 个工作日书面通知，按今天发出通知最早可在 {earliest} 召开"}
-    return {}
+    refusal = day and notice_refusal(load_calendar(ctx.session), ctx.now, date.fromisoformat(day))
+    return {"meeting_date": refusal} if refusal else {}
 
 
 def emergency(ctx: CheckContext) -> dict[str, str]:

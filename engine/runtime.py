@@ -100,9 +100,7 @@ class Runtime:
             clean = forms.validate(schema, data)
             secret = {f: clean.pop(f) for f in forms.ballot_fields(schema) if f in clean}
             now = self.clock()
-            instance.updated_at = now
-            session.flush()  # claims the matter: the optimistic lock check comes before any other write
-            workflow = load_state(instance.state, version.spec_json, self._script_engine(session, instance, now))
+            workflow = self._claim(session, instance, now)
             task = workflow.get_task_from_id(UUID(row.task_guid))
             if task is None or task.state != TaskState.READY:
                 raise Conflict("该任务已不在待办状态")
@@ -133,10 +131,7 @@ class Runtime:
                     return False
                 now = self.clock()
                 instance = session.get(Instance, timer.instance_id)
-                instance.updated_at = now
-                session.flush()  # the matter's optimistic lock, as for a user action
-                workflow = load_state(instance.state, instance.process_version.spec_json,
-                                      self._script_engine(session, instance, now))
+                workflow = self._claim(session, instance, now)
                 task = workflow.get_task_from_id(UUID(timer.task_guid))
                 if task is None or task.state != TaskState.WAITING:
                     timer.state = "cancelled"
@@ -163,6 +158,14 @@ class Runtime:
                 raise Conflict("该事项正被他人处理，请稍后重试") from None
             raise
 
+    def _claim(self, session: Session, instance: Instance, now: datetime):
+        """Take the matter's optimistic lock and load its workflow."""
+        # Before any other write, so every action locks the matter row first and none can deadlock.
+        instance.updated_at = now
+        session.flush()  # UPDATE … WHERE lock_version = seen: a concurrent change makes this fail (Conflict)
+        return load_state(instance.state, instance.process_version.spec_json,
+                          self._script_engine(session, instance, now))
+
     def _script_engine(self, session: Session, instance: Instance, now: datetime) -> RestrictedScriptEngine:
         """A script engine whose functions act within this transaction, for this matter, at ``now``."""
         api = ScriptApi(session, instance, now)
@@ -173,10 +176,7 @@ class Runtime:
     def _deliver(self, session: Session, delivery: Delivery, now: datetime) -> None:
         """Hand a meeting's decision to the matter waiting for it (a BPMN message), in this transaction."""
         matter = session.get(Instance, delivery.matter_id)
-        matter.updated_at = now
-        session.flush()  # the matter's optimistic lock
-        workflow = load_state(matter.state, matter.process_version.spec_json,
-                              self._script_engine(session, matter, now))
+        workflow = self._claim(session, matter, now)
         waiting = [t for t in workflow.get_tasks(state=TaskState.WAITING)
                    if t.task_spec.bpmn_id == delivery.element_id]
         if not waiting:  # the matter moved on (or was withdrawn): the decision stands, noted on the matter

@@ -15,7 +15,7 @@ from . import ballots, topics
 from .calendar_days import load_calendar
 from .directory import Directory
 from .errors import WorkflowFailed
-from .meetings import body as body_of, earliest_meeting_day, passes, quorum
+from .meetings import body as body_of, notice_refusal, passes, quorum
 from .models import HumanTask, Instance
 from .notifications import notify
 from .numbering import format_number, next_number
@@ -104,10 +104,9 @@ class ScriptApi:
 
     def send_notice(self, body: str, meeting_date: str, place: str = "") -> int:
         """R4: the written notice, recorded for every member of the body."""
-        day = date.fromisoformat(meeting_date)
-        earliest = earliest_meeting_day(load_calendar(self.session), self.now)
-        if day < earliest:
-            raise WorkflowFailed(f"R4：须提前 2 个工作日书面通知，最早可在 {earliest} 召开")
+        refusal = notice_refusal(load_calendar(self.session), self.now, date.fromisoformat(meeting_date))
+        if refusal:  # the completion check refuses first; this guards scripts that skip it
+            raise WorkflowFailed(refusal)
         members = Directory(self.session).members_of(body_of(body).member_role)
         title = f"会议通知：{self.instance.title}（{meeting_date}{' ' + place if place else ''}）"
         return notify(self.session, [m.id for m in members], "notice", title, self.now, "", self.instance.id)

@@ -26,36 +26,36 @@ class TaskMirror:
         self.calendar = calendar
         self.now = now
 
-    def _assignee_id(self, task, expression: str) -> int:
+    @staticmethod
+    def _evaluate(task, expression: str, what: str):
+        """Evaluate a designer's expression in the task's data; a failure is reported on the element."""
         try:
-            username = task.workflow.script_engine.evaluate(task, expression)
-        except Exception as exc:  # the expression is the designer's: report it on the element
-            raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 无法确定办理人（{expression}）：{exc}") from None
+            return task.workflow.script_engine.evaluate(task, expression)
+        except Exception as exc:  # the expression is the designer's, not the user's
+            raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 无法{what}（{expression}）：{exc}") from None
+
+    def _assignee_id(self, task, expression: str) -> int:
+        username = self._evaluate(task, expression, "确定办理人")
         user = Directory(self.session).find(str(username))
         if user is None or not user.active:
             raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 办理人 {username} 不存在或已停用")
         return user.id
 
-    def _subject(self, task, expression: str) -> str:
-        try:
-            return str(task.workflow.script_engine.evaluate(task, expression))[:255]
-        except Exception as exc:  # the expression is the designer's: report it on the element
-            raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 无法计算 subject（{expression}）：{exc}") from None
-
     def _days(self, task, value: str) -> int:
         """dueInWorkingDays: a number, or an expression over the matter's data (e.g. a chosen deadline)."""
         if value.isdigit():
             return int(value)
+        days = self._evaluate(task, value, "计算期限")
         try:
-            return int(task.workflow.script_engine.evaluate(task, value))
-        except Exception as exc:  # the expression is the designer's: report it on the element
-            raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 无法计算期限（{value}）：{exc}") from None
+            return int(days)
+        except (TypeError, ValueError):
+            raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 无法计算期限（{value}）：{days!r} 不是整数") from None
 
     def _new_row(self, instance: Instance, task) -> HumanTask:
         props = task_properties(task)
         due_days = props.get("dueInWorkingDays")
         return HumanTask(
-            subject=self._subject(task, props["subject"]) if props.get("subject") else None,
+            subject=str(self._evaluate(task, props["subject"], "计算 subject"))[:255] if props.get("subject") else None,
             instance_id=instance.id, task_guid=str(task.id), element_id=task.task_spec.bpmn_id,
             name=task.task_spec.bpmn_name or task.task_spec.bpmn_id, lane=task.task_spec.lane,
             candidate_role=props.get("candidateRole") or task.task_spec.lane,
