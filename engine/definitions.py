@@ -83,6 +83,10 @@ def _check_process(process, filename: str, forms: dict[str, dict], known_roles: 
         script = "".join(node.xpath("./bpmn:script/text()", namespaces=NS))
         if (why := check_script(script)) is not None:
             raise DefinitionError(filename, node.get("id"), why)
+    for node in process.xpath(".//spiffworkflow:preScript | .//spiffworkflow:postScript", namespaces=NS):
+        owner = node.getparent().getparent().get("id")
+        if (why := check_script(node.text or "")) is not None:
+            raise DefinitionError(filename, owner, why)
     for node in process.xpath(".//bpmn:conditionExpression", namespaces=NS):
         owner = node.getparent().get("id")
         if (why := check_expression((node.text or "").strip())) is not None:
@@ -135,40 +139,83 @@ def _digest(*parts: str) -> str:
     return h.hexdigest()
 
 
-def parse_bpmn(bpmn: bytes, filename: str, forms: dict[str, dict], dmn: dict[str, bytes] | None = None,
-               known_roles: set[str] | None = None) -> list[ProcessDefinition]:
-    """Check and parse one BPMN document; return each executable process in it."""
-    tree = secure_xml(bpmn, filename)
+def _parser(trees: dict[str, etree._ElementTree], dmn: dict[str, bytes]) -> SpiffBpmnParser:
+    """One parser over every document, so a call activity finds the process it calls in another file."""
     parser = SpiffBpmnParser()
-    dmn = dmn or {}
+    filename = None
     try:
-        for dmn_name, dmn_bytes in sorted(dmn.items()):
-            parser.add_dmn_xml(secure_xml(dmn_bytes, dmn_name).getroot(), filename=dmn_name)
-        parser.add_bpmn_xml(tree, filename=filename)
+        for filename, dmn_bytes in sorted(dmn.items()):
+            parser.add_dmn_xml(secure_xml(dmn_bytes, filename).getroot(), filename=filename)
+        for filename, tree in trees.items():
+            parser.add_bpmn_xml(tree, filename=filename)
     except ValidationException as exc:
         raise DefinitionError(filename, getattr(exc, "id", None), str(exc).splitlines()[0]) from None
-    bpmn_text = bpmn.decode("utf-8")
+    return parser
+
+
+def _called(tree: etree._ElementTree) -> set[str]:
+    return set(tree.xpath("//bpmn:callActivity/@calledElement", namespaces=NS))
+
+
+def parse_documents(documents: dict[str, bytes], forms: dict[str, dict], dmn: dict[str, bytes] | None = None,
+                    known_roles: set[str] | None = None, only: str | None = None) -> list[ProcessDefinition]:
+    """Check and parse BPMN documents; return each executable process (of the file ``only``, if given).
+
+    Each file is parsed with the files it calls (call activities, transitively) and no others, so
+    ids private to one file (an embedded subprocess, say) may recur in another.
+    """
+    trees = {name: secure_xml(data, name) for name, data in documents.items()}
+    dmn = dmn or {}
+    processes = {node.get("id"): (name, node) for name, tree in trees.items()
+                 for node in tree.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS)}
+    dmn_text = {k: v.decode("utf-8") for k, v in sorted(dmn.items())}
     result = []
-    for process in tree.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS):
-        key = process.get("id")
-        _check_process(process, filename, forms, known_roles)
-        try:
-            spec = parser.get_spec(key)
-            subprocess_specs = parser.get_subprocess_specs(key)
-        except ValidationException as exc:
-            raise DefinitionError(filename, getattr(exc, "id", None) or key, str(exc).splitlines()[0]) from None
-        used = {f: forms[f] for f in sorted({_properties(n).get(FORM_PROPERTY) for n in
-                process.xpath(".//bpmn:userTask", namespaces=NS)} - {None})}
-        lanes = _lanes(process)
-        start = process.xpath("./bpmn:startEvent", namespaces=NS)
-        start_role = lanes.get(start[0].get("id")) if start else None
-        dmn_text = {k: v.decode("utf-8") for k, v in sorted(dmn.items())}
-        digest = _digest(bpmn_text, json.dumps(used, sort_keys=True, ensure_ascii=False),
-                         json.dumps(dmn_text, sort_keys=True, ensure_ascii=False))
-        result.append(ProcessDefinition(
-            key=key, name=process.get("name") or key, source_file=filename, bpmn_xml=bpmn_text,
-            forms=used, spec_json=spec_to_json(spec, subprocess_specs), start_role=start_role,
-            content_hash=digest, dmn=dmn_text))
+    for filename, tree in trees.items():
+        if only is not None and filename != only:
+            continue
+        files, pending = [filename], list(_called(tree))
+        while pending:  # the files holding the processes this one calls, and those they call
+            key = pending.pop()
+            if key in processes and processes[key][0] not in files:
+                files.append(processes[key][0])
+                pending += _called(trees[processes[key][0]])
+        parser = _parser({f: trees[f] for f in files}, dmn)
+        for process in tree.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS):
+            result.append(_definition(parser, process, filename, files, documents, processes, forms, dmn_text,
+                                      known_roles))
+    return result
+
+
+def _definition(parser, process, filename, files, documents, processes, forms, dmn_text,
+                known_roles) -> ProcessDefinition:
+    key = process.get("id")
+    _check_process(process, filename, forms, known_roles)
+    try:
+        spec = parser.get_spec(key)
+        subprocess_specs = parser.get_subprocess_specs(key)
+    except ValidationException as exc:
+        raise DefinitionError(filename, getattr(exc, "id", None) or key, str(exc).splitlines()[0]) from None
+    # A version is its own file plus every process it calls, with their forms: a change to any is a new version.
+    called = sorted(k for k in subprocess_specs if k in processes and processes[k][0] in files and k != key)
+    nodes = [process] + [processes[k][1] for k in called]
+    used = {f: forms[f] for f in sorted({_properties(n).get(FORM_PROPERTY) for node in nodes
+                                         for n in node.xpath(".//bpmn:userTask", namespaces=NS)} - {None})}
+    sources = [documents[filename].decode("utf-8")] + [documents[processes[k][0]].decode("utf-8") for k in called]
+    lanes = _lanes(process)
+    start = process.xpath("./bpmn:startEvent", namespaces=NS)
+    digest = _digest(*sources, json.dumps(used, sort_keys=True, ensure_ascii=False),
+                     json.dumps(dmn_text, sort_keys=True, ensure_ascii=False))
+    return ProcessDefinition(
+        key=key, name=process.get("name") or key, source_file=filename, bpmn_xml=sources[0],
+        forms=used, spec_json=spec_to_json(spec, subprocess_specs),
+        start_role=lanes.get(start[0].get("id")) if start else None, content_hash=digest, dmn=dmn_text)
+
+
+def parse_bpmn(bpmn: bytes, filename: str, forms: dict[str, dict], dmn: dict[str, bytes] | None = None,
+               known_roles: set[str] | None = None, library: dict[str, bytes] | None = None) -> list[ProcessDefinition]:
+    """Check and parse one BPMN document (``library``: other documents whose processes it may call)."""
+    documents = {**(library or {}), filename: bpmn}
+    result = parse_documents(documents, forms, dmn, known_roles, only=filename)
     if not result:
         raise DefinitionError(filename, None, "没有可执行的流程（isExecutable=\"true\"）")
     return result
@@ -179,12 +226,13 @@ def read_directory(processes_dir: Path, known_roles: set[str] | None = None) -> 
     processes_dir = Path(processes_dir)
     forms = load_forms(processes_dir / "forms")
     dmn = {p.name: p.read_bytes() for p in sorted(processes_dir.glob("*.dmn"))}
-    definitions: list[ProcessDefinition] = []
+    documents = {p.name: p.read_bytes() for p in sorted(processes_dir.glob("*.bpmn"))}
     seen: dict[str, str] = {}
-    for path in sorted(processes_dir.glob("*.bpmn")):
-        for definition in parse_bpmn(path.read_bytes(), path.name, forms, dmn, known_roles):
-            if definition.key in seen:
-                raise DefinitionError(path.name, definition.key, f"流程标识与 {seen[definition.key]} 重复")
-            seen[definition.key] = path.name
-            definitions.append(definition)
-    return definitions
+    for name, data in documents.items():
+        for key in secure_xml(data, name).xpath("//bpmn:process[@isExecutable='true']/@id", namespaces=NS):
+            if key in seen:
+                raise DefinitionError(name, key, f"流程标识与 {seen[key]} 重复")
+            seen[key] = name
+        if name not in seen.values():
+            raise DefinitionError(name, None, "没有可执行的流程（isExecutable=\"true\"）")
+    return parse_documents(documents, forms, dmn, known_roles)

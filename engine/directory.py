@@ -131,8 +131,10 @@ class Directory:
             raise NotFound(f"分管领域“{field_name}”不存在")
         return field.member
 
-    def options(self, source: str) -> list[tuple[str, str]]:
-        """Choices for a form's ``x-options``: "fields" or "role:<name>"."""
+    def options(self, source: str, data: dict | None = None) -> list[tuple[str, str]]:
+        """Choices for a form's ``x-options``: "fields", "role:<name>", … or "data:<path>" in the task's data."""
+        if source.startswith("data:"):
+            return _data_options(data or {}, source[5:])
         if source == "fields":
             return [(f.name, f"{f.name}（{f.member.display_name}）") for f in self.fields()]
         if source.startswith("role:"):
@@ -144,3 +146,17 @@ class Directory:
             from .topics import decisions_of
             return [(str(d.id), f"{d.topic.title}（{d.decided_at:%Y-%m-%d} 决定）") for d in decisions_of(self.session, source[10:])]
         raise NotFound(f"未知的选项来源 {source}")
+
+
+def _data_options(data: dict, path: str) -> list[tuple[str, str]]:
+    """Choices the matter itself holds, e.g. "data:item.vote_options": [[value, label]…] or [value…]."""
+    value: object = data
+    for name in path.split("."):
+        value = value.get(name) if isinstance(value, dict) else None
+    pairs = []
+    for entry in value if isinstance(value, list) else []:
+        if isinstance(entry, (list, tuple)) and len(entry) == 2:
+            pairs.append((str(entry[0]), str(entry[1])))
+        elif isinstance(entry, str):
+            pairs.append((entry, entry))
+    return pairs

@@ -31,6 +31,8 @@ def _message(error) -> str:
         "format": {"date": "日期格式应为 YYYY-MM-DD", "date-time": "时间格式不正确",
                    "email": "邮箱格式不正确"}.get(val, "格式不正确") if v == "format" else "",
     }
+    if v == "pattern" and isinstance(error.schema, dict) and error.schema.get("x-pattern-message"):
+        return error.schema["x-pattern-message"]
     return messages.get(v) or error.message
 
 

@@ -110,8 +110,11 @@ def _diagram(root, filename: str) -> list[Problem]:
     return [Problem(filename, n.get("id"), "缺少图形信息（DI）") for n in elements if n.get("id") not in drawn]
 
 
-def lint_file(path: Path, forms: dict, dmn: dict, roles: set[str]) -> list[Problem]:
-    """All problems of one BPMN file: the structural checks, then whatever SpiffWorkflow refuses."""
+def lint_file(path: Path, forms: dict, dmn: dict, roles: set[str], library: dict[str, bytes] | None = None) -> list[Problem]:
+    """All problems of one BPMN file: the structural checks, then whatever SpiffWorkflow refuses.
+
+    ``library`` holds the other BPMN files, whose processes a call activity in this one may call.
+    """
     try:
         root = secure_xml(path.read_bytes(), path.name).getroot()
     except DefinitionError as error:
@@ -122,7 +125,7 @@ def lint_file(path: Path, forms: dict, dmn: dict, roles: set[str]) -> list[Probl
         problems += _reachability(process, path.name)
     problems += _diagram(root, path.name)
     try:  # roles were checked per lane above, so that the error names the lane
-        parse_bpmn(path.read_bytes(), path.name, forms, dmn, None)
+        parse_bpmn(path.read_bytes(), path.name, forms, dmn, None, library)
     except DefinitionError as error:
         problems.append(Problem(error.filename, error.element, error.message))
     return problems
@@ -137,8 +140,10 @@ def lint_directory(processes_dir: Path, roles: set[str]) -> list[Problem]:
         return [Problem(error.filename, error.element, error.message)]
     dmn = {p.name: p.read_bytes() for p in sorted(processes_dir.glob("*.dmn"))}
     problems, keys = [], set()
-    for path in sorted(processes_dir.glob("*.bpmn")):
-        problems += lint_file(path, forms, dmn, roles)
+    paths = sorted(processes_dir.glob("*.bpmn"))
+    for path in paths:
+        library = {p.name: p.read_bytes() for p in paths if p != path}
+        problems += lint_file(path, forms, dmn, roles, library)
         try:
             root = secure_xml(path.read_bytes(), path.name).getroot()
             keys |= set(root.xpath("//bpmn:process[@isExecutable='true']/@id", namespaces=NS))

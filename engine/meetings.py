@@ -61,3 +61,20 @@ def quorum(should_attend: int, present: int, personnel: bool, member_in_charge_p
 def passes(agree: int, should_attend: int) -> bool:
     """R9: agree votes must exceed half of the members who should attend, not of those present."""
     return agree * 2 > should_attend
+
+
+def chosen(votes: dict[str, int], candidates: list[str], should_attend: int) -> str | None:
+    """R17 competitive vote, with R9: the one candidate with the most votes, if that is a majority of 应到."""
+    counts = sorted(((votes.get(c, 0), c) for c in candidates), reverse=True)
+    if not counts or not passes(counts[0][0], should_attend):
+        return None
+    if len(counts) > 1 and counts[1][0] == counts[0][0]:  # a tie can only be a majority if 应到 is tiny
+        return None
+    return counts[0][1]
+
+
+def ballot_options(kind: str, candidates: list[str] | None) -> list[list[str]]:
+    """What a member may vote on an item: each candidate of a competitive vote (R17), else agree/disagree."""
+    if candidates:
+        return [[c, c] for c in candidates] + [["abstain", "弃权"]]
+    return [["agree", "同意"], ["disagree", "不同意"], ["abstain", "弃权"]]

@@ -161,18 +161,17 @@ class AuditEvent(Base):
     actor: Mapped[User | None] = relationship(lazy="joined")
 
 
-class BallotBox(Base):
-    """Secret ballot counts for one vote (element, item) of one matter (R8): counts only, never a voter."""
+class BallotCount(Base):
+    """How many secret ballots one choice of one vote (element, item) of a matter got (R8): never a voter."""
 
-    __tablename__ = "ballot_boxes"
-    __table_args__ = (UniqueConstraint("instance_id", "element_id", "item_key"),)
+    __tablename__ = "ballot_counts"
+    __table_args__ = (UniqueConstraint("instance_id", "element_id", "item_key", "choice"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))
     element_id: Mapped[str] = mapped_column(String(128))
     item_key: Mapped[str] = mapped_column(String(64), default="")
-    agree: Mapped[int] = mapped_column(Integer, default=0)
-    disagree: Mapped[int] = mapped_column(Integer, default=0)
-    abstain: Mapped[int] = mapped_column(Integer, default=0)
+    choice: Mapped[str] = mapped_column(String(64))
+    votes: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class NumberSeries(Base):
@@ -241,6 +240,7 @@ class Topic(Base):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("instances.id"))
     emergency_reason: Mapped[str | None] = mapped_column(Text)
     deferred_reason: Mapped[str | None] = mapped_column(Text)
+    choices: Mapped[list | None] = mapped_column(JSONType)  # R17: the candidates of a competitive vote
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     instance: Mapped[Instance] = relationship(foreign_keys=[instance_id], lazy="joined")
     member_in_charge: Mapped[User | None] = relationship(lazy="joined")
@@ -263,6 +263,8 @@ class Decision(Base):
     vote_outcome: Mapped[str] = mapped_column(String(16))  # what the ballot alone gave (R9)
     secretary_view: Mapped[str | None] = mapped_column(String(16))
     ruling: Mapped[str | None] = mapped_column(Text)  # the superior organization's ruling (R10)
+    choice_tally: Mapped[dict | None] = mapped_column(JSONType)  # R17: votes per candidate
+    chosen: Mapped[str | None] = mapped_column(String(64))  # R17: the candidate the vote chose
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
     topic: Mapped[Topic] = relationship(foreign_keys=[topic_id], lazy="joined")

@@ -16,6 +16,7 @@ from .calendar_days import load_calendar
 from .errors import FormInvalid
 from .meetings import notice_refusal
 from .models import Topic
+from .workdays import LOCAL_TZ
 
 
 @dataclass
@@ -59,8 +60,17 @@ def emergency(ctx: CheckContext) -> dict[str, str]:
     return {}
 
 
+def publicity(ctx: CheckContext) -> dict[str, str]:
+    """R17: a pre-appointment publication is concluded only once its period is over."""
+    ends = ctx.data.get("publicity_ends")
+    if ends and ctx.now < datetime.fromisoformat(ends):
+        day = datetime.fromisoformat(ends).astimezone(LOCAL_TZ).date()
+        return {"objection_outcome": f"R17：任前公示期至 {day} 结束，期满后方可办结"}
+    return {}
+
+
 CHECKS: dict[str, Callable[[CheckContext], dict[str, str]]] = {
-    "R1_agenda": agenda, "R4_notice": notice, "R2_emergency": emergency}
+    "R1_agenda": agenda, "R4_notice": notice, "R2_emergency": emergency, "R17_publicity": publicity}
 
 
 def names(value: str | None) -> list[str]:

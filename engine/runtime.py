@@ -28,6 +28,7 @@ from .scripting import DEFAULT_TIME_LIMIT, RestrictedScriptEngine
 from .serialization import dump_state, load_state, new_workflow
 from .script_api import SCRIPT_FUNCTIONS, Delivery, ScriptApi
 from .task_mirror import TaskMirror, task_properties
+from .task_view import task_schema
 from .timers import claim, sync_timers
 
 MAX_TITLE = 200
@@ -95,25 +96,27 @@ class Runtime:
             if row.state != "ready":
                 raise Conflict("该任务已被办理或已取消")
             instance = row.instance
-            version = instance.process_version
-            schema = forms.with_options(version.forms[row.form_file], Directory(session).options)
-            clean = forms.validate(schema, data)
-            secret = {f: clean.pop(f) for f in forms.ballot_fields(schema) if f in clean}
             now = self.clock()
             workflow = self._claim(session, instance, now)
             task = workflow.get_task_from_id(UUID(row.task_guid))
             if task is None or task.state != TaskState.READY:
                 raise Conflict("该任务已不在待办状态")
+            schema = task_schema(session, row, task.data)
+            clean = forms.validate(schema, data)
+            secret = {f: clean.pop(f) for f in forms.ballot_fields(schema) if f in clean}
             props = task_properties(task)
             rules.enforce(props.get("check"), rules.CheckContext(session, {**task.data, **clean}, now))
             item_key = str(workflow.script_engine.evaluate(task, props["ballotKey"])) if props.get("ballotKey") else ""
-            for choice in secret.values():
-                ballots.cast(session, instance.id, row.element_id, choice, item_key)
+            for name, choice in secret.items():
+                ballots.cast(session, instance.id, row.element_id, choice, schema["properties"][name]["enum"], item_key)
             task.data.update(clean)
-            task.run()
             row.state, row.completed_at, row.completed_by_id = "completed", now, user.id
             details = {"data": clean} | ({"ballot": "已投票（内容保密）"} if secret else {})
             audit.record(session, "complete", now, instance.id, user.id, row.element_id, row.name, details)
+            try:
+                task.run()
+            except SpiffWorkflowException as exc:  # the task's own post-script: the input stands, the matter stops
+                return self._fail(session, instance, workflow, now, exc)
             new_tasks = self._advance(session, instance, workflow, now)
             return Outcome(instance.id, instance.status, new_tasks)
 
@@ -211,8 +214,7 @@ class Runtime:
             added = TaskMirror(session, load_calendar(session), now).sync(instance, workflow)
             sync_timers(session, instance, workflow, now)
         except (SpiffWorkflowException, PowerflowError) as exc:
-            instance.status, instance.error = "error", _error_text(exc)
-            audit.record(session, "error", now, instance.id, details={"error": instance.error})
+            self._fail(session, instance, workflow, now, exc, save=False)
         if instance.status != "error" and workflow.completed:
             instance.status, instance.completed_at = "completed", now
         instance.state = dump_state(workflow)
@@ -222,6 +224,17 @@ class Runtime:
         for delivery in deliveries:
             self._deliver(session, delivery, now)
         return [row.id for row in added]
+
+
+    def _fail(self, session: Session, instance: Instance, workflow, now: datetime, exc: Exception,
+              save: bool = True) -> Outcome:
+        """Mark the matter stopped at the failing element (SpiffArena-like), keeping what users entered."""
+        instance.status, instance.error = "error", _error_text(exc)
+        audit.record(session, "error", now, instance.id, details={"error": instance.error})
+        if save:
+            instance.state = dump_state(workflow)
+            instance.chart_state = chart_state(workflow)
+        return Outcome(instance.id, instance.status, [])
 
 
 class _NotYet(Exception):

@@ -15,7 +15,7 @@ from . import ballots, topics
 from .calendar_days import load_calendar
 from .directory import Directory
 from .errors import WorkflowFailed
-from .meetings import body as body_of, notice_refusal, passes, quorum
+from .meetings import ballot_options, body as body_of, chosen, notice_refusal, passes, quorum
 from .models import HumanTask, Instance
 from .notifications import notify
 from .numbering import format_number, next_number
@@ -23,7 +23,7 @@ from .workdays import LOCAL_TZ
 
 SCRIPT_FUNCTIONS = ("members_of", "display_name", "member_in_charge_of", "ballot_tally", "next_number",
                     "working_days_from_now", "submit_topic", "schedule_agenda", "send_notice", "quorum_check",
-                    "defer_topic", "record_decision", "task_overdue", "notify_role", "topic_titles")
+                    "defer_topic", "record_decision", "task_overdue", "notify_role", "topic_titles", "vote_result")
 
 
 @dataclass
@@ -60,8 +60,22 @@ class ScriptApi:
         return Directory(self.session).member_in_charge(field_name).username
 
     # -- numbers, time, ballots -------------------------------------------------------------------
-    def ballot_tally(self, element: str, item_key: str = "") -> dict:
-        return ballots.tally(self.session, self.instance.id, element, str(item_key))
+    def ballot_tally(self, element: str, item_key: str = "", options: list | None = None) -> dict:
+        """Votes per choice; ``options`` (values or [value, label] pairs) default to agree/disagree/abstain."""
+        values = [o[0] if isinstance(o, (list, tuple)) else o for o in options or ballot_options("", None)]
+        return ballots.tally(self.session, self.instance.id, element, str(item_key), values)
+
+    def vote_result(self, item: dict, tally: dict, should_attend: int) -> dict:
+        """R9 (and R17 for a competitive vote): {"passed", "chosen", "text"} for the minutes."""
+        should_attend, candidates = int(should_attend), item.get("choices") or []
+        if candidates:
+            winner = chosen(tally, candidates, should_attend)
+            counts = "，".join(f"{c} {tally.get(c, 0)} 票" for c in candidates)
+            text = f"{counts}，弃权 {tally.get('abstain', 0)}（应到 {should_attend}）"
+            return {"passed": winner is not None, "chosen": winner,
+                    "text": text + (f"，{winner} 当选" if winner else "，无人获应到半数以上票")}
+        text = (f"同意 {tally['agree']}，不同意 {tally['disagree']}，弃权 {tally['abstain']}（应到 {should_attend}）")
+        return {"passed": passes(int(tally["agree"]), should_attend), "chosen": None, "text": text}
 
     def next_number(self, series: str) -> str:
         year = self.now.astimezone(LOCAL_TZ).year
@@ -85,12 +99,13 @@ class ScriptApi:
     # -- topics and meetings ----------------------------------------------------------------------
     def submit_topic(self, body: str, kind: str = "ordinary", member_in_charge: str | None = None,
                      consented: bool = False, element: str = "await_decision", mandatory: bool = False,
-                     changes: int | None = None) -> int:
+                     changes: int | None = None, choices: list | None = None) -> int:
         """A matter puts its topic in a body's queue and then waits at ``element`` for the decision."""
         member = Directory(self.session).find(member_in_charge) if member_in_charge else None
         topic = topics.submit(self.session, self.instance, element, body, self.instance.title, kind,
                               member.id if member else None, bool(consented), self.now, bool(mandatory),
-                              int(changes) if changes is not None else None)
+                              int(changes) if changes is not None else None,
+                              [str(c) for c in choices] if choices is not None else None)
         return topic.id
 
     def topic_titles(self, topic_ids: list) -> list[str]:
@@ -125,13 +140,19 @@ class ScriptApi:
     def record_decision(self, item: dict, body: str, tally: dict, should_attend: int, present: list,
                         secretary_view: str | None = None, ruling: str | None = None) -> str:
         """Record the decision on an item (R9 majority, R10 ruling) and queue it for the matter."""
-        vote_outcome = "passed" if passes(int(tally["agree"]), int(should_attend)) else "rejected"
+        result = self.vote_result(item, tally, should_attend)
+        vote_outcome = "passed" if result["passed"] else "rejected"
         outcome = ruling if ruling in ("passed", "rejected") else vote_outcome
+        if item.get("choices"):  # the chosen candidate's votes count as 同意, the others' as 不同意
+            top = result["chosen"] or max(item["choices"], key=lambda c: tally.get(c, 0))
+            tally = {"agree": tally.get(top, 0), "abstain": tally.get("abstain", 0),
+                     "disagree": sum(tally.get(c, 0) for c in item["choices"] if c != top), **tally}
         decision = topics.decide(self.session, self.instance.id, body, int(item["topic_id"]), outcome, tally,
                                  int(should_attend), len(present), vote_outcome, secretary_view,
-                                 ruling, self.now)
+                                 ruling, self.now, result["chosen"] if outcome == "passed" else None)
         self.deliveries.append(Delivery(decision.topic.instance_id, decision.topic.element_id, {
             "outcome": outcome, "decision_id": decision.id, "meeting_id": self.instance.id,
             "agree": decision.agree, "disagree": decision.disagree, "abstain": decision.abstain,
-            "should_attend": decision.should_attend, "ruled": ruling is not None}))
+            "should_attend": decision.should_attend, "ruled": ruling is not None,
+            "chosen": decision.chosen, "choice_tally": decision.choice_tally, "tally_text": result["text"]}))
         return outcome

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .errors import Conflict, NotFound, WorkflowFailed
+from .meetings import ballot_options
 from .models import Decision, Instance, Topic
 
 KIND_LABELS = {"ordinary": "一般事项", "personnel": "人事事项", "change": "变更决定", "motion": "成员联名提议",
@@ -21,10 +22,12 @@ KIND_LABELS = {"ordinary": "一般事项", "personnel": "人事事项", "change"
 
 def submit(session: Session, instance: Instance, element_id: str, body: str, title: str, kind: str,
            member_in_charge_id: int | None, consented: bool, now: datetime, mandatory: bool = False,
-           changes_decision_id: int | None = None) -> Topic:
-    """Put a matter's topic in the queue of ``body``."""
+           changes_decision_id: int | None = None, choices: list[str] | None = None) -> Topic:
+    """Put a matter's topic in the queue of ``body``; ``choices`` make its vote a choice among candidates (R17)."""
     if kind not in KIND_LABELS:
         raise WorkflowFailed(f"未知的议题类型 {kind}")
+    if choices is not None and (len(choices) < 2 or len(set(choices)) != len(choices) or "abstain" in choices):
+        raise WorkflowFailed("差额票决须有两名以上互不相同的人选")
     if changes_decision_id is not None:
         original = session.get(Decision, changes_decision_id)
         if original is None:
@@ -32,7 +35,7 @@ def submit(session: Session, instance: Instance, element_id: str, body: str, tit
         body = original.body  # R13: only the body that made a decision may change it
     topic = Topic(instance_id=instance.id, element_id=element_id, body=body, title=title, kind=kind,
                   member_in_charge_id=member_in_charge_id, consented=consented, mandatory=mandatory,
-                  changes_decision_id=changes_decision_id, state="pending", created_at=now)
+                  changes_decision_id=changes_decision_id, choices=choices, state="pending", created_at=now)
     session.add(topic)
     session.flush()
     return topic
@@ -73,7 +76,8 @@ def agenda_items(session: Session, ids: list[int]) -> list[dict]:
     """The items a meeting deliberates, as plain data for its workflow."""
     return [{"topic_id": t.id, "title": t.title, "kind": t.kind, "matter_id": t.instance_id,
              "member_in_charge": t.member_in_charge.username if t.member_in_charge else None,
-             "emergency": t.emergency_reason is not None} for t in _topics(session, ids)]
+             "emergency": t.emergency_reason is not None, "choices": t.choices or [],
+             "vote_options": ballot_options(t.kind, t.choices)} for t in _topics(session, ids)]
 
 
 def defer(session: Session, topic_id: int, reason: str) -> Topic:
@@ -85,7 +89,7 @@ def defer(session: Session, topic_id: int, reason: str) -> Topic:
 
 def decide(session: Session, meeting_id: int, body: str, topic_id: int, outcome: str, tally: dict,
            should_attend: int, present: int, vote_outcome: str, secretary_view: str | None,
-           ruling: str | None, now: datetime) -> Decision:
+           ruling: str | None, now: datetime, chosen: str | None = None) -> Decision:
     """Record a body's decision on a topic of its notified agenda (R2); a passed change supersedes (R13)."""
     topic = _topics(session, [topic_id])[0]
     if topic.meeting_id != meeting_id or topic.state != "scheduled":
@@ -93,9 +97,10 @@ def decide(session: Session, meeting_id: int, body: str, topic_id: int, outcome:
     if topic.body != body:
         raise WorkflowFailed(f"议题“{topic.title}”属于{topic.body}，不能由{body}决定")
     decision = Decision(topic_id=topic.id, body=body, meeting_id=meeting_id, outcome=outcome,
-                        agree=tally["agree"], disagree=tally["disagree"], abstain=tally["abstain"],
+                        agree=tally.get("agree", 0), disagree=tally.get("disagree", 0), abstain=tally.get("abstain", 0),
                         should_attend=should_attend, present=present, vote_outcome=vote_outcome,
-                        secretary_view=secretary_view, ruling=ruling, decided_at=now)
+                        secretary_view=secretary_view, ruling=ruling, decided_at=now, chosen=chosen,
+                        choice_tally={c: tally.get(c, 0) for c in topic.choices} if topic.choices else None)
     session.add(decision)
     topic.state = "decided"
     session.flush()

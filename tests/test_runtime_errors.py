@@ -42,3 +42,21 @@ def test_start_data_may_not_use_reserved_names(runtime):
         assert name in caught.value.errors["data"]
     functions = runtime._script_engine(None, Instance(id=0), runtime.clock()).environment.globals
     assert set(functions) == set(SCRIPT_FUNCTIONS) and not RESERVED_DATA & set(functions)
+
+
+def test_a_failing_post_script_keeps_the_input_and_marks_the_matter_error(db, runtime):
+    source = (Path(__file__).parent / "data" / "failing_script.bpmn").read_text(encoding="utf-8")
+    post = "<spiffworkflow:postScript>ratio = 1 / 0</spiffworkflow:postScript></bpmn:extensionElements>"
+    source = source.replace("</bpmn:extensionElements>", post, 1).replace('id="failing_script"', 'id="failing_post"')
+    with db.transaction() as session:
+        deploy_definitions(session, parse_bpmn(source.encode("utf-8"), "failing_post.bpmn", FORMS))
+    outcome = runtime.start("failing_post", "后置脚本出错的事项", {}, "bangong")
+    after = runtime.complete(outcome.new_tasks[0], {"meeting_minutes": "本次会议的纪要正文内容。"}, "bangong")
+    assert after.status == "error"
+    with db.reader() as session:
+        instance = session.get(Instance, outcome.instance_id)
+        assert instance.error.startswith("[write]") and "ZeroDivisionError" in instance.error
+        assert session.get(HumanTask, outcome.new_tasks[0]).state == "completed"
+        events = session.query(AuditEvent).filter_by(instance_id=instance.id).order_by(AuditEvent.id).all()
+        assert [e.action for e in events][-2:] == ["complete", "error"]
+        assert events[-2].details["data"]["meeting_minutes"] == "本次会议的纪要正文内容。"

@@ -127,3 +127,35 @@ def test_R4_due_times_use_the_admin_entered_calendar(db, runtime):
     assert calendar.is_workday(date(2027, 10, 9)) and not calendar.is_workday(date(2027, 10, 8))
     start = datetime(2027, 10, 7, 2, 0, tzinfo=timezone.utc)  # Thursday 10:00 in Beijing
     assert calendar.add_working_days(start, 1).date() == date(2027, 10, 9)
+
+
+def test_upgrading_a_database_keeps_the_secret_ballot_counts_already_cast(database_url):
+    from alembic import command
+    from alembic.config import Config
+
+    from engine.database import MIGRATIONS, Database
+    from engine.models import BallotCount
+
+    database = Database(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")  # the schema before ballots were counted per choice
+        connection.execute(sa.text("INSERT INTO users (id, username, display_name, password_hash, active, created_at)"
+                                   " VALUES (1, 'u', 'u', 'x', true, '2026-01-01')"))
+        connection.execute(sa.text(
+            "INSERT INTO process_versions (id, process_key, version, name, content_hash, source_file, bpmn_xml,"
+            " forms, spec_json, deployed_at) VALUES (1, 'm', 1, 'm', 'h', 'm.bpmn', '', '{}', '{}', '2026-01-01')"))
+        connection.execute(sa.text(
+            "INSERT INTO instances (id, process_version_id, process_key, title, status, state, started_at,"
+            " updated_at, lock_version, chart_state, started_by_id) VALUES (1, 1, 'm', 't', 'running', '{}', '2026-01-01',"
+            " '2026-01-01', 1, '{}', 1)"))
+        connection.execute(sa.text("INSERT INTO ballot_boxes (instance_id, element_id, item_key, agree, disagree,"
+                                   " abstain) VALUES (1, 'item_vote', '7', 5, 2, 1)"))
+    database.migrate()
+    with database.reader() as session:
+        rows = session.scalars(sa.select(BallotCount).where(BallotCount.instance_id == 1)).all()
+        assert {(r.element_id, r.item_key, r.choice, r.votes) for r in rows} == {
+            ("item_vote", "7", "agree", 5), ("item_vote", "7", "disagree", 2), ("item_vote", "7", "abstain", 1)}
+    database.dispose()

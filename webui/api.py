@@ -5,13 +5,13 @@ from functools import wraps
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 
-from engine import forms, notifications, queries
+from engine import notifications, queries
 from engine.access import can_complete, can_start, visible_instance
 from engine.deployment import latest_versions
 from engine.directory import Directory
 from engine.errors import Forbidden, FormInvalid, NotFound
 from engine.models import HumanTask
-from engine.task_view import task_context
+from engine.task_view import task_form
 
 from . import services
 from .auth import issue_token, principal_for, principal_from_token
@@ -113,10 +113,9 @@ def task(task_id: int):
             raise NotFound(f"任务 {task_id} 不存在")
         if not can_complete(_user(session), row):
             raise Forbidden("这不是您的任务")
-        schema = forms.with_options(row.instance.process_version.forms[row.form_file], Directory(session).options)
-        shown, _ = task_context(session, row)
-        return jsonify(queries.task_summary(session, row) | {"form": schema,
-                                                             "context": [[k, v] for k, v in shown]})
+        form = task_form(session, row)
+        return jsonify(queries.task_summary(session, row) | {"form": form.schema,
+                                                             "context": [[k, v] for k, v in form.shown]})
 
 
 @bp.post("/tasks/<int:task_id>/complete")

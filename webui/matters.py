@@ -48,7 +48,8 @@ def show(instance_id: int):
         svg = services().charts.live_svg(session, instance)
         decisions = [{"title": d.topic.title, "outcome": d.outcome, "agree": d.agree, "disagree": d.disagree,
                       "abstain": d.abstain, "should_attend": d.should_attend, "present": d.present,
-                      "ruling": d.ruling, "superseded": d.superseded_by_id is not None, "meeting_id": d.meeting_id}
+                      "ruling": d.ruling, "superseded": d.superseded_by_id is not None, "meeting_id": d.meeting_id,
+                      "chosen": d.chosen, "choice_tally": d.choice_tally}
                      for d in topics.for_matter(session, instance.id)]
         user = Directory(session).user(current_user.username)
         urgeable = {t.id for t in open_tasks(session, instance.id) if may_urge(user, t)}

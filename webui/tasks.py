@@ -9,14 +9,14 @@ from engine.access import can_complete, can_view
 from engine.directory import Directory
 from engine.errors import Forbidden, FormInvalid, NotFound
 from engine.models import HumanTask
-from engine.task_view import task_context
+from engine.task_view import task_form
 
 from . import formdata, services
 
 bp = Blueprint("tasks", __name__)
 
 
-def _load(session, task_id: int) -> tuple[HumanTask, dict]:
+def _load(session, task_id: int) -> HumanTask:
     task = session.get(HumanTask, task_id)
     if task is None:
         raise NotFound("任务不存在")
@@ -26,20 +26,17 @@ def _load(session, task_id: int) -> tuple[HumanTask, dict]:
             raise Forbidden("这不是您的任务")
     elif not can_view(session, user, task.instance):
         raise NotFound("任务不存在")
-    schema = forms.with_options(task.instance.process_version.forms[task.form_file], Directory(session).options)
-    return task, schema
+    return task
 
 
 def _render(task_id: int, values: dict | None = None, errors: dict | None = None, status: int = 200):
     with services().db.reader() as session:
-        task, schema = _load(session, task_id)
+        task = _load(session, task_id)
         summary = queries.task_summary(session, task)
         matter = queries.describe(session, task.instance)
-        shown, data = task_context(session, task) if task.state == "ready" else ([], {})
-    secret = set(forms.ballot_fields(schema))
-    prefill = {k: v for k, v in data.items() if k in schema.get("properties", {}) and k not in secret}
-    return render_template("task.html", task=summary, schema=schema, matter=matter, shown=shown,
-                           values=values if values is not None else prefill, errors=errors or {}), status
+        form = task_form(session, task)
+    return render_template("task.html", task=summary, schema=form.schema, matter=matter, shown=form.shown,
+                           values=values if values is not None else form.values, errors=errors or {}), status
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -62,7 +59,7 @@ def urge(task_id: int):
 @login_required
 def complete(task_id: int):
     with services().db.reader() as session:
-        _, schema = _load(session, task_id)
+        schema = task_form(session, _load(session, task_id)).schema
     data = formdata.parse(schema, request.form)
     try:
         outcome = services().runtime.complete(task_id, data, current_user.username)
