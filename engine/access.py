@@ -6,6 +6,8 @@ from sqlalchemy.orm import Session
 
 from .directory import AUDITOR_ROLES, Directory
 from .errors import NotFound
+from .meetings import BODIES
+from .publications import deliberated_unpublished
 from .models import AuditEvent, HumanTask, Instance, ProcessVersion, User
 
 
@@ -27,7 +29,21 @@ def is_auditor(user: User) -> bool:
 
 def can_view(session: Session, user: User, instance: Instance) -> bool:
     """Auditors see all; others see matters they started, acted on, or may act on now."""
-    if is_auditor(user) or instance.started_by_id == user.id:
+    return is_auditor(user) or takes_part(session, user, instance)
+
+
+def sees_deliberation(session: Session, user: User, instance: Instance) -> bool:
+    """R15: until its outcome is published, what was said and entered on a matter before a body
+    is for the body's members and the matter's participants only (auditors see that steps happened)."""
+    body = deliberated_unpublished(session, instance)
+    if body is None or (body in BODIES and BODIES[body].member_role in user.role_names):
+        return True
+    return takes_part(session, user, instance)
+
+
+def takes_part(session: Session, user: User, instance: Instance) -> bool:
+    """The user started the matter, acted on it, or may act on it now."""
+    if instance.started_by_id == user.id:
         return True
     roles = user.role_names
     takes_part = select(HumanTask.id).where(

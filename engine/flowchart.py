@@ -218,18 +218,22 @@ def _style(chart_state: dict, layout: Layout) -> str:
 
 def render_live(layout: Layout, chart_state: dict, holders: dict[str, str] | None = None) -> str:
     """The version's SVG restyled for one matter, with who holds each current step."""
-    labels = []
-    for element, text in (holders or {}).items():
+    return overlay(layout, _style(chart_state, layout), holders or {})
+
+
+def overlay(layout: Layout, css: str, labels: dict[str, str], colour: str = "#b35c00") -> str:
+    """The version's SVG with extra CSS and a small label under the name of some elements."""
+    texts = []
+    for element, text in labels.items():
         if element in layout.nodes:
             x, y, _, h = layout.nodes[element]
-            labels.append(f'<text class="holder" x="{x:.1f}" y="{y + h / 2 + 12:.1f}" text-anchor="middle" '
-                          f'font-family="{FONT}" font-size="10" fill="#b35c00">{escape(text)}</text>')
-    style = f"<style>{_style(chart_state, layout)}</style>"
+            texts.append(f'<text class="holder" x="{x:.1f}" y="{y + h / 2 + 12:.1f}" text-anchor="middle" '
+                         f'font-family="{FONT}" font-size="10" fill="{colour}">{escape(text)}</text>')
     svg = layout.svg
     head_end = svg.index(">", svg.index("<svg")) + 1
-    svg = svg[:head_end] + style + svg[head_end:]
-    if labels:
+    svg = svg[:head_end] + f"<style>{css}</style>" + svg[head_end:]
+    if texts:
         # The last </g> closes graph0, whose transform the node positions are expressed in.
         cut = svg.rindex("</g>")
-        svg = svg[:cut] + "".join(labels) + svg[cut:]
+        svg = svg[:cut] + "".join(texts) + svg[cut:]
     return svg

@@ -108,12 +108,15 @@ class Instance(Base):
     error: Mapped[str | None] = mapped_column(Text)
     chart_state: Mapped[dict] = mapped_column(JSONType, default=dict, deferred=True)
     started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # For the auditors' filters: the body deciding the matter and its member in charge, once known.
+    body: Mapped[str | None] = mapped_column(String(32), index=True)
+    member_in_charge_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     process_version: Mapped[ProcessVersion] = relationship(lazy="joined")
-    started_by: Mapped[User] = relationship(lazy="joined")
+    started_by: Mapped[User] = relationship(lazy="joined", foreign_keys=[started_by_id])
     __mapper_args__ = {"version_id_col": lock_version}
 
 

@@ -37,4 +37,8 @@ def chart_state(workflow) -> dict:
             if parent is not None and parent.task_spec.bpmn_id != element:
                 flows.add((parent.task_spec.bpmn_id, element))
     elements = {e: s for e, bits in seen.items() if (s := _element_state(bits))}
-    return {"elements": elements, "flows": sorted([list(f) for f in flows])}
+    # What a matter waits for (a decision, a timer), named, so lists can say so without the spec.
+    waiting = {task.task_spec.bpmn_id: task.task_spec.bpmn_name or task.task_spec.bpmn_id
+               for task in workflow.get_tasks(state=TaskState.WAITING)
+               if getattr(task.task_spec, "bpmn_id", None) and elements.get(task.task_spec.bpmn_id) == "waiting"}
+    return {"elements": elements, "flows": sorted([list(f) for f in flows]), "waiting": waiting}

@@ -82,10 +82,16 @@ def task_summary(session: Session, task: HumanTask) -> dict:
     }
 
 
-def describe(session: Session, instance: Instance) -> dict:
-    """A matter: status, current tasks with who may complete them, and its history."""
+WITHHELD = {"withheld": "R15：审议材料在决定公开前不对决策机构以外的人员公开"}
+
+
+def describe(session: Session, instance: Instance, withhold: bool = False) -> dict:
+    """A matter: status, current tasks with who may complete them, and its history.
+
+    ``withhold`` (R15) keeps every step, actor and time but none of what was entered or decided.
+    """
     version = instance.process_version
-    return {
+    return {"withheld": withhold,
         "id": instance.id, "title": instance.title, "status": instance.status, "error": instance.error,
         "process": {"key": version.process_key, "name": version.name, "version": version.version},
         "started_by": instance.started_by.username, "started_at": _iso(instance.started_at),
@@ -94,9 +100,15 @@ def describe(session: Session, instance: Instance) -> dict:
         "history": [{
             "at": _iso(e.at), "action": e.action, "actor": e.actor.username if e.actor else None,
             "actor_name": e.actor.display_name if e.actor else None, "element_id": e.element_id,
-            "element_name": e.element_name, "details": e.details,
+            "element_name": e.element_name, "details": WITHHELD if withhold else e.details,
         } for e in timeline(session, instance.id)],
     }
+
+
+def describe_for(session: Session, instance: Instance, user: User) -> dict:
+    """The matter as ``user`` may see it: R15 material withheld from outsiders until published."""
+    from .access import sees_deliberation
+    return describe(session, instance, withhold=not sees_deliberation(session, user, instance))
 
 
 def _iso(value) -> str | None:

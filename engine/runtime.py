@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.util.task import TaskState
 
-from . import audit, ballots, forms, rules, urging
+from . import audit, ballots, forms, publications, rules, urging
 from .calendar_days import load_calendar
 from .access import can_complete, can_start
 from .database import Database
@@ -54,12 +54,17 @@ class Runtime:
         self.script_time_limit = script_time_limit
 
     # -- user actions -------------------------------------------------------------------------
-    def start(self, process_key: str, title: str, data: dict | None, username: str) -> Outcome:
-        """Start a matter on the newest version of a process."""
+    def start(self, process_key: str, title: str, data: dict | None, username: str, check_role: bool = True,
+              on_start: Callable[[Session, Instance], None] | None = None) -> Outcome:
+        """Start a matter on the newest version of a process.
+
+        ``check_role=False`` is for system accounts (the public mailbox); ``on_start`` records what
+        belongs to the matter in the same transaction.
+        """
         with self._action() as session:
             user = Directory(session).user(username)
             version = published_version(session, process_key)
-            if not can_start(user, version):
+            if check_role and not can_start(user, version):
                 raise Forbidden(f"只有“{version.start_role}”可以发起{version.name}")
             title = (title or "").strip() if isinstance(title, str) else ""
             errors = {}
@@ -81,6 +86,8 @@ class Runtime:
             for task in workflow.get_tasks(state=TaskState.READY):
                 task.data.update(initial)
             audit.record(session, "start", now, instance.id, user.id, details={"title": title, "data": data or {}})
+            if on_start is not None:
+                on_start(session, instance)
             new_tasks = self._advance(session, instance, workflow, now)
             return Outcome(instance.id, instance.status, new_tasks)
 
@@ -113,6 +120,8 @@ class Runtime:
             row.state, row.completed_at, row.completed_by_id = "completed", now, user.id
             details = {"data": clean} | ({"ballot": "已投票（内容保密）"} if secret else {})
             audit.record(session, "complete", now, instance.id, user.id, row.element_id, row.name, details)
+            if props.get("publishes") == "true":
+                publications.publish(session, instance, clean, now)
             try:
                 task.run()
             except SpiffWorkflowException as exc:  # the task's own post-script: the input stands, the matter stops

@@ -57,7 +57,9 @@ class ScriptApi:
         return user.display_name if user else username
 
     def member_in_charge_of(self, field_name: str) -> str:
-        return Directory(self.session).member_in_charge(field_name).username
+        member = Directory(self.session).member_in_charge(field_name)
+        self.instance.member_in_charge_id = member.id  # the matter's member in charge, for the auditors
+        return member.username
 
     # -- numbers, time, ballots -------------------------------------------------------------------
     def ballot_tally(self, element: str, item_key: str = "", options: list | None = None) -> dict:
@@ -115,6 +117,7 @@ class ScriptApi:
         """Put topics on this meeting's notified agenda (R1/R4), or as declared emergencies (R2)."""
         ids = [int(i) for i in topic_ids]
         topics.schedule(self.session, ids, self.instance.id, body, emergency_reason)
+        self.instance.body = body
         return topics.agenda_items(self.session, ids)
 
     def send_notice(self, body: str, meeting_date: str, place: str = "") -> int:

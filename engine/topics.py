@@ -37,6 +37,9 @@ def submit(session: Session, instance: Instance, element_id: str, body: str, tit
                   member_in_charge_id=member_in_charge_id, consented=consented, mandatory=mandatory,
                   changes_decision_id=changes_decision_id, choices=choices, state="pending", created_at=now)
     session.add(topic)
+    instance.body = body
+    if member_in_charge_id is not None:
+        instance.member_in_charge_id = member_in_charge_id
     session.flush()
     return topic
 

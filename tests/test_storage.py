@@ -129,7 +129,7 @@ def test_R4_due_times_use_the_admin_entered_calendar(db, runtime):
     assert calendar.add_working_days(start, 1).date() == date(2027, 10, 9)
 
 
-def test_upgrading_a_database_keeps_the_secret_ballot_counts_already_cast(database_url):
+def test_upgrading_a_database_keeps_the_matters_and_their_ballot_counts(database_url):
     from alembic import command
     from alembic.config import Config
 
@@ -158,4 +158,5 @@ def test_upgrading_a_database_keeps_the_secret_ballot_counts_already_cast(databa
         rows = session.scalars(sa.select(BallotCount).where(BallotCount.instance_id == 1)).all()
         assert {(r.element_id, r.item_key, r.choice, r.votes) for r in rows} == {
             ("item_vote", "7", "agree", 5), ("item_vote", "7", "disagree", 2), ("item_vote", "7", "abstain", 1)}
+        assert session.scalar(sa.select(sa.func.count()).select_from(Instance)) == 1
     database.dispose()

@@ -84,7 +84,8 @@ def start(key: str):
 @token_required
 def instance(instance_id: int):
     with services().db.reader() as session:
-        return jsonify(queries.describe(session, visible_instance(session, instance_id, g.principal.username)))
+        instance = visible_instance(session, instance_id, g.principal.username)
+        return jsonify(queries.describe_for(session, instance, _user(session)))
 
 
 @bp.get("/instances/<int:instance_id>/flowchart.svg")

@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from engine.directory import Directory
+from engine.directory import AUDITOR_ROLES, Directory
 
 from . import services
 
@@ -31,6 +31,10 @@ class Principal(UserMixin):
 
     def get_id(self) -> str:
         return str(self.id)
+
+    @property
+    def is_auditor(self) -> bool:
+        return bool(AUDITOR_ROLES & set(self.roles))
 
 
 def principal_for(username: str) -> Principal | None:

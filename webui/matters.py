@@ -44,14 +44,14 @@ def start(key: str):
 def show(instance_id: int):
     with services().db.reader() as session:
         instance = visible_instance(session, instance_id, current_user.username)
-        matter = queries.describe(session, instance)
+        user = Directory(session).user(current_user.username)
+        matter = queries.describe_for(session, instance, user)
         svg = services().charts.live_svg(session, instance)
         decisions = [{"title": d.topic.title, "outcome": d.outcome, "agree": d.agree, "disagree": d.disagree,
                       "abstain": d.abstain, "should_attend": d.should_attend, "present": d.present,
                       "ruling": d.ruling, "superseded": d.superseded_by_id is not None, "meeting_id": d.meeting_id,
                       "chosen": d.chosen, "choice_tally": d.choice_tally}
-                     for d in topics.for_matter(session, instance.id)]
-        user = Directory(session).user(current_user.username)
+                     for d in ([] if matter["withheld"] else topics.for_matter(session, instance.id))]
         urgeable = {t.id for t in open_tasks(session, instance.id) if may_urge(user, t)}
     return render_template("matter.html", matter=matter, svg=svg, decisions=decisions, urgeable=urgeable)
 

@@ -33,7 +33,7 @@ def _render(task_id: int, values: dict | None = None, errors: dict | None = None
     with services().db.reader() as session:
         task = _load(session, task_id)
         summary = queries.task_summary(session, task)
-        matter = queries.describe(session, task.instance)
+        matter = queries.describe_for(session, task.instance, Directory(session).user(current_user.username))
         form = task_form(session, task)
     return render_template("task.html", task=summary, schema=form.schema, matter=matter, shown=form.shown,
                            values=values if values is not None else form.values, errors=errors or {}), status

@@ -1,0 +1,145 @@
+"""The auditors' list of every matter: where it stands, who holds it since when, and whether it is late.
+
+Indexed queries on instances and the human-task mirror only; no serialized workflow is read,
+so a page stays fast with 100,000 matters (see bench/dashboard.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from .directory import Directory
+from .models import HumanTask, Instance, ProcessVersion, User, utcnow
+from .workdays import LOCAL_TZ
+
+STATUS_LABELS = {"running": "办理中", "completed": "已办结", "error": "出错"}
+COLUMNS = [("id", "编号"), ("process", "流程"), ("title", "标题"), ("status", "状态"), ("body", "决策机构"),
+           ("member_in_charge", "分管常委"), ("step", "当前步骤"), ("holder", "办理人"), ("since", "到达时间"),
+           ("due", "期限"), ("overdue", "逾期"), ("started_at", "发起时间")]
+
+
+@dataclass
+class MatterFilter:
+    """What an auditor narrowed the list to; every field optional."""
+
+    process: str | None = None
+    status: str | None = None
+    body: str | None = None
+    member_in_charge: str | None = None  # username
+    started_from: date | None = None
+    started_to: date | None = None
+    overdue: bool = False
+    q: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args) -> "MatterFilter":
+        """Read filters from query-string arguments; unusable values are reported, not applied."""
+        found = cls(process=args.get("process") or None, status=args.get("status") or None,
+                    body=args.get("body") or None, member_in_charge=args.get("member_in_charge") or None,
+                    overdue=args.get("overdue") in ("1", "true", "on"), q=(args.get("q") or "").strip() or None)
+        if found.status and found.status not in STATUS_LABELS:
+            found.errors["status"], found.status = "未知的状态", None
+        for name in ("started_from", "started_to"):
+            value = args.get(name)
+            if value:
+                try:
+                    setattr(found, name, date.fromisoformat(value))
+                except ValueError:
+                    found.errors[name] = "日期格式应为 YYYY-MM-DD"
+        return found
+
+
+def _local_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, LOCAL_TZ)
+
+
+def _conditions(session: Session, f: MatterFilter, now: datetime) -> list:
+    where = []
+    if f.process:
+        where.append(Instance.process_key == f.process)
+    if f.status:
+        where.append(Instance.status == f.status)
+    if f.body:
+        where.append(Instance.body == f.body)
+    if f.member_in_charge:
+        member = Directory(session).find(f.member_in_charge)
+        where.append(Instance.member_in_charge_id == (member.id if member else -1))
+    if f.started_from:
+        where.append(Instance.started_at >= _local_start(f.started_from))
+    if f.started_to:
+        where.append(Instance.started_at < _local_start(f.started_to + timedelta(days=1)))
+    if f.q:
+        pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append(Instance.title.like(pattern, escape="\\"))
+    if f.overdue:
+        where.append(exists().where(HumanTask.instance_id == Instance.id, HumanTask.state == "ready",
+                                    HumanTask.due_at < now))
+    return where
+
+
+def count(session: Session, f: MatterFilter, now: datetime | None = None) -> int:
+    """How many matters the filter selects."""
+    return session.scalar(select(func.count(Instance.id)).where(and_(True, *_conditions(session, f, now or utcnow()))))
+
+
+def rows(session: Session, f: MatterFilter, limit: int = 50, offset: int = 0,
+         now: datetime | None = None) -> list[dict]:
+    """One page of matters, newest first, each with its current step and holder."""
+    now = now or utcnow()
+    first_ready = (select(func.min(HumanTask.id)).where(HumanTask.instance_id == Instance.id,
+                                                        HumanTask.state == "ready").correlate(Instance).scalar_subquery())
+    open_count = (select(func.count(HumanTask.id)).where(HumanTask.instance_id == Instance.id,
+                                                         HumanTask.state == "ready").correlate(Instance).scalar_subquery())
+    found = session.execute(
+        select(Instance.id, Instance.title, Instance.process_key, ProcessVersion.name, Instance.status,
+               Instance.body, Instance.started_at, Instance.member_in_charge_id,
+               first_ready.label("task_id"), open_count.label("open_count"))
+        .join(ProcessVersion, ProcessVersion.id == Instance.process_version_id)
+        .where(and_(True, *_conditions(session, f, now)))
+        .order_by(Instance.id.desc()).limit(limit).offset(offset)).all()
+    tasks = {t.id: t for t in session.scalars(select(HumanTask).where(
+        HumanTask.id.in_([r.task_id for r in found if r.task_id])))}
+    idle = [r.id for r in found if r.task_id is None and r.status == "running"]
+    waiting = {i: ("、".join((state or {}).get("waiting", {}).values()) or None)
+               for i, state in session.execute(select(Instance.id, Instance.chart_state).where(Instance.id.in_(idle)))}
+    people = {u.id: u.display_name for u in session.scalars(select(User).where(
+        User.id.in_({r.member_in_charge_id for r in found if r.member_in_charge_id})))}
+    result = []
+    for r in found:
+        task = tasks.get(r.task_id)
+        holder = None
+        if task is not None:
+            holder = task.assignee.display_name if task.assignee else f"{task.candidate_role}（岗位）"
+            if r.open_count > 1:
+                holder += f" 等 {r.open_count} 项"
+        result.append({
+            "id": r.id, "process_key": r.process_key, "process": r.name, "title": r.title,
+            "status": r.status, "status_label": STATUS_LABELS.get(r.status, r.status), "body": r.body,
+            "member_in_charge": people.get(r.member_in_charge_id),
+            "step": task.name if task else waiting.get(r.id),
+            "holder": holder, "since": task.created_at if task else None, "due": task.due_at if task else None,
+            "overdue": bool(task and any_overdue(session, r.id, now)), "started_at": r.started_at})
+    return result
+
+
+def any_overdue(session: Session, instance_id: int, now: datetime) -> bool:
+    return bool(session.scalar(select(exists().where(HumanTask.instance_id == instance_id, HumanTask.state == "ready",
+                                                     HumanTask.due_at < now))))
+
+
+def filter_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
+    """The values each filter offers: processes, bodies, members in charge."""
+    processes = session.execute(select(ProcessVersion.process_key, ProcessVersion.name)
+                                .order_by(ProcessVersion.process_key, ProcessVersion.version.desc())).all()
+    seen: dict[str, str] = {}
+    for key, name in processes:
+        seen.setdefault(key, name)
+    bodies = session.scalars(select(Instance.body).where(Instance.body.is_not(None)).distinct())
+    members = Directory(session).members_of("常委")
+    return {"process": sorted(seen.items()), "body": [(b, b) for b in sorted(bodies)],
+            "member_in_charge": [(u.username, u.display_name) for u in members],
+            "status": list(STATUS_LABELS.items())}

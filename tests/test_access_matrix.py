@@ -1,0 +1,134 @@
+"""Every page and API route, for every kind of visitor: the public sees only what is published,
+members see matters they take part in, auditors see everything and act on nothing, nobody else gets in.
+
+A route added without a row here fails the test, so the matrix cannot fall behind the app.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from engine import demo
+from tests.conftest import Api, csrf_token
+
+PEOPLE = ["anonymous", "bangong", "zhoucw", "zhaocw", "jiwei", "jiandu"]
+# bangong started the matter, zhoucw holds its step, zhaocw has nothing to do with it, jiwei and
+# jiandu are auditors.
+
+
+def expect(anonymous, bangong, zhoucw, zhaocw, jiwei, jiandu=None):
+    """Accepted statuses per visitor (a number or a set); jiandu as jiwei unless given."""
+    row = dict(zip(PEOPLE, (anonymous, bangong, zhoucw, zhaocw, jiwei, jiwei if jiandu is None else jiandu)))
+    return {k: v if isinstance(v, set) else {v} for k, v in row.items()}
+
+
+def everyone(status):
+    return expect(*[status] * 6)
+
+
+LOGGED_IN = expect(302, 200, 200, 200, 200)
+AUDIT = expect(302, 403, 403, 403, 200)
+MATTER = expect(302, 200, 200, 404, 200)
+API_MATTER = expect(401, 200, 200, 404, 200)
+HOLDER_ONLY = expect(302, 403, 200, 403, 403)
+URGE = expect(302, {302, 409}, 403, 403, {302, 409})  # 督办: the starter and auditors remind, nobody else
+
+# (method, endpoint) -> (path, JSON or form body or None, accepted statuses)
+ROUTES = {
+    ("GET", "index"): ("/", None, expect(302, 302, 302, 302, 302)),
+    ("GET", "auth.login"): ("/login", None, expect(200, {200, 302}, {200, 302}, {200, 302}, {200, 302})),
+    ("POST", "auth.login"): ("/login", {"username": "nobody", "password": "x"}, everyone(400)),  # wrong password
+    ("POST", "auth.logout"): ("/logout", {}, expect(302, 302, 302, 302, 302)),
+    ("GET", "static"): ("/static/app.css", None, everyone(200)),
+    ("GET", "vendor.asset"): ("/vendor/htmx.org/dist/htmx.min.js", None, everyone(200)),
+    ("GET", "inbox.todo"): ("/tasks", None, LOGGED_IN),
+    ("GET", "inbox.mine"): ("/matters", None, LOGGED_IN),
+    ("GET", "notifications.listing"): ("/notifications", None, LOGGED_IN),
+    ("GET", "processes.catalog"): ("/processes", None, LOGGED_IN),
+    ("GET", "processes.show"): ("/processes/major_decision", None, LOGGED_IN),
+    ("GET", "processes.bpmn"): ("/processes/major_decision/diagram.bpmn", None, LOGGED_IN),
+    ("GET", "matters.start"): ("/processes/major_decision/start", None, LOGGED_IN),
+    ("POST", "matters.start"): ("/processes/major_decision/start", {"title": "矩阵测试发起的事项"},
+                                expect(302, 302, 403, 403, 403)),
+    ("GET", "matters.show"): ("/matters/{matter}", None, MATTER),
+    ("GET", "matters.flowchart"): ("/matters/{matter}/flowchart.svg", None, MATTER),
+    ("GET", "tasks.show"): ("/tasks/{task}", None, HOLDER_ONLY),
+    ("POST", "tasks.complete"): ("/tasks/{task}", {"consent_opinion": ""}, expect(302, 403, 422, 403, 403)),
+    ("POST", "tasks.urge"): ("/tasks/{task}/urge", {}, URGE),
+    ("GET", "audit.matters"): ("/audit/", None, AUDIT),
+    ("GET", "audit.export"): ("/audit/export.xlsx", None, AUDIT),
+    ("GET", "audit.process_heatmap"): ("/audit/heatmap/major_decision", None, AUDIT),
+    ("GET", "audit.charts"): ("/audit/charts", None, AUDIT),
+    ("GET", "public.catalog"): ("/public/", None, everyone(200)),
+    ("GET", "public.chart"): ("/public/processes/major_decision.svg", None, everyone(200)),
+    ("GET", "public.decisions"): ("/public/decisions", None, everyone(200)),
+    ("GET", "public.decision"): ("/public/decisions/{matter}", None, everyone(404)),  # not yet published
+    ("GET", "public.mailbox"): ("/public/mailbox", None, everyone(200)),
+    ("POST", "public.mailbox"): ("/public/mailbox", {"content": "路灯"}, everyone(422)),
+    ("GET", "public.find_letter"): ("/public/letters", None, everyone(200)),
+    ("GET", "public.letter"): ("/public/letters/{letter}", None, everyone(200)),
+    ("POST", "public.letter"): ("/public/letters/{letter}", {"rating": "5"}, everyone(409)),  # no reply yet
+    ("POST", "api.token"): ("/api/v1/auth/token", {"username": "nobody", "password": "x"}, everyone(401)),
+    ("GET", "api.openapi"): ("/api/v1/openapi.json", None, everyone(200)),
+    ("GET", "api.processes"): ("/api/v1/processes", None, expect(401, 200, 200, 200, 200)),
+    ("POST", "api.start"): ("/api/v1/processes/major_decision/instances", {"title": "接口发起", "data": {}},
+                            expect(401, 201, 403, 403, 403)),
+    ("GET", "api.instance"): ("/api/v1/instances/{matter}", None, API_MATTER),
+    ("GET", "api.flowchart"): ("/api/v1/instances/{matter}/flowchart.svg", None, API_MATTER),
+    ("GET", "api.tasks"): ("/api/v1/tasks", None, expect(401, 200, 200, 200, 200)),
+    ("GET", "api.task"): ("/api/v1/tasks/{task}", None, expect(401, 403, 200, 403, 403)),
+    ("POST", "api.complete"): ("/api/v1/tasks/{task}/complete", {"data": {}}, expect(401, 403, 422, 403, 403)),
+    ("POST", "api.urge"): ("/api/v1/tasks/{task}/urge", {}, expect(401, {200, 409}, 403, 403, {200, 409})),
+    ("GET", "api.notification_list"): ("/api/v1/notifications", None, expect(401, 200, 200, 200, 200)),
+}
+
+
+def test_every_route_is_in_the_matrix(web_app):
+    routes = {(method, rule.endpoint) for rule in web_app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routes == set(ROUTES), f"missing: {routes - set(ROUTES)}; stale: {set(ROUTES) - routes}"
+
+
+@pytest.fixture
+def world(web_app):
+    """A matter bangong started, waiting at zhoucw's consent, and a letter written to the mailbox."""
+    api = Api(web_app.test_client())
+    matter = api.start("矩阵测试事项")
+    task = api.instance(matter)["current_tasks"][0]["id"]
+    api.complete(task, "bangong", {"summary": "拟安排专项资金用于老旧小区改造。", "field": "城乡建设",
+                                   "source": "职能部门提出", "topic_kind": "一般事项", "basis": "改造实施意见"})
+    task = api.instance(matter)["current_tasks"][0]
+    assert task["candidates"] == ["zhoucw"]
+    client = web_app.test_client()
+    token = csrf_token(client.get("/public/mailbox").get_data(as_text=True))
+    written = client.post("/public/mailbox", data={"content": "矩阵测试来信：反映噪音扰民问题。", "csrf_token": token})
+    letter = re.search(r'id="tracking-number">(\w+)<', written.get_data(as_text=True)).group(1)
+    return {"matter": matter, "task": task["id"], "letter": letter}
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_each_visitor_gets_exactly_what_the_matrix_says(web_app, world, person):
+    client = web_app.test_client()
+    headers = {}
+    if person != "anonymous":
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        client.post("/login", data={"username": person, "password": demo.DEMO_PASSWORD, "csrf_token": token})
+        api_token = client.post("/api/v1/auth/token", json={"username": person, "password": demo.DEMO_PASSWORD})
+        headers = {"Authorization": f"Bearer {api_token.get_json()['token']}"}
+    wrong = []
+    # Logging out ends the session, so it goes last.
+    for (method, endpoint), (path, body, accepted) in sorted(ROUTES.items(), key=lambda r: r[0][1] == "auth.logout"):
+        url = path.format(**world)
+        if method == "GET":
+            response = client.get(url, headers=headers if url.startswith("/api/") else {})
+        elif url.startswith("/api/"):
+            response = client.post(url, json=body, headers=headers if endpoint != "api.token" else {})
+        else:
+            page = client.get("/public/mailbox").get_data(as_text=True)  # any page carries this session's token
+            response = client.post(url, data={**body, "csrf_token": csrf_token(page)})
+        if response.status_code not in accepted[person]:
+            wrong.append(f"{method} {url}: {response.status_code}, expected {sorted(accepted[person])}")
+        if response.status_code == 302 and person == "anonymous" and endpoint not in ("index", "auth.logout"):
+            assert "/login" in response.headers["Location"], url
+    assert not wrong, "\n".join(wrong)

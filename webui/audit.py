@@ -1,0 +1,96 @@
+"""The auditors' pages (纪委, 监督员; read-only): every matter, exports, heatmaps, charts."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user, login_required
+
+from engine import dashboard, exports, heatmap, statistics
+from engine.access import is_auditor
+from engine.deployment import published_version
+from engine.directory import Directory
+from engine.models import utcnow
+from engine.workdays import LOCAL_TZ
+
+from . import chart_svg, services
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+PAGE_SIZE = 50
+EXPORT_LIMIT = 100_000
+
+
+def auditors_only(view):
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        with services().db.reader() as session:
+            if not is_auditor(Directory(session).user(current_user.username)):
+                abort(403)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+@bp.get("/")
+@auditors_only
+def matters():
+    matter_filter = dashboard.MatterFilter.from_args(request.args)
+    page = max(request.args.get("page", 1, type=int), 1)
+    with services().db.reader() as session:
+        total = dashboard.count(session, matter_filter)
+        rows = dashboard.rows(session, matter_filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        choices = dashboard.filter_choices(session)
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    query = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("audit_matters.html", rows=rows, total=total, page=page, pages=pages, query=query,
+                           filters=matter_filter, choices=choices), 400 if matter_filter.errors else 200
+
+
+@bp.get("/export.<fmt>")
+@auditors_only
+def export(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    matter_filter = dashboard.MatterFilter.from_args(request.args)
+    with services().db.reader() as session:
+        rows = dashboard.rows(session, matter_filter, EXPORT_LIMIT, 0)
+    stamp = utcnow().astimezone(LOCAL_TZ).strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        body, mime = exports.to_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body, mime = exports.to_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mime,
+                    headers={"Content-Disposition": f'attachment; filename="matters-{stamp}.{fmt}"'})
+
+
+@bp.get("/heatmap/<process_key>")
+@auditors_only
+def process_heatmap(process_key: str):
+    with services().db.reader() as session:
+        version = published_version(session, process_key)
+        heat = heatmap.step_heat(session, process_key)
+        svg = heatmap.render_heat(services().charts.layout(version), heat)
+        name = version.name
+    steps = sorted(heat.values(), key=lambda h: -h.open_matters)
+    return render_template("audit_heatmap.html", svg=svg, steps=steps, name=name, process_key=process_key)
+
+
+@bp.get("/charts")
+@auditors_only
+def charts():
+    now = utcnow()
+    with services().db.reader() as session:
+        months, opened, closed = statistics.opened_and_closed(session, now)
+        cycles = statistics.median_cycle_days(session)
+        kept = statistics.within_deadline(session)
+        letters = statistics.letters_by_category(session)
+    categories = sorted(letters)
+    svgs = [
+        chart_svg.bars("每月新发起与办结的事项", months, {"发起": opened, "办结": closed}),
+        chart_svg.bars("各流程办结周期中位数（天）", [c[0] for c in cycles], {"中位天数": [c[1] for c in cycles]}),
+        chart_svg.bars("按期办理的步骤占比", [k[0] for k in kept], {"按期占比": [k[1] for k in kept]}, percent=True),
+        chart_svg.stacked("群众来信：类别与办理状态", categories,
+                          {label: [letters[c].get(status, 0) for c in categories]
+                           for status, label in (("running", "办理中"), ("completed", "已办结"), ("error", "出错"))}),
+    ]
+    return render_template("audit_charts.html", svgs=svgs)

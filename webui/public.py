@@ -1,0 +1,120 @@
+"""The public portal (no login): the power catalog and its charts, what was published, the mailbox."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from engine import letters, publications
+from engine.catalog import load_catalog
+from engine.deployment import published_version
+from engine.errors import Conflict, FormInvalid, NotFound
+from engine.models import utcnow
+
+from . import services
+
+bp = Blueprint("public", __name__, url_prefix="/public")
+
+
+def _client_key() -> str:
+    # Per app as well as per address, so two apps in one process (tests, say) never share counts.
+    return f"{id(current_app._get_current_object())}:{get_remote_address()}"
+
+
+# Flask-Limiter's documented pattern: one Limiter, bound to each app by init_app; storage from
+# RATELIMIT_STORAGE_URI (memory:// by default; a Redis URL shares the counts between workers).
+limiter = Limiter(key_func=_client_key)
+PUBLIC = "公开"  # the catalog's disclosure level shown to everyone
+
+
+def _public_powers():
+    return [p for p in load_catalog(services().processes_dir) if p.disclosure == PUBLIC]
+
+
+@bp.get("/")
+def catalog():
+    powers = _public_powers()
+    categories: dict[str, list] = {}
+    for power in powers:
+        categories.setdefault(power.category, []).append(power)
+    with services().db.reader() as session:
+        recent = publications.listing(session, 5)
+        recent = [{"id": p.instance_id, "title": p.title, "published_at": p.published_at} for p in recent]
+    return render_template("public_catalog.html", categories=categories, recent=recent)
+
+
+@bp.get("/processes/<process_key>.svg")
+def chart(process_key: str):
+    if process_key not in {p.process for p in _public_powers() if p.process}:
+        abort(404)
+    with services().db.reader() as session:
+        svg = services().charts.process_svg(published_version(session, process_key))
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.get("/decisions")
+def decisions():
+    page = max(request.args.get("page", 1, type=int), 1)
+    with services().db.reader() as session:
+        items = [_published(p) for p in publications.listing(session, 20, (page - 1) * 20)]
+    return render_template("public_decisions.html", items=items, page=page)
+
+
+@bp.get("/decisions/<int:instance_id>")
+def decision(instance_id: int):
+    with services().db.reader() as session:
+        found = publications.for_instance(session, instance_id)
+        if found is None:  # unpublished or unknown: the same 404, so no title leaks
+            raise NotFound("没有找到该公开事项")
+        item = _published(found)
+    return render_template("public_decision.html", item=item, now=utcnow())
+
+
+def _published(p) -> dict:
+    d = p.decision
+    return {"id": p.instance_id, "title": p.title, "text": p.text, "channel": p.channel,
+            "published_at": p.published_at, "objections_until": p.objections_until, "period_days": p.period_days,
+            "objection_contact": p.objection_contact,
+            "decision": None if d is None else {"body": d.body, "decided_at": d.decided_at, "agree": d.agree,
+                                                "disagree": d.disagree, "abstain": d.abstain,
+                                                "should_attend": d.should_attend, "present": d.present,
+                                                "chosen": d.chosen, "choice_tally": d.choice_tally}}
+
+
+@bp.route("/mailbox", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("MAILBOX_RATE_LIMIT", "5 per hour;20 per day"), methods=["POST"])
+def mailbox():
+    if request.method == "GET":
+        return render_template("public_mailbox.html", values={}, errors={})
+    values = {k: request.form.get(k, "") for k in ("writer", "contact", "content")}
+    try:
+        number = letters.write(services().runtime, **values)
+    except FormInvalid as invalid:
+        return render_template("public_mailbox.html", values=values, errors=invalid.errors), 422
+    return render_template("public_letter_written.html", number=number), 201
+
+
+@bp.get("/letters")
+def find_letter():
+    number = (request.args.get("number") or "").strip().upper()
+    if not number:
+        return render_template("public_letter_lookup.html")
+    return redirect(url_for("public.letter", number=number))
+
+
+@bp.route("/letters/<number>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("LOOKUP_RATE_LIMIT", "60 per hour"))
+def letter(number: str):
+    errors, status = {}, 200
+    if request.method == "POST":
+        try:
+            with services().db.transaction() as session:
+                letters.rate(session, number, request.form.get("rating", type=int), request.form.get("comment", ""),
+                             utcnow())
+        except FormInvalid as invalid:
+            errors, status = invalid.errors, 422
+        except Conflict as conflict:
+            errors, status = {"rating": str(conflict)}, 409
+    with services().db.reader() as session:
+        found = letters.status(session, number)
+    return render_template("public_letter.html", letter=found, errors=errors), status
