@@ -88,47 +88,45 @@ def count(session: Session, f: MatterFilter, now: datetime | None = None) -> int
 
 def rows(session: Session, f: MatterFilter, limit: int = 50, offset: int = 0,
          now: datetime | None = None) -> list[dict]:
-    """One page of matters, newest first, each with its current step and holder."""
+    """One page of matters, newest first, each with its current step and holder.
+
+    The page is cut on matter ids alone (an index scan, however deep the page), then only those
+    matters and their ready tasks are read.
+    """
     now = now or utcnow()
-    first_ready = (select(func.min(HumanTask.id)).where(HumanTask.instance_id == Instance.id,
-                                                        HumanTask.state == "ready").correlate(Instance).scalar_subquery())
-    open_count = (select(func.count(HumanTask.id)).where(HumanTask.instance_id == Instance.id,
-                                                         HumanTask.state == "ready").correlate(Instance).scalar_subquery())
+    ids = session.scalars(select(Instance.id).where(and_(True, *_conditions(session, f, now)))
+                          .order_by(Instance.id.desc()).limit(limit).offset(offset)).all()
     found = session.execute(
         select(Instance.id, Instance.title, Instance.process_key, ProcessVersion.name, Instance.status,
-               Instance.body, Instance.started_at, Instance.member_in_charge_id,
-               first_ready.label("task_id"), open_count.label("open_count"))
+               Instance.body, Instance.started_at, Instance.member_in_charge_id)
         .join(ProcessVersion, ProcessVersion.id == Instance.process_version_id)
-        .where(and_(True, *_conditions(session, f, now)))
-        .order_by(Instance.id.desc()).limit(limit).offset(offset)).all()
-    tasks = {t.id: t for t in session.scalars(select(HumanTask).where(
-        HumanTask.id.in_([r.task_id for r in found if r.task_id])))}
-    idle = [r.id for r in found if r.task_id is None and r.status == "running"]
+        .where(Instance.id.in_(ids)).order_by(Instance.id.desc())).all()
+    ready: dict[int, list[HumanTask]] = {}
+    for task in session.scalars(select(HumanTask).where(HumanTask.instance_id.in_(ids), HumanTask.state == "ready")
+                                .order_by(HumanTask.id)):
+        ready.setdefault(task.instance_id, []).append(task)
+    idle = [r.id for r in found if r.id not in ready and r.status == "running"]
     waiting = {i: ("、".join((state or {}).get("waiting", {}).values()) or None)
                for i, state in session.execute(select(Instance.id, Instance.chart_state).where(Instance.id.in_(idle)))}
     people = {u.id: u.display_name for u in session.scalars(select(User).where(
         User.id.in_({r.member_in_charge_id for r in found if r.member_in_charge_id})))}
     result = []
     for r in found:
-        task = tasks.get(r.task_id)
+        tasks = ready.get(r.id, [])
+        task = tasks[0] if tasks else None
         holder = None
         if task is not None:
             holder = task.assignee.display_name if task.assignee else f"{task.candidate_role}（岗位）"
-            if r.open_count > 1:
-                holder += f" 等 {r.open_count} 项"
+            if len(tasks) > 1:
+                holder += f" 等 {len(tasks)} 项"
         result.append({
             "id": r.id, "process_key": r.process_key, "process": r.name, "title": r.title,
             "status": r.status, "status_label": STATUS_LABELS.get(r.status, r.status), "body": r.body,
             "member_in_charge": people.get(r.member_in_charge_id),
             "step": task.name if task else waiting.get(r.id),
             "holder": holder, "since": task.created_at if task else None, "due": task.due_at if task else None,
-            "overdue": bool(task and any_overdue(session, r.id, now)), "started_at": r.started_at})
+            "overdue": any(t.due_at is not None and t.due_at < now for t in tasks), "started_at": r.started_at})
     return result
-
-
-def any_overdue(session: Session, instance_id: int, now: datetime) -> bool:
-    return bool(session.scalar(select(exists().where(HumanTask.instance_id == instance_id, HumanTask.state == "ready",
-                                                     HumanTask.due_at < now))))
 
 
 def filter_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
