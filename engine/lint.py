@@ -111,21 +111,27 @@ def _diagram(root, filename: str) -> list[Problem]:
 
 
 def lint_file(path: Path, forms: dict, dmn: dict, roles: set[str], library: dict[str, bytes] | None = None) -> list[Problem]:
-    """All problems of one BPMN file: the structural checks, then whatever SpiffWorkflow refuses.
+    """All problems of one BPMN file (see lint_document)."""
+    return lint_document(path.read_bytes(), path.name, forms, dmn, roles, library)
+
+
+def lint_document(data: bytes, filename: str, forms: dict, dmn: dict, roles: set[str],
+                  library: dict[str, bytes] | None = None) -> list[Problem]:
+    """All problems of one BPMN document: the structural checks, then whatever SpiffWorkflow refuses.
 
     ``library`` holds the other BPMN files, whose processes a call activity in this one may call.
     """
     try:
-        root = secure_xml(path.read_bytes(), path.name).getroot()
+        root = secure_xml(data, filename).getroot()
     except DefinitionError as error:
         return [Problem(error.filename, error.element, error.message)]
     problems = []
     for process in root.xpath("//bpmn:process", namespaces=NS):
-        problems += _lanes(process, roles, path.name) + _gateways(process, path.name)
-        problems += _reachability(process, path.name)
-    problems += _diagram(root, path.name)
+        problems += _lanes(process, roles, filename) + _gateways(process, filename)
+        problems += _reachability(process, filename)
+    problems += _diagram(root, filename)
     try:  # roles were checked per lane above, so that the error names the lane
-        parse_bpmn(path.read_bytes(), path.name, forms, dmn, None, library)
+        parse_bpmn(data, filename, forms, dmn, None, library)
     except DefinitionError as error:
         problems.append(Problem(error.filename, error.element, error.message))
     return problems

@@ -1,0 +1,117 @@
+"""Designers' diagrams from the modeler: checked like `powerflow lint`, deployed as new versions, rolled back."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from sqlalchemy.orm import Session
+
+from .definitions import NS, ProcessDefinition, load_forms, parse_bpmn, secure_xml
+from .deployment import DeployResult, deploy_definitions
+from .directory import Directory
+from .errors import DefinitionError, Forbidden, NotFound
+from .lint import Problem, lint_document
+from .models import ProcessVersion, User
+
+DESIGNER_ROLE = "设计员"
+MAX_FORMS = 100
+
+
+class DesignRejected(DefinitionError):
+    """A design with problems; ``problems`` name the file and element of each."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems[0].filename, problems[0].element, problems[0].message)
+        self.problems = problems
+        self.errors = {(p.element or p.filename): p.message for p in problems}
+
+
+@dataclass
+class Design:
+    """What the modeler sends: one BPMN document and the forms it brings (filename -> JSON Schema)."""
+
+    filename: str
+    bpmn: bytes
+    forms: dict[str, dict]
+
+
+def require_designer(user: User) -> None:
+    if DESIGNER_ROLE not in user.role_names:
+        raise Forbidden("只有流程设计员可以保存和发布流程")
+
+
+def _form_problems(forms: object) -> list[Problem]:
+    if not isinstance(forms, dict) or len(forms) > MAX_FORMS:
+        return [Problem("forms", None, f"表单须是“文件名 → JSON Schema”的对象，最多 {MAX_FORMS} 个")]
+    problems = []
+    for name, schema in forms.items():
+        if not isinstance(name, str) or not name.endswith(".schema.json") or "/" in name or "\\" in name:
+            problems.append(Problem(f"forms/{name}", None, "表单文件名须形如 xxx.schema.json"))
+            continue
+        try:
+            Draft202012Validator.check_schema(schema)
+            if not isinstance(schema, dict) or schema.get("type") != "object":
+                raise SchemaError("表单的 type 须为 object")
+        except SchemaError as exc:
+            problems.append(Problem(f"forms/{name}", None, f"不是有效的 JSON Schema：{exc.message}"))
+    return problems
+
+
+def check(session: Session, design: Design, processes_dir: Path) -> list[ProcessDefinition]:
+    """Every check of `powerflow lint` plus parsing; the definitions, or DesignRejected naming each problem."""
+    problems = _form_problems(design.forms)
+    if problems:
+        raise DesignRejected(problems)
+    processes_dir = Path(processes_dir)
+    forms = {**load_forms(processes_dir / "forms"), **design.forms}
+    dmn = {p.name: p.read_bytes() for p in sorted(processes_dir.glob("*.dmn"))}
+    library = {p.name: p.read_bytes() for p in sorted(processes_dir.glob("*.bpmn")) if p.name != design.filename}
+    roles = Directory(session).role_names()
+    problems = lint_document(design.bpmn, design.filename, forms, dmn, roles, library)
+    if problems:
+        raise DesignRejected(problems)
+    try:
+        return parse_bpmn(design.bpmn, design.filename, forms, dmn, roles, library)
+    except DefinitionError as error:
+        raise DesignRejected([Problem(error.filename, error.element, error.message)]) from None
+
+
+def deploy(session: Session, design: Design, processes_dir: Path, user: User) -> list[DeployResult]:
+    """Check and deploy a design as a new version of each process in it (an unchanged one stays)."""
+    require_designer(user)
+    return deploy_definitions(session, check(session, design, processes_dir), user.username)
+
+
+def design_from_json(body: dict) -> Design:
+    """Read {"filename", "bpmn_xml", "forms"} as sent by the modeler or the API."""
+    xml = body.get("bpmn_xml")
+    if not isinstance(xml, str) or not xml.strip():
+        raise DesignRejected([Problem("bpmn_xml", None, "缺少流程图 XML")])
+    filename = body.get("filename") or ""
+    if not filename:
+        try:
+            process = secure_xml(xml.encode("utf-8"), "upload.bpmn").xpath("//bpmn:process/@id", namespaces=NS)
+        except DefinitionError as error:
+            raise DesignRejected([Problem(error.filename, error.element, error.message)]) from None
+        filename = f"{process[0]}.bpmn" if process else "upload.bpmn"
+    if not filename.endswith(".bpmn") or "/" in filename or "\\" in filename:
+        raise DesignRejected([Problem("filename", None, "文件名须形如 xxx.bpmn")])
+    return Design(filename, xml.encode("utf-8"), body.get("forms") or {})
+
+
+def rollback(session: Session, process_key: str, version: int, user: User) -> DeployResult:
+    """Deploy an earlier version's content again, as the newest version; running matters stay where they are."""
+    require_designer(user)
+    old = session.query(ProcessVersion).filter_by(process_key=process_key, version=version).one_or_none()
+    if old is None:
+        raise NotFound(f"流程 {process_key} 没有第 {version} 版")
+    definition = ProcessDefinition(
+        key=old.process_key, name=old.name, source_file=old.source_file, bpmn_xml=old.bpmn_xml,
+        forms=old.forms, spec_json=old.spec_json, start_role=old.start_role,
+        content_hash="rollback:" + old.content_hash[:55])  # differs from the newest, so it is a new version
+    result = deploy_definitions(session, [definition], user.username)[0]
+    new = session.query(ProcessVersion).filter_by(process_key=process_key, version=result.version).one()
+    new.content_hash = old.content_hash  # redeploying the same files later is then "unchanged"
+    return result

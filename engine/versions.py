@@ -1,0 +1,111 @@
+"""A process's versions: what changed between them, and moving running matters to a newer one where safe."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lxml import etree
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import audit
+from .definitions import NS, secure_xml
+from .designs import require_designer
+from .errors import Conflict, NotFound
+from .models import Instance, ProcessVersion, User
+from .progress import chart_state
+from .serialization import load_state
+
+_WIRING = {f"{{{NS['bpmn']}}}incoming", f"{{{NS['bpmn']}}}outgoing"}
+
+
+@dataclass
+class Changes:
+    """Element ids added, removed and changed since the previous version."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+
+def elements(bpmn_xml: str, process_key: str) -> dict[str, bytes]:
+    """Every element of the process by id, in a canonical form without its incoming/outgoing wiring.
+
+    Wiring is left out so that a step whose own definition is unchanged counts as unchanged even
+    when the flows around it were redrawn (the flows are elements of their own).
+    """
+    tree = secure_xml(bpmn_xml.encode("utf-8"), f"{process_key}.bpmn")
+    found = {}
+    for process in tree.xpath("//bpmn:process[@id=$key]", key=process_key, namespaces=NS):
+        for node in process.iter():
+            if not isinstance(node.tag, str) or node.get("id") is None or node is process:
+                continue
+            copy = etree.fromstring(etree.tostring(node))
+            for child in [c for c in copy.iter() if c.tag in _WIRING]:
+                child.getparent().remove(child)
+            found[node.get("id")] = etree.tostring(copy, method="c14n")
+    return found
+
+
+def changes(before: ProcessVersion | None, after: ProcessVersion) -> Changes:
+    new = elements(after.bpmn_xml, after.process_key)
+    if before is None:
+        return Changes(added=sorted(new))
+    old = elements(before.bpmn_xml, before.process_key)
+    return Changes(sorted(set(new) - set(old)), sorted(set(old) - set(new)),
+                   sorted(k for k in set(new) & set(old) if new[k] != old[k]))
+
+
+def history(session: Session, process_key: str) -> list[tuple[ProcessVersion, Changes]]:
+    """Every version of a process, newest first, each with its changes since the one before."""
+    versions = list(session.scalars(select(ProcessVersion).where(ProcessVersion.process_key == process_key)
+                                    .order_by(ProcessVersion.version)))
+    if not versions:
+        raise NotFound(f"流程 {process_key} 不存在")
+    return [(v, changes(versions[i - 1] if i else None, v)) for i, v in enumerate(versions)][::-1]
+
+
+def _where_it_stands(instance: Instance) -> list[str]:
+    """The elements a matter is at now: its ready steps and what it waits for."""
+    state = instance.chart_state or {}
+    return sorted(e for e, s in state.get("elements", {}).items() if s in ("current", "waiting", "error"))
+
+
+def migration_refusal(session: Session, instance: Instance, target: ProcessVersion) -> str | None:
+    """Why the matter may not move to ``target``, or None when it may."""
+    if instance.status != "running":
+        return "只有办理中的事项可以迁移"
+    if target.process_key != instance.process_key:
+        return "只能迁移到同一流程的其他版本"
+    if target.id == instance.process_version_id:
+        return "事项已在该版本上"
+    old = elements(instance.process_version.bpmn_xml, instance.process_key)
+    new = elements(target.bpmn_xml, target.process_key)
+    differing = [e for e in _where_it_stands(instance) if old.get(e) != new.get(e)]
+    if differing:
+        return f"事项当前所在的步骤在新版本中不存在或已改变：{'、'.join(differing)}"
+    try:
+        load_state(instance.state, target.spec_json, None)
+    except Exception as exc:  # a step it already passed is gone: SpiffWorkflow cannot rebuild the matter
+        return f"事项已走过的步骤在新版本中不存在，无法迁移（{type(exc).__name__}: {exc}）"
+    return None
+
+
+def migrate(session: Session, instance_id: int, version: int, user: User, now: datetime) -> Instance:
+    """Move a running matter to another version of its process (designers only), or Conflict with the reason."""
+    require_designer(user)
+    instance = session.get(Instance, instance_id)
+    if instance is None:
+        raise NotFound(f"事项 {instance_id} 不存在")
+    target = session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == instance.process_key,
+                                                         ProcessVersion.version == version))
+    if target is None:
+        raise NotFound(f"流程 {instance.process_key} 没有第 {version} 版")
+    refusal = migration_refusal(session, instance, target)
+    if refusal:
+        raise Conflict(refusal)
+    before = instance.process_version.version
+    instance.process_version, instance.updated_at = target, now
+    instance.chart_state = chart_state(load_state(instance.state, target.spec_json, None))
+    audit.record(session, "migrate", now, instance.id, user.id, details={"from": before, "to": target.version})
+    return instance
