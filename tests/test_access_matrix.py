@@ -12,19 +12,20 @@ import pytest
 from engine import demo
 from tests.conftest import Api, csrf_token
 
-PEOPLE = ["anonymous", "bangong", "zhoucw", "zhaocw", "jiwei", "jiandu"]
+PEOPLE = ["anonymous", "bangong", "zhoucw", "zhaocw", "jiwei", "jiandu", "sheji"]
 # bangong started the matter, zhoucw holds its step, zhaocw has nothing to do with it, jiwei and
-# jiandu are auditors.
+# jiandu are auditors, sheji is the process designer (an outsider to the matter).
 
 
-def expect(anonymous, bangong, zhoucw, zhaocw, jiwei, jiandu=None):
-    """Accepted statuses per visitor (a number or a set); jiandu as jiwei unless given."""
-    row = dict(zip(PEOPLE, (anonymous, bangong, zhoucw, zhaocw, jiwei, jiwei if jiandu is None else jiandu)))
+def expect(anonymous, bangong, zhoucw, zhaocw, jiwei, jiandu=None, sheji=None):
+    """Accepted statuses per visitor (a number or a set); jiandu as jiwei, sheji as zhaocw unless given."""
+    row = dict(zip(PEOPLE, (anonymous, bangong, zhoucw, zhaocw, jiwei, jiwei if jiandu is None else jiandu,
+                            zhaocw if sheji is None else sheji)))
     return {k: v if isinstance(v, set) else {v} for k, v in row.items()}
 
 
 def everyone(status):
-    return expect(*[status] * 6)
+    return expect(*[status] * 7)
 
 
 LOGGED_IN = expect(302, 200, 200, 200, 200)
@@ -32,6 +33,8 @@ AUDIT = expect(302, 403, 403, 403, 200)
 MATTER = expect(302, 200, 200, 404, 200)
 API_MATTER = expect(401, 200, 200, 404, 200)
 HOLDER_ONLY = expect(302, 403, 200, 403, 403)
+DESIGN = expect(302, 403, 403, 403, 403, 403, 200)
+DESIGN_API = expect(401, 403, 403, 403, 403, 403, 422)  # the designer's empty upload is refused as invalid
 URGE = expect(302, {302, 409}, 403, 403, {302, 409})  # 督办: the starter and auditors remind, nobody else
 
 # (method, endpoint) -> (path, JSON or form body or None, accepted statuses)
@@ -80,6 +83,19 @@ ROUTES = {
     ("GET", "api.task"): ("/api/v1/tasks/{task}", None, expect(401, 403, 200, 403, 403)),
     ("POST", "api.complete"): ("/api/v1/tasks/{task}/complete", {"data": {}}, expect(401, 403, 422, 403, 403)),
     ("POST", "api.urge"): ("/api/v1/tasks/{task}/urge", {}, expect(401, {200, 409}, 403, 403, {200, 409})),
+    ("GET", "modeler.index"): ("/modeler/", None, DESIGN),
+    ("GET", "modeler.new"): ("/modeler/new", None, DESIGN),
+    ("GET", "modeler.edit"): ("/modeler/edit/major_decision", None, DESIGN),
+    ("POST", "modeler.validate"): ("/modeler/validate", {}, expect(302, 403, 403, 403, 403, 403, 422)),
+    ("POST", "modeler.deploy"): ("/modeler/deploy", {}, expect(302, 403, 403, 403, 403, 403, 422)),
+    ("POST", "api_designs.validate"): ("/api/v1/designs/validate", {}, DESIGN_API),
+    ("POST", "api_designs.deploy"): ("/api/v1/designs", {}, DESIGN_API),
+    ("GET", "api_designs.version_list"): ("/api/v1/processes/major_decision/versions", None,
+                                          expect(401, 200, 200, 200, 200)),
+    ("POST", "api_designs.rollback"): ("/api/v1/processes/major_decision/rollback", {"version": 1},
+                                       expect(401, 403, 403, 403, 403, 403, 201)),
+    ("POST", "api_designs.migrate"): ("/api/v1/instances/{matter}/migrate", {"version": 1},
+                                      expect(401, 403, 403, 403, 403, 403, 409)),  # already on version 1
     ("GET", "api.notification_list"): ("/api/v1/notifications", None, expect(401, 200, 200, 200, 200)),
 }
 

@@ -78,3 +78,71 @@ def test_office_starts_and_member_in_charge_consents_in_chromium(live_url, brows
     member.wait_for_selector("h1:has-text('调查研究')")
     assert "关于城区老旧小区改造项目的决策" in member.inner_text("p.crumbs")
     member.screenshot(path=str(ARTIFACTS / "matter-after-consent.png"), full_page=True)
+
+
+DRAW = """() => {
+  // Drawing with bpmn-js's own modeling API, as the palette and context pad do.
+  const m = window.powerflowModeler, reg = m.get('elementRegistry'), modeling = m.get('modeling');
+  const factory = m.get('elementFactory'), pool = reg.get('lane_1').parent;
+  const fill = modeling.appendShape(reg.get('start'), factory.createShape({type: 'bpmn:UserTask'}), {x: 330, y: 185}, pool);
+  const review = modeling.appendShape(fill, factory.createShape({type: 'bpmn:UserTask'}), {x: 500, y: 185}, pool);
+  modeling.appendShape(review, factory.createShape({type: 'bpmn:EndEvent'}), {x: 650, y: 185}, pool);
+  return [fill.id, review.id];
+}"""
+
+
+def select_element(page, element_id: str) -> None:
+    page.evaluate("id => { const m = window.powerflowModeler; m.get('selection').select(m.get('elementRegistry').get(id)); }",
+                  element_id)
+    page.wait_for_function("id => document.querySelector('#panel input[name=id]')?.value === id", arg=element_id)
+
+
+def test_a_designer_draws_deploys_and_the_process_runs_in_chromium(live_url, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    login(page, live_url, "sheji")
+    page.click("text=流程设计")
+    page.click("text=新建流程")
+    page.fill("#new-key", "leave_request")
+    page.fill("#new-name", "请假审批")
+    page.click("#create")
+    page.wait_for_selector(".djs-element[data-element-id=start]")
+    select_element(page, "lane_1")
+    page.select_option("#panel select[name=lane_role]", "办公室")
+    fill, review = page.evaluate(DRAW)
+
+    page.click("#validate")  # tasks without forms: refused, the element named and marked
+    page.wait_for_selector(f"#problems li[data-element='{fill}']")
+    assert page.locator(f".djs-element.pf-error[data-element-id='{fill}']").count() == 1
+
+    select_element(page, fill)
+    page.fill("#panel input[name=name]", "填写申请")
+    page.press("#panel input[name=name]", "Enter")
+    page.fill("#panel input[name=assignee]", "started_by")
+    page.press("#panel input[name=assignee]", "Enter")
+    page.click("#edit-form")
+    page.fill("#fe-file", "leave_fill.schema.json")
+    page.fill("#fe-title", "请假申请")
+    page.fill("#fe-fields tr:nth-child(1) .fe-name", "reason")
+    page.fill("#fe-fields tr:nth-child(1) .fe-label", "请假事由")
+    page.click("#fe-save")
+    select_element(page, review)
+    page.fill("#panel input[name=name]", "审批")
+    page.press("#panel input[name=name]", "Enter")
+    page.select_option("#panel select[name=form]", "leave_fill.schema.json")
+    page.click("#deploy")
+    page.wait_for_selector("#deployed")
+    assert "请假审批 第 1 版" in page.inner_text("#status")
+    page.screenshot(path=str(ARTIFACTS / "modeler-deployed.png"), full_page=True)
+
+    office = browser.new_page(viewport={"width": 1280, "height": 900})
+    login(office, live_url, "bangong")
+    office.goto(f"{live_url}/processes/leave_request/start")
+    office.fill("#f-title", "张三请假三天")
+    office.click("button:has-text('发起')")
+    office.wait_for_selector("h1:has-text('填写申请')")
+    office.fill("#f-reason", "家中有事。")
+    office.click("button:has-text('提交办理')")
+    # The office also holds the next step (its lane's role), so the browser goes straight to it.
+    office.wait_for_selector("h1:has-text('审批')")
+    assert "张三请假三天" in office.inner_text("p.crumbs")

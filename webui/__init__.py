@@ -77,10 +77,12 @@ def create_app(test_config: dict | None = None) -> Flask:
                                            processes_dir=Path(app.config["PROCESSES_DIR"]))
     csrf.init_app(app)
 
-    from . import api, api_designs, audit, auth, errors, inbox, matters, notifications, processes, public, tasks, vendor
+    from . import (api, api_designs, audit, auth, errors, inbox, matters, modeler, notifications, processes, public,
+                   tasks, vendor)
     auth.init_app(app)
     errors.init_app(app)
-    for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, audit, public):
+    for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, audit, public,
+                   modeler):
         app.register_blueprint(module.bp)
     app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("POWERFLOW_RATELIMIT_STORAGE", "memory://"))
     public.limiter.init_app(app)

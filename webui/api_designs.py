@@ -27,7 +27,9 @@ def validate():
 def deploy():
     body = _json_body()
     with services().db.transaction() as session:
-        results = designs.deploy(session, designs.design_from_json(body), services().processes_dir, _user(session))
+        user = _user(session)
+        designs.require_designer(user)  # before reading the upload: a non-designer learns nothing about it
+        results = designs.deploy(session, designs.design_from_json(body), services().processes_dir, user)
     return jsonify({"deployed": [vars(r) for r in results]}), 201
 
 

@@ -24,7 +24,7 @@ def status_of(error: PowerflowError) -> int:
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith("/api/") or request.is_json
 
 
 def respond(status: int, message: str, errors: dict | None = None):

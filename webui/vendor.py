@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, send_from_directory
 
 bp = Blueprint("vendor", __name__)
-ALLOWED = ("htmx.org/dist/", "bpmn-js/dist/")
+ALLOWED = ("htmx.org/dist/", "bpmn-js/dist/", "dmn-js/dist/")
 
 
 @bp.get("/vendor/<path:filename>")
