@@ -203,12 +203,15 @@ def _definition(parser, process, filename, files, documents, processes, forms, d
     sources = [documents[filename].decode("utf-8")] + [documents[processes[k][0]].decode("utf-8") for k in called]
     lanes = _lanes(process)
     start = process.xpath("./bpmn:startEvent", namespaces=NS)
+    # Only the decision tables this process (or one it calls) uses: editing one table versions only its users.
+    decisions = {d.strip() for node in nodes for d in node.xpath(".//spiffworkflow:calledDecisionId/text()", namespaces=NS)}
+    tables = {name: text for name, text in dmn_text.items() if any(f'id="{d}"' in text for d in decisions)}
     digest = _digest(*sources, json.dumps(used, sort_keys=True, ensure_ascii=False),
-                     json.dumps(dmn_text, sort_keys=True, ensure_ascii=False))
+                     json.dumps(tables, sort_keys=True, ensure_ascii=False))
     return ProcessDefinition(
         key=key, name=process.get("name") or key, source_file=filename, bpmn_xml=sources[0],
         forms=used, spec_json=spec_to_json(spec, subprocess_specs),
-        start_role=lanes.get(start[0].get("id")) if start else None, content_hash=digest, dmn=dmn_text)
+        start_role=lanes.get(start[0].get("id")) if start else None, content_hash=digest, dmn=tables)
 
 
 def parse_bpmn(bpmn: bytes, filename: str, forms: dict[str, dict], dmn: dict[str, bytes] | None = None,
@@ -221,11 +224,12 @@ def parse_bpmn(bpmn: bytes, filename: str, forms: dict[str, dict], dmn: dict[str
     return result
 
 
-def read_directory(processes_dir: Path, known_roles: set[str] | None = None) -> list[ProcessDefinition]:
-    """Read every `*.bpmn` in a directory with its forms and DMN tables."""
+def read_directory(processes_dir: Path, known_roles: set[str] | None = None,
+                   dmn_override: dict[str, bytes] | None = None) -> list[ProcessDefinition]:
+    """Read every `*.bpmn` in a directory with its forms and DMN tables (some replaced by ``dmn_override``)."""
     processes_dir = Path(processes_dir)
     forms = load_forms(processes_dir / "forms")
-    dmn = {p.name: p.read_bytes() for p in sorted(processes_dir.glob("*.dmn"))}
+    dmn = {p.name: p.read_bytes() for p in sorted(processes_dir.glob("*.dmn"))} | (dmn_override or {})
     documents = {p.name: p.read_bytes() for p in sorted(processes_dir.glob("*.bpmn"))}
     seen: dict[str, str] = {}
     for name, data in documents.items():

@@ -8,7 +8,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from sqlalchemy.orm import Session
 
-from .definitions import NS, ProcessDefinition, load_forms, parse_bpmn, secure_xml
+from .definitions import NS, ProcessDefinition, load_forms, parse_bpmn, read_directory, secure_xml
 from .deployment import DeployResult, deploy_definitions
 from .directory import Directory
 from .errors import DefinitionError, Forbidden, NotFound
@@ -115,3 +115,18 @@ def rollback(session: Session, process_key: str, version: int, user: User) -> De
     new = session.query(ProcessVersion).filter_by(process_key=process_key, version=result.version).one()
     new.content_hash = old.content_hash  # redeploying the same files later is then "unchanged"
     return result
+
+
+def deploy_table(session: Session, name: str, xml: str, processes_dir: Path, user: User) -> list[DeployResult]:
+    """Deploy an edited DMN table: each process using it gets a new version; the others stay as they are."""
+    require_designer(user)
+    processes_dir = Path(processes_dir)
+    if name not in {p.name for p in processes_dir.glob("*.dmn")}:
+        raise NotFound(f"决策表 {name} 不存在")
+    data = (xml or "").encode("utf-8")
+    try:
+        secure_xml(data, name)
+        definitions = read_directory(processes_dir, Directory(session).role_names(), {name: data})
+    except DefinitionError as error:
+        raise DesignRejected([Problem(error.filename, error.element, error.message)]) from None
+    return [r for r in deploy_definitions(session, definitions, user.username) if r.status != "unchanged"]

@@ -120,3 +120,58 @@ def test_rollback_deploys_an_earlier_version_again(api):
     api.complete(matter["current_tasks"][0]["id"], "bangong", {"content": "已填报。"})
     assert api.instance(started)["current_tasks"][0]["name"] == "审核"
     assert api.post("/processes/design_demo/rollback", "sheji", {"version": 9}).status_code == 404
+
+
+def designer_client(app):
+    from tests.conftest import AuthActions, csrf_token
+    client = app.test_client()
+    AuthActions(client).login("sheji")
+    token = csrf_token(client.get("/modeler/dmn/large_fund.dmn").get_data(as_text=True))
+    return client, {"X-CSRFToken": token}
+
+
+def test_an_edited_decision_table_versions_only_the_processes_that_use_it(app, api):
+    client, headers = designer_client(app)
+    page = client.get("/modeler/dmn/large_fund.dmn").get_data(as_text=True)
+    assert "dmn-modeler" in page and "fund_route" in page
+    table = (Path(__file__).parent.parent / "processes" / "large_fund.dmn").read_text(encoding="utf-8")
+    raised = table.replace("&gt;= 1000", "&gt;= 2000").replace("50 &lt;= ? &lt; 1000", "50 &lt;= ? &lt; 2000")
+    response = client.post("/modeler/dmn/large_fund.dmn", json={"xml": raised}, headers=headers)
+    assert response.status_code == 201
+    assert [(d["key"], d["version"]) for d in response.get_json()["deployed"]] == [("large_fund", 2)]
+    assert versions(api, "large_fund")[0]["deployed_by"] == "sheji"
+    broken = client.post("/modeler/dmn/large_fund.dmn", json={"xml": table.replace("</definitions>", "")},
+                         headers=headers)
+    assert broken.status_code == 422 and "large_fund.dmn" in broken.get_data(as_text=True)
+    assert versions(api, "large_fund")[0]["version"] == 2
+
+
+def test_a_non_designer_cannot_open_or_deploy_a_decision_table(app):
+    from tests.conftest import AuthActions, csrf_token
+    client = app.test_client()
+    AuthActions(client).login("bangong")
+    assert client.get("/modeler/dmn/large_fund.dmn").status_code == 403
+    token = csrf_token(client.get("/public/mailbox").get_data(as_text=True))
+    assert client.post("/modeler/dmn/large_fund.dmn", json={"xml": "<x/>"},
+                       headers={"X-CSRFToken": token}).status_code == 403
+
+
+def test_the_modeler_page_rolls_back_and_migrates_with_reasons(app, api):
+    from tests.conftest import AuthActions, csrf_token
+    design(api)
+    at_review = api.post("/processes/design_demo/instances", "bangong", {"title": "停在审核", "data": {}}).get_json()["id"]
+    api.complete(api.instance(at_review)["current_tasks"][0]["id"], "bangong", {"content": "已填报。"})
+    design(api, XML.replace('name="审核"', 'name="复核"'))
+    client = app.test_client()
+    AuthActions(client).login("sheji")
+    page = client.get("/modeler/edit/design_demo").get_data(as_text=True)
+    assert "停在审核" in page and "迁移到第 2 版" in page and "回滚到此版本" in page
+    token = csrf_token(page)
+    refused = client.post(f"/modeler/migrate/{at_review}", data={"version": 2, "csrf_token": token}, follow_redirects=True)
+    assert f"事项 {at_review} 不能迁移" in refused.get_data(as_text=True) and "review" in refused.get_data(as_text=True)
+    rolled = client.post("/modeler/edit/design_demo/rollback", data={"version": 1, "csrf_token": token},
+                         follow_redirects=True)
+    assert "第 1 版的内容发布为第 3 版" in rolled.get_data(as_text=True)
+    moved = client.post(f"/modeler/migrate/{at_review}", data={"version": 3, "csrf_token": token}, follow_redirects=True)
+    assert f"事项 {at_review} 已迁移到第 3 版" in moved.get_data(as_text=True)
+    assert api.instance(at_review)["process"]["version"] == 3

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from engine import designs, versions
 from engine.definitions import load_forms
 from engine.deployment import latest_versions, published_version
 from engine.directory import Directory
-from engine.errors import FormInvalid
+from engine.errors import Conflict, FormInvalid
+from engine.models import Instance, utcnow
 
 from . import services
 from .api_designs import version_summary
@@ -35,7 +36,8 @@ def index():
     with services().db.reader() as session:
         items = [{"key": v.process_key, "name": v.name, "version": v.version, "deployed_at": v.deployed_at,
                   "deployed_by": v.deployed_by} for v in latest_versions(session)]
-    return render_template("modeler_index.html", processes=items)
+    tables = sorted(p.name for p in services().processes_dir.glob("*.dmn"))
+    return render_template("modeler_index.html", processes=items, tables=tables)
 
 
 def _page(key: str | None):
@@ -47,7 +49,14 @@ def _page(key: str | None):
             version = published_version(session, key)
             xml, forms = version.bpmn_xml, {**forms, **version.forms}
             history = [version_summary(v, c) for v, c in versions.history(session, key)]
-    return render_template("modeler.html", key=key, xml=xml, roles=roles, forms=forms, history=history)
+            older = [{"id": i.id, "title": i.title, "version": i.process_version.version}
+                     for i in session.query(Instance).filter(Instance.process_key == key, Instance.status == "running",
+                                                             Instance.process_version_id != version.id)
+                     .order_by(Instance.id).limit(200)]
+        else:
+            older = []
+    return render_template("modeler.html", key=key, xml=xml, roles=roles, forms=forms, history=history,
+                           older=older, latest=history[0]["version"] if history else None)
 
 
 @bp.get("/new")
@@ -86,3 +95,51 @@ def deploy():
         user = Directory(session).user(current_user.username)
         results = designs.deploy(session, design, services().processes_dir, user)
     return jsonify({"deployed": [vars(r) for r in results]}), 201
+
+
+@bp.get("/dmn/<name>")
+@designers_only
+def table(name: str):
+    path = services().processes_dir / name
+    if not name.endswith(".dmn") or "/" in name or not path.is_file():
+        abort(404)
+    return render_template("modeler_dmn.html", name=name, xml=path.read_text(encoding="utf-8"))
+
+
+@bp.post("/dmn/<name>")
+@designers_only
+def deploy_table(name: str):
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("xml"), str):
+        raise FormInvalid({"xml": "缺少决策表 XML"})
+    with services().db.transaction() as session:
+        user = Directory(session).user(current_user.username)
+        results = designs.deploy_table(session, name, body["xml"], services().processes_dir, user)
+    return jsonify({"deployed": [vars(r) for r in results]}), 201
+
+
+@bp.post("/edit/<key>/rollback")
+@designers_only
+def rollback(key: str):
+    version = request.form.get("version", type=int)
+    with services().db.transaction() as session:
+        result = designs.rollback(session, key, version or 0, Directory(session).user(current_user.username))
+    flash(f"已回滚：第 {version} 版的内容发布为第 {result.version} 版")
+    return redirect(url_for("modeler.edit", key=key))
+
+
+@bp.post("/migrate/<int:instance_id>")
+@designers_only
+def migrate(instance_id: int):
+    version = request.form.get("version", type=int) or 0
+    try:
+        with services().db.transaction() as session:
+            instance = versions.migrate(session, instance_id, version, Directory(session).user(current_user.username),
+                                        utcnow())
+            key = instance.process_key
+        flash(f"事项 {instance_id} 已迁移到第 {version} 版")
+    except Conflict as refused:
+        with services().db.reader() as session:
+            key = session.get(Instance, instance_id).process_key
+        flash(f"事项 {instance_id} 不能迁移：{refused}")
+    return redirect(url_for("modeler.edit", key=key))
