@@ -11,6 +11,9 @@ from .publications import deliberated_unpublished
 from .models import AuditEvent, HumanTask, Instance, ProcessVersion, User
 
 
+PARTICIPATION = ("start", "complete", "reassign", "delegate", "delegate_done")
+
+
 def can_start(user: User, version: ProcessVersion) -> bool:
     """Users holding the role of the start event's lane may start; no lane means anyone."""
     return version.start_role is None or version.start_role in user.role_names
@@ -29,7 +32,13 @@ def is_auditor(user: User) -> bool:
 
 def can_view(session: Session, user: User, instance: Instance) -> bool:
     """Auditors see all; others see matters they started, acted on, or may act on now."""
-    return is_auditor(user) or takes_part(session, user, instance)
+    return is_auditor(user) or takes_part(session, user, instance) or copied_to(session, user, instance)
+
+
+def copied_to(session: Session, user: User, instance: Instance) -> bool:
+    """The matter was copied (抄送) to the user: they may read it, never act on it."""
+    from .public_models import Copy
+    return bool(session.scalar(select(exists().where(Copy.instance_id == instance.id, Copy.user_id == user.id))))
 
 
 def sees_deliberation(session: Session, user: User, instance: Instance) -> bool:
@@ -50,7 +59,10 @@ def takes_part(session: Session, user: User, instance: Instance) -> bool:
         HumanTask.instance_id == instance.id,
         or_(HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id,
             (HumanTask.state == "ready") & HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(roles)))
-    acted = select(AuditEvent.id).where(AuditEvent.instance_id == instance.id, AuditEvent.actor_id == user.id)
+    # Only acting on the matter makes a participant: urging or copying it does not (an auditor urging a
+    # step must not thereby read what R15 withholds).
+    acted = select(AuditEvent.id).where(AuditEvent.instance_id == instance.id, AuditEvent.actor_id == user.id,
+                                        AuditEvent.action.in_(PARTICIPATION))
     return bool(session.scalar(select(exists(takes_part) | exists(acted))))
 
 

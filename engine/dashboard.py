@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from .directory import Directory
 from .models import HumanTask, Instance, ProcessVersion, User, utcnow
+from .queries import title_contains
 from .workdays import LOCAL_TZ
 
 STATUS_LABELS = {"running": "办理中", "completed": "已办结", "error": "出错"}
@@ -73,8 +74,7 @@ def _conditions(session: Session, f: MatterFilter, now: datetime) -> list:
     if f.started_to:
         where.append(Instance.started_at < _local_start(f.started_to + timedelta(days=1)))
     if f.q:
-        pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append(Instance.title.like(pattern, escape="\\"))
+        where.append(title_contains(f.q))
     if f.overdue:
         where.append(exists().where(HumanTask.instance_id == Instance.id, HumanTask.state == "ready",
                                     HumanTask.due_at < now))

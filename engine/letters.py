@@ -41,7 +41,7 @@ def ensure_mailbox_user(session: Session) -> User:
     user = directory.find(MAILBOX_USER)
     if user is None:
         user = User(username=MAILBOX_USER, display_name="网上信箱", password_hash=hash_password(secrets.token_hex(32)),
-                    active=True)
+                    active=False)  # a system account: never signs in, never offered as a colleague
         session.add(user)
         session.flush()
     return user

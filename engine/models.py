@@ -144,6 +144,8 @@ class HumanTask(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     urged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delegated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # 委派: returns to this holder
+    draft: Mapped[dict | None] = mapped_column(JSONType)  # what the delegate entered, for the holder to confirm
     instance: Mapped[Instance] = relationship(lazy="joined")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id], lazy="joined")

@@ -1,12 +1,12 @@
-"""Tables of what the public sees: publications (R16) and letters to the mailbox (R19, R20)."""
+"""Tables of what others are shown: publications (R16), letters to the mailbox (R19, R20), copies (抄送)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .models import Base, Decision, Instance, UTCDateTime, utcnow
+from .models import Base, Decision, Instance, User, UTCDateTime, utcnow
 
 
 class Publication(Base):
@@ -39,3 +39,18 @@ class Letter(Base):
     rating_comment: Mapped[str | None] = mapped_column(Text)
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     instance: Mapped[Instance] = relationship(lazy="joined")
+
+
+class Copy(Base):
+    """A matter copied (抄送) to a reader: notified, and allowed to read it."""
+
+    __tablename__ = "copies"
+    __table_args__ = (UniqueConstraint("instance_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    copied_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    instance: Mapped[Instance] = relationship(lazy="joined")
+    copied_by: Mapped[User] = relationship(foreign_keys=[copied_by_id], lazy="joined")

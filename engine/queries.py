@@ -64,6 +64,38 @@ def started_by(session: Session, user: User, limit: int = 100) -> list[Instance]
                                 .order_by(Instance.id.desc()).limit(limit)))
 
 
+def title_contains(text: str):
+    """A condition on matter titles: ``text`` anywhere, taken literally (% and _ are characters, not patterns)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return Instance.title.like(pattern, escape="\\")
+
+
+def _search(query, q: str | None):
+    return query.where(title_contains(q)) if q else query
+
+
+def done_by(session: Session, user: User, q: str | None = None, limit: int = 50, offset: int = 0) -> list[dict]:
+    """已办: steps the user completed, newest first, with the matter's title and status."""
+    rows = session.execute(_search(
+        select(HumanTask.id, HumanTask.name, HumanTask.completed_at, Instance.id.label("instance_id"), Instance.title,
+               Instance.status).join(Instance, Instance.id == HumanTask.instance_id)
+        .where(HumanTask.completed_by_id == user.id, HumanTask.state == "completed"), q)
+        .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(limit).offset(offset))
+    return [{"task_id": r.id, "name": r.name, "completed_at": _iso(r.completed_at), "instance_id": r.instance_id,
+             "instance_title": r.title, "status": r.status} for r in rows]
+
+
+def copied_to(session: Session, user: User, q: str | None = None, limit: int = 50, offset: int = 0) -> list[dict]:
+    """抄送我的: matters copied to the user, newest first, with who copied them and why."""
+    from .public_models import Copy
+    rows = session.execute(_search(
+        select(Copy.created_at, Copy.note, User.display_name, Instance.id, Instance.title, Instance.status)
+        .join(Instance, Instance.id == Copy.instance_id).join(User, User.id == Copy.copied_by_id)
+        .where(Copy.user_id == user.id), q).order_by(Copy.created_at.desc(), Copy.id.desc()).limit(limit).offset(offset))
+    return [{"instance_id": r.id, "instance_title": r.title, "status": r.status, "copied_by": r.display_name,
+             "note": r.note, "copied_at": _iso(r.created_at)} for r in rows]
+
+
 def task_summary(session: Session, task: HumanTask) -> dict:
     """A task as a user sees it in a list: what, which matter, who may do it, due when."""
     people = candidates(session, task)
@@ -79,6 +111,7 @@ def task_summary(session: Session, task: HumanTask) -> dict:
         "state": task.state, "created_at": _iso(task.created_at), "due_at": _iso(task.due_at),
         "overdue": task.state == "ready" and task.due_at is not None and task.due_at < utcnow(),
         "urged_at": _iso(task.urged_at),
+        "delegated_by": task.delegated_by_id is not None,
     }
 
 

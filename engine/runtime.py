@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.util.task import TaskState
 
-from . import audit, ballots, forms, publications, rules, urging
+from . import audit, ballots, forms, publications, rules, task_actions, urging
 from .calendar_days import load_calendar
 from .access import can_complete, can_start
 from .database import Database
@@ -111,13 +111,16 @@ class Runtime:
             schema = task_schema(session, row, task.data)
             clean = forms.validate(schema, data)
             secret = {f: clean.pop(f) for f in forms.ballot_fields(schema) if f in clean}
+            if row.delegated_by_id is not None:  # 委派: the answer goes back to the holder to confirm
+                task_actions.return_delegated(session, row, user, clean, now)
+                return Outcome(instance.id, instance.status, [row.id])
             props = task_properties(task)
             rules.enforce(props.get("check"), rules.CheckContext(session, {**task.data, **clean}, now))
             item_key = str(workflow.script_engine.evaluate(task, props["ballotKey"])) if props.get("ballotKey") else ""
             for name, choice in secret.items():
                 ballots.cast(session, instance.id, row.element_id, choice, schema["properties"][name]["enum"], item_key)
             task.data.update(clean)
-            row.state, row.completed_at, row.completed_by_id = "completed", now, user.id
+            row.state, row.completed_at, row.completed_by_id, row.draft = "completed", now, user.id, None
             details = {"data": clean} | ({"ballot": "已投票（内容保密）"} if secret else {})
             audit.record(session, "complete", now, instance.id, user.id, row.element_id, row.name, details)
             if props.get("publishes") == "true":

@@ -53,5 +53,6 @@ def task_form(session: Session, row: HumanTask) -> TaskForm:
         except Exception as exc:  # a designer's expression failing must not break the page
             shown.append((label, f"（无法显示：{exc}）"))
     secret = set(forms.ballot_fields(schema))
-    values = {k: v for k, v in task.data.items() if k in schema.get("properties", {}) and k not in secret}
+    entered = {**task.data, **(row.draft or {})}  # what a delegate entered comes first (委派)
+    values = {k: v for k, v in entered.items() if k in schema.get("properties", {}) and k not in secret}
     return TaskForm(schema, shown, values)

@@ -101,6 +101,19 @@ ROUTES = {
                                        expect(401, 403, 403, 403, 403, 403, 201)),
     ("POST", "api_designs.migrate"): ("/api/v1/instances/{matter}/migrate", {"version": 1},
                                       expect(401, 403, 403, 403, 403, 403, 409)),  # already on version 1
+    ("GET", "actions.done"): ("/done?q=矩阵", None, LOGGED_IN),
+    ("GET", "actions.copied"): ("/copied", None, LOGGED_IN),
+    ("POST", "actions.hand_over"): ("/tasks/{task}/hand-over", {"to": "nobody", "reason": "矩阵测试"},
+                                    expect(302, 403, 302, 403, 403, 403, 403)),  # the holder: refused with a message
+    ("POST", "actions.copy"): ("/matters/{matter}/copies", {"note": "矩阵"}, expect(302, 302, 302, 404, 403, 403, 404)),
+    ("POST", "api_actions.reassign"): ("/api/v1/tasks/{task}/reassign", {"to": "nobody", "reason": "矩阵测试"},
+                                       expect(401, 403, 422, 403, 403)),  # the holder: no such colleague
+    ("POST", "api_actions.delegate"): ("/api/v1/tasks/{task}/delegate", {"to": "nobody", "reason": "矩阵测试"},
+                                       expect(401, 403, 422, 403, 403)),
+    ("POST", "api_actions.copy"): ("/api/v1/instances/{matter}/copies", {"to": ["nobody"]},
+                                   expect(401, 422, 422, 404, 403, 403, 404)),  # auditors read, never share
+    ("GET", "api_actions.done"): ("/api/v1/tasks/done", None, expect(401, 200, 200, 200, 200)),
+    ("GET", "api_actions.copies"): ("/api/v1/copies", None, expect(401, 200, 200, 200, 200)),
     ("GET", "api.notification_list"): ("/api/v1/notifications", None, expect(401, 200, 200, 200, 200)),
 }
 

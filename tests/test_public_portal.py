@@ -33,6 +33,9 @@ def test_a_decision_is_public_only_once_published_with_its_tally_and_objection_p
     # R15: before publication the auditor sees the steps but not what was entered; a participant sees it.
     withheld = api.get(f"/instances/{matter}", "jiwei").get_json()
     assert withheld["withheld"] and all("withheld" in e["details"] for e in withheld["history"])
+    # Urging a step (督办) does not make the auditor a participant who may read the material.
+    assert api.post(f"/tasks/{withheld['current_tasks'][0]['id']}/urge", "jiwei", {}).status_code == 200
+    assert api.get(f"/instances/{matter}", "jiwei").get_json()["withheld"]
     assert api.get(f"/instances/{matter}", "bangong").get_json()["withheld"] is False
 
     drive(api, matter, MATTER)

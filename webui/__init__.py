@@ -77,17 +77,18 @@ def create_app(test_config: dict | None = None) -> Flask:
                                            processes_dir=Path(app.config["PROCESSES_DIR"]))
     csrf.init_app(app)
 
-    from . import (api, api_designs, audit, auth, errors, inbox, matters, modeler, notifications, processes, public,
+    from . import (actions, api, api_actions, api_designs, audit, auth, errors, inbox, matters, modeler, notifications, processes, public,
                    tasks, vendor)
     auth.init_app(app)
     errors.init_app(app)
-    for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, audit, public,
-                   modeler):
+    for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, api_actions,
+                   audit, public, modeler, actions):
         app.register_blueprint(module.bp)
     app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("POWERFLOW_RATELIMIT_STORAGE", "memory://"))
     public.limiter.init_app(app)
     csrf.exempt(api.bp)
-    csrf.exempt(api_designs.bp)  # the API authenticates with bearer tokens, not cookies
+    csrf.exempt(api_designs.bp)
+    csrf.exempt(api_actions.bp)  # the API authenticates with bearer tokens, not cookies
     app.add_url_rule("/", endpoint="index", view_func=inbox.index)
     app.jinja_env.filters.update(local_time=_local_time)
     return app

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from engine import queries, topics
 from engine.queries import open_tasks
 from engine.urging import may_urge
-from engine.access import can_start, visible_instance
+from engine.access import can_start, takes_part, visible_instance
 from engine.deployment import published_version
 from engine.directory import Directory
 from engine.errors import FormInvalid
@@ -53,7 +53,11 @@ def show(instance_id: int):
                       "chosen": d.chosen, "choice_tally": d.choice_tally}
                      for d in ([] if matter["withheld"] else topics.for_matter(session, instance.id))]
         urgeable = {t.id for t in open_tasks(session, instance.id) if may_urge(user, t)}
-    return render_template("matter.html", matter=matter, svg=svg, decisions=decisions, urgeable=urgeable)
+        can_copy = takes_part(session, user, instance)
+        people = [(u.username, u.display_name) for u in Directory(session).users()
+                  if u.active and u.id != user.id] if can_copy else []
+    return render_template("matter.html", matter=matter, svg=svg, decisions=decisions, urgeable=urgeable,
+                           can_copy=can_copy, people=people)
 
 
 @bp.get("/matters/<int:instance_id>/flowchart.svg")

@@ -12,6 +12,7 @@ from engine.models import HumanTask
 from engine.task_view import task_form
 
 from . import formdata, services
+from .actions import colleagues
 
 bp = Blueprint("tasks", __name__)
 
@@ -35,8 +36,10 @@ def _render(task_id: int, values: dict | None = None, errors: dict | None = None
         summary = queries.task_summary(session, task)
         matter = queries.describe_for(session, task.instance, Directory(session).user(current_user.username))
         form = task_form(session, task)
+        others = colleagues(session, task) if task.state == "ready" and task.delegated_by_id is None else []
     return render_template("task.html", task=summary, schema=form.schema, matter=matter, shown=form.shown,
-                           values=values if values is not None else form.values, errors=errors or {}), status
+                           values=values if values is not None else form.values, errors=errors or {},
+                           colleagues=others), status
 
 
 @bp.get("/tasks/<int:task_id>")
