@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
+from .deployment import process_names
 from .directory import Directory
 from .models import HumanTask, Instance, ProcessVersion, User, utcnow
 from .queries import title_contains
@@ -131,13 +132,8 @@ def rows(session: Session, f: MatterFilter, limit: int = 50, offset: int = 0,
 
 def filter_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
     """The values each filter offers: processes, bodies, members in charge."""
-    processes = session.execute(select(ProcessVersion.process_key, ProcessVersion.name)
-                                .order_by(ProcessVersion.process_key, ProcessVersion.version.desc())).all()
-    seen: dict[str, str] = {}
-    for key, name in processes:
-        seen.setdefault(key, name)
     bodies = session.scalars(select(Instance.body).where(Instance.body.is_not(None)).distinct())
     members = Directory(session).members_of("常委")
-    return {"process": sorted(seen.items()), "body": [(b, b) for b in sorted(bodies)],
+    return {"process": sorted(process_names(session).items()), "body": [(b, b) for b in sorted(bodies)],
             "member_in_charge": [(u.username, u.display_name) for u in members],
             "status": list(STATUS_LABELS.items())}

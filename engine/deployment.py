@@ -63,6 +63,11 @@ def published_version(session: Session, process_key: str) -> ProcessVersion:
     return version
 
 
+def process_names(session: Session) -> dict[str, str]:
+    """Each process key with the name of its newest version."""
+    return {v.process_key: v.name for v in latest_versions(session)}
+
+
 def latest_versions(session: Session) -> list[ProcessVersion]:
     """The newest version of every deployed process, by key."""
     newest = (select(ProcessVersion.process_key, func.max(ProcessVersion.version).label("version"))

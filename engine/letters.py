@@ -14,7 +14,6 @@ from .errors import Conflict, FormInvalid, NotFound
 from .models import AuditEvent, HumanTask, User
 from .public_models import Letter
 from .runtime import Runtime
-from .workdays import LOCAL_TZ
 
 PROCESS = "public_feedback"
 MAILBOX_USER = "mailbox"  # the system account that files letters written by the public
@@ -122,6 +121,3 @@ def rate(session: Session, tracking_number: str, rating: object, comment: str, n
         raise Conflict("已经评价过了")
     letter.rating, letter.rating_comment, letter.rated_at = rating, (comment or "").strip() or None, now
 
-
-def local(value: datetime | None) -> str:
-    return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if value else ""

@@ -7,7 +7,8 @@ from statistics import median
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import AuditEvent, HumanTask, Instance, ProcessVersion
+from .deployment import process_names
+from .models import AuditEvent, HumanTask, Instance
 from .workdays import LOCAL_TZ
 
 
@@ -37,21 +38,13 @@ def opened_and_closed(session: Session, now: datetime, count: int = 12) -> tuple
     return months, list(opened.values()), list(closed.values())
 
 
-def _names(session: Session) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for key, name in session.execute(select(ProcessVersion.process_key, ProcessVersion.name)
-                                     .order_by(ProcessVersion.version.desc())):
-        names.setdefault(key, name)
-    return names
-
-
 def median_cycle_days(session: Session) -> list[tuple[str, float, int]]:
     """(process name, median days from start to finish, finished matters) per process."""
     spans: dict[str, list[float]] = {}
     for key, started, completed in session.execute(select(Instance.process_key, Instance.started_at,
                                                           Instance.completed_at).where(Instance.status == "completed")):
         spans.setdefault(key, []).append((completed - started).total_seconds() / 86400)
-    names = _names(session)
+    names = process_names(session)
     return sorted((names.get(k, k), round(median(v), 1), len(v)) for k, v in spans.items())
 
 
@@ -63,7 +56,7 @@ def within_deadline(session: Session) -> list[tuple[str, float, int]]:
             .join(Instance, Instance.id == HumanTask.instance_id)
             .where(HumanTask.state == "completed", HumanTask.due_at.is_not(None))):
         kept.setdefault(key, []).append(done <= due)
-    names = _names(session)
+    names = process_names(session)
     return sorted((names.get(k, k), round(sum(v) / len(v), 3), len(v)) for k, v in kept.items())
 
 

@@ -1,34 +1,22 @@
 """The auditors' pages (纪委, 监督员; read-only): every matter, exports, heatmaps, charts."""
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import Blueprint, Response, abort, render_template, request
-from flask_login import current_user, login_required
 
 from engine import dashboard, exports, heatmap, statistics
-from engine.access import is_auditor
 from engine.deployment import published_version
-from engine.directory import Directory
+from engine.directory import AUDITOR_ROLES
 from engine.models import utcnow
 from engine.workdays import LOCAL_TZ
 
 from . import chart_svg, services
+from .auth import roles_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
 
-
-def auditors_only(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        with services().db.reader() as session:
-            if not is_auditor(Directory(session).user(current_user.username)):
-                abort(403)
-        return view(*args, **kwargs)
-    return wrapper
+auditors_only = roles_required(AUDITOR_ROLES)
 
 
 @bp.get("/")

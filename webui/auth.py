@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import wraps
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -35,6 +36,19 @@ class Principal(UserMixin):
     @property
     def is_auditor(self) -> bool:
         return bool(AUDITOR_ROLES & set(self.roles))
+
+
+def roles_required(roles: set[str] | frozenset[str]):
+    """Views for holders of any of ``roles`` only: others get 403, anonymous visitors the login page."""
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if not roles & set(current_user.roles):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate
 
 
 def principal_for(username: str) -> Principal | None:

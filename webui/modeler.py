@@ -1,10 +1,8 @@
 """The modeler: designers draw a process in bpmn-js, edit what the engine needs, validate and deploy."""
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from engine import designs, versions
 from engine.definitions import load_forms
@@ -15,19 +13,11 @@ from engine.models import Instance, utcnow
 
 from . import services
 from .api_designs import version_summary
+from .auth import roles_required
 
 bp = Blueprint("modeler", __name__, url_prefix="/modeler")
 
-
-def designers_only(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        with services().db.reader() as session:
-            if designs.DESIGNER_ROLE not in Directory(session).user(current_user.username).role_names:
-                abort(403)
-        return view(*args, **kwargs)
-    return wrapper
+designers_only = roles_required(frozenset({designs.DESIGNER_ROLE}))
 
 
 @bp.get("/")
