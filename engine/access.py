@@ -11,7 +11,7 @@ from .publications import deliberated_unpublished
 from .models import AuditEvent, HumanTask, Instance, ProcessVersion, User
 
 
-PARTICIPATION = ("start", "complete", "reassign", "delegate", "delegate_done")
+PARTICIPATION = ("start", "complete", "reassign", "delegate", "delegate_done", "return", "withdraw", "add_sign", "sign")
 
 
 def can_start(user: User, version: ProcessVersion) -> bool:

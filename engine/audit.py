@@ -1,10 +1,11 @@
-"""Append-only audit events: who did what, when, on which element, and what data changed."""
+"""Append-only audit events: who did what, when, on which element, and what data changed (hash-chained)."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from .audit_chain import track
 from .models import AuditEvent
 
 
@@ -22,4 +23,5 @@ def record(session: Session, action: str, at: datetime, instance_id: int | None 
     event = AuditEvent(instance_id=instance_id, at=at, actor_id=actor_id, action=action,
                        element_id=element_id, element_name=element_name, details=details or {})
     session.add(event)
+    track(session, event)
     return event

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -57,6 +57,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    email: Mapped[str | None] = mapped_column(String(255))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     roles: Mapped[list[Role]] = relationship(secondary="user_roles", lazy="selectin", order_by=Role.name)
 
     @property
@@ -127,6 +130,7 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_tasks_assignee", "state", "assignee_id", "created_at"),
         Index("ix_human_tasks_role", "state", "candidate_role", "created_at"),
+        Index("ix_human_tasks_done", "completed_by_id", "completed_at"),  # 已办
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
@@ -146,6 +150,11 @@ class HumanTask(Base):
     urged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delegated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # 委派: returns to this holder
     draft: Mapped[dict | None] = mapped_column(JSONType)  # what the delegate entered, for the holder to confirm
+    kind: Mapped[str] = mapped_column(String(16), default="task", server_default="task")  # or "sign": 加签
+    sign_for_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"), index=True)
+    sign_position: Mapped[str | None] = mapped_column(String(8))  # "before" / "after" the holder
+    note: Mapped[str | None] = mapped_column(Text)  # why it came back: a return, a withdrawal, a signer's view
+    overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     instance: Mapped[Instance] = relationship(lazy="joined")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id], lazy="joined")
@@ -163,6 +172,9 @@ class AuditEvent(Base):
     element_id: Mapped[str | None] = mapped_column(String(128))
     element_name: Mapped[str | None] = mapped_column(String(255))
     details: Mapped[dict] = mapped_column(JSONType, default=dict)
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)  # position in the chain (engine.audit_chain)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
     actor: Mapped[User | None] = relationship(lazy="joined")
 
 

@@ -6,15 +6,66 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from .models import Notification
+from .errors import FormInvalid
+from .matter_models import NotificationSetting, OutgoingMail
+from .models import Notification, User
+
+KINDS = {
+    "task": "新任务（到达、转办、委派、退回、加签）", "urge": "催办", "overdue": "逾期提醒",
+    "follow": "关注的事项有进展", "copy": "抄送给我", "notice": "会议通知", "flag": "预警与通报",
+}
+
+
+def settings(session: Session, user_id: int) -> dict[str, dict[str, bool]]:
+    """The user's choice per kind: in-app and email, both on unless turned off."""
+    chosen = {s.kind: s for s in session.scalars(select(NotificationSetting).where(
+        NotificationSetting.user_id == user_id))}
+    return {kind: {"in_app": chosen[kind].in_app if kind in chosen else True,
+                   "email": chosen[kind].email if kind in chosen else True} for kind in KINDS}
+
+
+def save_settings(session: Session, user_id: int, choices: dict[str, dict[str, bool]]) -> None:
+    """Store the user's choices for every kind (missing means off)."""
+    for kind in KINDS:
+        row = session.get(NotificationSetting, (user_id, kind)) or NotificationSetting(user_id=user_id, kind=kind)
+        row.in_app = bool(choices.get(kind, {}).get("in_app"))
+        row.email = bool(choices.get(kind, {}).get("email"))
+        session.add(row)
+
+
+def checked_email(value: object) -> str | None:
+    """A user's mail address as entered: blank clears it; anything not like an address is refused."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        return None
+    local, _, domain = text.partition("@")
+    if len(text) > 255 or not local or "." not in domain or any(c.isspace() for c in text):
+        raise FormInvalid({"email": "请填写有效的邮箱地址"})
+    return text
 
 
 def notify(session: Session, user_ids: list[int], kind: str, title: str, at: datetime, body: str = "",
            instance_id: int | None = None) -> int:
-    """Send one notification to each user; return how many were sent."""
-    session.add_all([Notification(user_id=u, kind=kind, title=title, body=body, instance_id=instance_id,
-                                  created_at=at) for u in dict.fromkeys(user_ids)])
-    return len(set(user_ids))
+    """Tell each user in-app and by email, as each chose; return how many were told."""
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
+        return 0
+    off = {(s.user_id): s for s in session.scalars(select(NotificationSetting).where(
+        NotificationSetting.user_id.in_(ids), NotificationSetting.kind == kind))}
+    mailable = dict(session.execute(select(User.id, User.email).where(
+        User.id.in_(ids), User.email.is_not(None), User.active.is_(True))).all())
+    told = 0
+    for user_id in ids:
+        choice = off.get(user_id)
+        in_app, email = (choice.in_app, choice.email) if choice else (True, True)
+        if in_app:
+            session.add(Notification(user_id=user_id, kind=kind, title=title, body=body, instance_id=instance_id,
+                                     created_at=at))
+        if email and mailable.get(user_id):
+            session.add(OutgoingMail(user_id=user_id, to_address=mailable[user_id], subject=title[:255],
+                                     body=body, instance_id=instance_id, created_at=at))
+        told += in_app or bool(email and mailable.get(user_id))
+    return told
 
 
 def unread_count(session: Session, user_id: int) -> int:

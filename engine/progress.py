@@ -42,3 +42,12 @@ def chart_state(workflow) -> dict:
                for task in workflow.get_tasks(state=TaskState.WAITING)
                if getattr(task.task_spec, "bpmn_id", None) and elements.get(task.task_spec.bpmn_id) == "waiting"}
     return {"elements": elements, "flows": sorted([list(f) for f in flows]), "waiting": waiting}
+
+
+def progress_note(instance, added: list) -> str:
+    """One line on where a matter now stands, for its followers."""
+    if instance.status == "completed":
+        return "事项已办结"
+    if instance.status == "error":
+        return f"事项出错停止：{instance.error}"
+    return "到达：" + "、".join(dict.fromkeys(t.name for t in added)) if added else "事项已更新"

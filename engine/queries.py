@@ -3,34 +3,55 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from .directory import Directory
-from .models import AuditEvent, HumanTask, Instance, User, utcnow
+from .models import AuditEvent, HumanTask, Instance, ProcessVersion, User, utcnow
 
 
-def inbox(session: Session, user: User, limit: int = 200, offset: int = 0, now: datetime | None = None) -> list[dict]:
-    """Ready tasks assigned to the user or open to one of the user's roles, oldest first.
+def _inbox_branches(user: User) -> list:
+    """Disjoint conditions, each served by one index in creation order: my own tasks, and each role's pool."""
+    mine = [(HumanTask.state == "ready") & (HumanTask.assignee_id == user.id)]
+    return mine + [(HumanTask.state == "ready") & HumanTask.assignee_id.is_(None) & (HumanTask.candidate_role == role)
+                   for role in user.role_names]
 
-    One indexed query on human_tasks joined to the matter's title; no workflow is loaded.
+
+def inbox(session: Session, user: User, limit: int = 200, offset: int = 0, now: datetime | None = None,
+          q: str | None = None) -> list[dict]:
+    """待办: ready tasks assigned to the user or open to one of the user's roles, oldest first.
+
+    One SQL statement: a range scan of one index per branch (an OR across them would make the database
+    sort every open task of the role), merged, then joined to the page's matters. No workflow is loaded.
     """
     now = now or utcnow()
-    roles = user.role_names
-    mine = HumanTask.assignee_id == user.id
-    by_role = HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(roles)
+    parts = []
+    for n, branch in enumerate(_inbox_branches(user)):
+        query = select(HumanTask.id, HumanTask.created_at).where(branch)
+        if q:
+            query = query.join(Instance, Instance.id == HumanTask.instance_id).where(title_contains(q))
+        parts.append(query.order_by(HumanTask.created_at, HumanTask.id).limit(offset + limit).subquery(f"b{n}"))
+    merged = union_all(*[select(p.c.id) for p in parts]).subquery("page")
     rows = session.execute(
         select(HumanTask.id, HumanTask.instance_id, Instance.title, Instance.process_key, HumanTask.element_id,
                HumanTask.name, HumanTask.subject, HumanTask.lane, HumanTask.candidate_role, HumanTask.assignee_id,
-               HumanTask.created_at, HumanTask.due_at)
-        .join(Instance, Instance.id == HumanTask.instance_id)
-        .where(HumanTask.state == "ready", or_(mine, by_role) if roles else mine)
+               HumanTask.created_at, HumanTask.due_at, HumanTask.kind, HumanTask.note)
+        .join(merged, merged.c.id == HumanTask.id).join(Instance, Instance.id == HumanTask.instance_id)
         .order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset))
     return [{"id": r.id, "instance_id": r.instance_id, "instance_title": r.title, "process_key": r.process_key,
              "element_id": r.element_id, "name": r.name, "subject": r.subject, "lane": r.lane, "candidate_role": r.candidate_role,
              "assigned_to_me": r.assignee_id == user.id, "created_at": _iso(r.created_at), "due_at": _iso(r.due_at),
-             "overdue": r.due_at is not None and r.due_at < now}
+             "overdue": r.due_at is not None and r.due_at < now, "kind": r.kind, "note": r.note}
             for r in rows]
+
+
+COUNT_CAP = 1000  # beyond this the badge says "1000+": nobody reads a longer list, and counting it costs
+
+
+def inbox_count(session: Session, user: User, cap: int = COUNT_CAP) -> int:
+    """How many tasks wait for the user (the number beside 待办), counted up to ``cap``."""
+    return min(cap, sum(session.scalar(select(func.count()).select_from(
+        select(HumanTask.id).where(branch).limit(cap).subquery())) or 0 for branch in _inbox_branches(user)))
 
 
 def candidates(session: Session, task: HumanTask) -> list[User]:
@@ -58,10 +79,14 @@ def timeline(session: Session, instance_id: int) -> list[AuditEvent]:
                                 .order_by(AuditEvent.id)))
 
 
-def started_by(session: Session, user: User, limit: int = 100) -> list[Instance]:
-    """Matters the user started, newest first."""
-    return list(session.scalars(select(Instance).where(Instance.started_by_id == user.id)
-                                .order_by(Instance.id.desc()).limit(limit)))
+def started_by(session: Session, user: User, q: str | None = None, limit: int = 50, offset: int = 0) -> list[dict]:
+    """我发起的: matters the user started, newest first."""
+    rows = session.execute(_search(
+        select(Instance.id, Instance.title, Instance.status, Instance.started_at, Instance.updated_at,
+               ProcessVersion.name).join(ProcessVersion, ProcessVersion.id == Instance.process_version_id)
+        .where(Instance.started_by_id == user.id), q).order_by(Instance.id.desc()).limit(limit).offset(offset))
+    return [{"id": r.id, "title": r.title, "process": r.name, "status": r.status, "started_at": _iso(r.started_at),
+             "updated_at": _iso(r.updated_at)} for r in rows]
 
 
 def title_contains(text: str):
@@ -112,6 +137,7 @@ def task_summary(session: Session, task: HumanTask) -> dict:
         "overdue": task.state == "ready" and task.due_at is not None and task.due_at < utcnow(),
         "urged_at": _iso(task.urged_at),
         "delegated_by": task.delegated_by_id is not None,
+        "kind": task.kind, "sign_position": task.sign_position, "note": task.note,
     }
 
 

@@ -21,9 +21,11 @@ from .access import can_complete, can_start
 from .database import Database
 from .deployment import published_version
 from .directory import Directory
+from .flow_actions import FlowActions
+from .followers import tell_followers
 from .errors import Conflict, Forbidden, FormInvalid, NotFound, PowerflowError
 from .models import HumanTask, Instance, utcnow
-from .progress import chart_state
+from .progress import chart_state, progress_note
 from .scripting import DEFAULT_TIME_LIMIT, RestrictedScriptEngine
 from .serialization import dump_state, load_state, new_workflow
 from .script_api import SCRIPT_FUNCTIONS, Delivery, ScriptApi
@@ -44,7 +46,7 @@ class Outcome:
     new_tasks: list[int]
 
 
-class Runtime:
+class Runtime(FlowActions):
     """Runs matters on SpiffWorkflow and keeps instance, task mirror and audit in one transaction."""
 
     def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow,
@@ -88,7 +90,7 @@ class Runtime:
             audit.record(session, "start", now, instance.id, user.id, details={"title": title, "data": data or {}})
             if on_start is not None:
                 on_start(session, instance)
-            new_tasks = self._advance(session, instance, workflow, now)
+            new_tasks = self._advance(session, instance, workflow, now, user.id)
             return Outcome(instance.id, instance.status, new_tasks)
 
     def complete(self, task_id: int, data: dict, username: str) -> Outcome:
@@ -101,36 +103,41 @@ class Runtime:
             if not can_complete(user, row):
                 raise Forbidden("这不是您的任务")
             if row.state != "ready":
-                raise Conflict("该任务已被办理或已取消")
-            instance = row.instance
-            now = self.clock()
-            workflow = self._claim(session, instance, now)
-            task = workflow.get_task_from_id(UUID(row.task_guid))
-            if task is None or task.state != TaskState.READY:
-                raise Conflict("该任务已不在待办状态")
-            schema = task_schema(session, row, task.data)
-            clean = forms.validate(schema, data)
-            secret = {f: clean.pop(f) for f in forms.ballot_fields(schema) if f in clean}
-            if row.delegated_by_id is not None:  # 委派: the answer goes back to the holder to confirm
-                task_actions.return_delegated(session, row, user, clean, now)
-                return Outcome(instance.id, instance.status, [row.id])
-            props = task_properties(task)
-            rules.enforce(props.get("check"), rules.CheckContext(session, {**task.data, **clean}, now))
-            item_key = str(workflow.script_engine.evaluate(task, props["ballotKey"])) if props.get("ballotKey") else ""
-            for name, choice in secret.items():
-                ballots.cast(session, instance.id, row.element_id, choice, schema["properties"][name]["enum"], item_key)
-            task.data.update(clean)
-            row.state, row.completed_at, row.completed_by_id, row.draft = "completed", now, user.id, None
-            details = {"data": clean} | ({"ballot": "已投票（内容保密）"} if secret else {})
-            audit.record(session, "complete", now, instance.id, user.id, row.element_id, row.name, details)
-            if props.get("publishes") == "true":
-                publications.publish(session, instance, clean, now)
-            try:
-                task.run()
-            except SpiffWorkflowException as exc:  # the task's own post-script: the input stands, the matter stops
-                return self._fail(session, instance, workflow, now, exc)
-            new_tasks = self._advance(session, instance, workflow, now)
-            return Outcome(instance.id, instance.status, new_tasks)
+                raise Conflict("该任务已被办理或已取消" if row.state != "waiting" else "该任务正在等待加签意见")
+            if row.kind == "sign":
+                return self._sign_off(session, row, user, data, self.clock())
+            return self._complete_row(session, row, user, data, self.clock())
+
+    def _complete_row(self, session: Session, row: HumanTask, user, data: dict, now: datetime) -> Outcome:
+        """Validate and record the answer, cast ballots, run the task and what follows it."""
+        instance = row.instance
+        workflow = self._claim(session, instance, now)
+        task = workflow.get_task_from_id(UUID(row.task_guid))
+        if task is None or task.state != TaskState.READY:
+            raise Conflict("该任务已不在待办状态")
+        schema = task_schema(session, row, task.data)
+        clean = forms.validate(schema, data)
+        secret = {f: clean.pop(f) for f in forms.ballot_fields(schema) if f in clean}
+        if row.delegated_by_id is not None:  # 委派: the answer goes back to the holder to confirm
+            task_actions.return_delegated(session, row, user, clean, now)
+            return Outcome(instance.id, instance.status, [row.id])
+        props = task_properties(task)
+        rules.enforce(props.get("check"), rules.CheckContext(session, {**task.data, **clean}, now))
+        item_key = str(workflow.script_engine.evaluate(task, props["ballotKey"])) if props.get("ballotKey") else ""
+        for name, choice in secret.items():
+            ballots.cast(session, instance.id, row.element_id, choice, schema["properties"][name]["enum"], item_key)
+        task.data.update(clean)
+        row.state, row.completed_at, row.completed_by_id, row.draft, row.note = "completed", now, user.id, None, None
+        details = {"data": clean} | ({"ballot": "已投票（内容保密）"} if secret else {})
+        audit.record(session, "complete", now, instance.id, user.id, row.element_id, row.name, details)
+        if props.get("publishes") == "true":
+            publications.publish(session, instance, clean, now)
+        try:
+            task.run()
+        except SpiffWorkflowException as exc:  # the task's own post-script: the input stands, the matter stops
+            return self._fail(session, instance, workflow, now, exc)
+        new_tasks = self._advance(session, instance, workflow, now, user.id)
+        return Outcome(instance.id, instance.status, new_tasks)
 
     def urge(self, task_id: int, username: str) -> int:
         """催办 a ready task (see engine.urging); returns how many holders were notified."""
@@ -204,8 +211,12 @@ class Runtime:
                      {"payload": delivery.payload})
         self._advance(session, matter, workflow, now)
 
-    def _advance(self, session: Session, instance: Instance, workflow, now: datetime) -> list[int]:
-        """Run automatic steps, then save state, chart and task mirror; a failing step marks an error."""
+    def _advance(self, session: Session, instance: Instance, workflow, now: datetime,
+                 actor_id: int | None = None) -> list[int]:
+        """Run automatic steps, then save state, chart and task mirror; a failing step marks an error.
+
+        New holders and the matter's followers are told, except ``actor_id`` who caused the change.
+        """
         before: dict = {}
 
         def will_run(task):
@@ -223,7 +234,7 @@ class Runtime:
         added: list[HumanTask] = []
         try:
             workflow.do_engine_steps(will_complete_task=will_run, did_complete_task=did_run)
-            added = TaskMirror(session, load_calendar(session), now).sync(instance, workflow)
+            added = TaskMirror(session, load_calendar(session), now).sync(instance, workflow, actor_id)
             sync_timers(session, instance, workflow, now)
         except (SpiffWorkflowException, PowerflowError) as exc:
             self._fail(session, instance, workflow, now, exc, save=False)
@@ -232,11 +243,16 @@ class Runtime:
         instance.state = dump_state(workflow)
         instance.chart_state = chart_state(workflow)
         session.flush()
+        tell_followers(session, instance, f"事项有进展：{instance.title}", progress_note(instance, added), now, actor_id)
         deliveries, workflow.script_engine.api.deliveries = workflow.script_engine.api.deliveries, []
         for delivery in deliveries:
             self._deliver(session, delivery, now)
         return [row.id for row in added]
 
+
+    @staticmethod
+    def _outcome(instance: Instance, new_tasks: list[int]) -> Outcome:
+        return Outcome(instance.id, instance.status, new_tasks)
 
     def _fail(self, session: Session, instance: Instance, workflow, now: datetime, exc: Exception,
               save: bool = True) -> Outcome:

@@ -24,6 +24,9 @@ from .workdays import LOCAL_TZ
 SCRIPT_FUNCTIONS = ("members_of", "display_name", "member_in_charge_of", "ballot_tally", "next_number",
                     "working_days_from_now", "submit_topic", "schedule_agenda", "send_notice", "quorum_check",
                     "defer_topic", "record_decision", "task_overdue", "notify_role", "topic_titles", "vote_result")
+# Functions that change something outside the matter: a step that called one is never replayed (engine.rewind).
+SIDE_EFFECT_FUNCTIONS = ("next_number", "submit_topic", "schedule_agenda", "send_notice", "defer_topic",
+                         "record_decision", "notify_role")
 
 
 @dataclass

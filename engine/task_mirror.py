@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from SpiffWorkflow.util.task import TaskState
 
 from .directory import Directory
+from .notifications import notify
 from .errors import WorkflowFailed
 from .models import HumanTask, Instance
 from .workdays import WorkdayCalendar
@@ -51,9 +52,12 @@ class TaskMirror:
         except (TypeError, ValueError):
             raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 无法计算期限（{value}）：{days!r} 不是整数") from None
 
+    def _due_at(self, task):
+        due_days = task_properties(task).get("dueInWorkingDays")
+        return self.calendar.add_working_days(self.now, self._days(task, due_days)) if due_days else None
+
     def _new_row(self, instance: Instance, task) -> HumanTask:
         props = task_properties(task)
-        due_days = props.get("dueInWorkingDays")
         return HumanTask(
             subject=str(self._evaluate(task, props["subject"], "计算 subject"))[:255] if props.get("subject") else None,
             instance_id=instance.id, task_guid=str(task.id), element_id=task.task_spec.bpmn_id,
@@ -61,16 +65,32 @@ class TaskMirror:
             candidate_role=props.get("candidateRole") or task.task_spec.lane,
             assignee_id=self._assignee_id(task, props["assignee"]) if props.get("assignee") else None,
             form_file=props.get("formJsonSchemaFilename"), state="ready", created_at=self.now,
-            due_at=self.calendar.add_working_days(self.now, self._days(task, due_days)) if due_days else None)
+            due_at=self._due_at(task))
 
-    def sync(self, instance: Instance, workflow) -> list[HumanTask]:
-        """Add rows for newly ready user tasks; cancel rows whose task is no longer ready."""
+    def reopen(self, row: HumanTask, task, holder_id: int, draft: dict | None, note: str) -> None:
+        """Give a step done earlier back to whoever did it (驳回, 撤回), with their answer to start from."""
+        row.state, row.assignee_id, row.created_at, row.due_at = "ready", holder_id, self.now, self._due_at(task)
+        row.completed_at = row.completed_by_id = row.urged_at = row.delegated_by_id = None
+        row.draft, row.note = draft or None, note
+
+    def sync(self, instance: Instance, workflow, actor_id: int | None = None) -> list[HumanTask]:
+        """Add rows for newly ready user tasks and tell their holders (not ``actor_id``); cancel rows (and their
+        sign-offs) whose task is no longer ready."""
         ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
         open_rows = {row.task_guid: row for row in self.session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "ready"))}
+            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.kind == "task",
+                                    HumanTask.state.in_(("ready", "waiting"))))}
         for guid, row in open_rows.items():
             if guid not in ready:
                 row.state, row.completed_at = "cancelled", self.now
+                for sign in self.session.scalars(select(HumanTask).where(
+                        HumanTask.sign_for_id == row.id, HumanTask.state == "ready")):
+                    sign.state, sign.completed_at = "cancelled", self.now
         added = [self._new_row(instance, task) for guid, task in ready.items() if guid not in open_rows]
         self.session.add_all(added)
+        for row in added:
+            holders = [row.assignee_id] if row.assignee_id else [
+                u.id for u in Directory(self.session).members_of(row.candidate_role)] if row.candidate_role else []
+            notify(self.session, [h for h in holders if h != actor_id], "task",
+                   f"新任务：{row.name}（{instance.title}）", self.now, row.subject or "", instance.id)
         return added

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from . import forms
+from . import forms, signers
 from .definitions import show_pairs
 from .directory import Directory
 from .models import HumanTask, utcnow
@@ -27,6 +27,8 @@ class TaskForm:
 
 def task_schema(session: Session, row: HumanTask, data: dict) -> dict:
     """The task's JSON Schema with ``x-options`` filled from the directory and the task's ``data``."""
+    if row.kind == "sign":
+        return signers.SIGN_SCHEMA
     directory = Directory(session)
     return forms.with_options(row.instance.process_version.forms[row.form_file],
                               lambda source: directory.options(source, data))
@@ -37,6 +39,8 @@ def task_form(session: Session, row: HumanTask) -> TaskForm:
 
     Reads the workflow in a session that is never committed, so nothing here can change it.
     """
+    if row.kind == "sign":
+        return TaskForm(signers.SIGN_SCHEMA, _sign_context(session, row))
     if row.state != "ready":
         return TaskForm(task_schema(session, row, {}))
     instance = row.instance
@@ -56,3 +60,13 @@ def task_form(session: Session, row: HumanTask) -> TaskForm:
     entered = {**task.data, **(row.draft or {})}  # what a delegate entered comes first (委派)
     values = {k: v for k, v in entered.items() if k in schema.get("properties", {}) and k not in secret}
     return TaskForm(schema, shown, values)
+
+
+def _sign_context(session: Session, sign: HumanTask) -> list[tuple[str, object]]:
+    """What a signer sees: why they were asked and, after the holder (后加签), the holder's answer."""
+    task = session.get(HumanTask, sign.sign_for_id)
+    shown: list[tuple[str, object]] = [("加签事由", sign.note)]
+    fields = (task.instance.process_version.forms.get(task.form_file) or {}).get("properties", {})
+    for name, value in (task.draft or {}).items():
+        shown.append((f"拟办：{fields.get(name, {}).get('title', name)}", value))
+    return shown

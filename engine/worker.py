@@ -1,10 +1,12 @@
-"""The timer worker: fires due BPMN timers; any number may run against one PostgreSQL."""
+"""The worker: fires due BPMN timers, flags overdue tasks, sends mail; any number may run against one PostgreSQL."""
 from __future__ import annotations
 
 import logging
 import threading
 
 from .errors import Conflict
+from .mailer import Mailer
+from .overdue import flag_overdue
 from .runtime import Runtime
 from .timers import due_timer_ids
 
@@ -14,8 +16,9 @@ log = logging.getLogger("powerflow.worker")
 class TimerWorker:
     """Polls for due timers and fires each through the runtime (one transaction per timer)."""
 
-    def __init__(self, runtime: Runtime, batch: int = 50, interval: float = 2.0):
+    def __init__(self, runtime: Runtime, batch: int = 50, interval: float = 2.0, mailer: Mailer | None = None):
         self.runtime = runtime
+        self.mailer = mailer
         self.batch = batch
         self.interval = interval
         self.stopping = threading.Event()
@@ -32,13 +35,21 @@ class TimerWorker:
                 log.info("timer %s: matter busy, retrying next round", timer_id)
         return fired
 
+    def run_round(self) -> dict[str, int]:
+        """One round of everything: timers, overdue flags, then the mail they caused."""
+        done = {"timers": self.run_once()}
+        with self.runtime.db.transaction() as session:
+            done["overdue"] = flag_overdue(session, self.runtime.clock())
+        done["mail"] = self.mailer.send_pending() if self.mailer else 0
+        return done
+
     def run_forever(self) -> None:
         """Poll until ``stop()``; errors are logged and the loop goes on."""
         while not self.stopping.is_set():
             try:
-                fired = self.run_once()
-                if fired:
-                    log.info("fired %d timer(s)", fired)
+                done = self.run_round()
+                if any(done.values()):
+                    log.info("round: %s", done)
             except Exception:  # a worker must survive a bad round (database restart, broken matter)
                 log.exception("timer round failed")
             self.stopping.wait(self.interval)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
+import threading
 import uuid
 from pathlib import Path
 
@@ -105,7 +107,7 @@ def runtime(db):
 
 def _app(url: str):
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret",
-                      "PROCESSES_DIR": str(PROCESSES)})
+                      "PROCESSES_DIR": str(PROCESSES), "ATTACHMENTS_DIR": tempfile.mkdtemp(prefix="attachments-")})
     return app
 
 
@@ -200,3 +202,36 @@ class Api:
 @pytest.fixture
 def api(app):
     return Api(app.test_client())
+
+
+@pytest.fixture
+def live_url(web_app):
+    """The web app served on a free loopback port for a real browser."""
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, web_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium driven by Playwright (skipped without it unless POWERFLOW_REQUIRE_BROWSER=1)."""
+    from tests.browser_helpers import CHROMIUM, FLAGS
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("POWERFLOW_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is required (POWERFLOW_REQUIRE_BROWSER=1); scripts/install --test installs it")
+        pytest.skip(f"{CHROMIUM} not installed")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def env(tmp_path):
+    """Environment for `powerflow` commands on a fresh SQLite file."""
+    return {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}",
+            "POWERFLOW_SECRET_KEY": "cli-test", "POWERFLOW_PROCESSES_DIR": str(PROCESSES)}

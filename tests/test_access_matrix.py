@@ -5,6 +5,7 @@ A route added without a row here fails the test, so the matrix cannot fall behin
 """
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -43,6 +44,7 @@ ROUTES = {
     ("GET", "auth.login"): ("/login", None, expect(200, {200, 302}, {200, 302}, {200, 302}, {200, 302})),
     ("POST", "auth.login"): ("/login", {"username": "nobody", "password": "x"}, everyone(400)),  # wrong password
     ("POST", "auth.logout"): ("/logout", {}, expect(302, 302, 302, 302, 302)),
+    ("GET", "language.choose"): ("/language/zh?next=/tasks", None, everyone(302)),
     ("GET", "static"): ("/static/app.css", None, everyone(200)),
     ("GET", "vendor.asset"): ("/vendor/htmx.org/dist/htmx.min.js", None, everyone(200)),
     ("GET", "inbox.todo"): ("/tasks", None, LOGGED_IN),
@@ -110,10 +112,40 @@ ROUTES = {
                                        expect(401, 403, 422, 403, 403)),  # the holder: no such colleague
     ("POST", "api_actions.delegate"): ("/api/v1/tasks/{task}/delegate", {"to": "nobody", "reason": "矩阵测试"},
                                        expect(401, 403, 422, 403, 403)),
+    ("POST", "flow.return_task"): ("/tasks/{task}/return", {"reason": ""},
+                                   expect(302, 403, 302, 403, 403)),  # the holder: refused with a message
+    ("POST", "flow.withdraw"): ("/tasks/{task}/withdraw", {"reason": "矩阵测试"}, expect(302, 403, 403, 403, 403)),
+    ("POST", "flow.add_signer"): ("/tasks/{task}/add-signer", {"sign_to": "nobody", "position": "before",
+                                                               "sign_reason": "矩阵测试"},
+                                  expect(302, 403, 302, 403, 403)),
+    ("GET", "api_actions.return_targets"): ("/api/v1/tasks/{task}/return-targets", None,
+                                            expect(401, 403, 200, 403, 403)),
+    ("POST", "api_actions.return_task"): ("/api/v1/tasks/{task}/return", {"reason": ""},
+                                          expect(401, 403, 422, 403, 403)),  # the holder: a reason is needed
+    ("POST", "api_actions.withdraw"): ("/api/v1/tasks/{task}/withdraw", {"reason": "矩阵测试"},
+                                       expect(401, 403, 403, 403, 403)),  # nobody completed this step yet
+    ("POST", "api_actions.add_signer"): ("/api/v1/tasks/{task}/add-signer",
+                                         {"to": "nobody", "position": "before", "reason": "矩阵测试"},
+                                         expect(401, 403, 422, 403, 403)),
     ("POST", "api_actions.copy"): ("/api/v1/instances/{matter}/copies", {"to": ["nobody"]},
                                    expect(401, 422, 422, 404, 403, 403, 404)),  # auditors read, never share
     ("GET", "api_actions.done"): ("/api/v1/tasks/done", None, expect(401, 200, 200, 200, 200)),
+    ("GET", "api_actions.started"): ("/api/v1/instances/started?q=矩阵", None, expect(401, 200, 200, 200, 200)),
     ("GET", "api_actions.copies"): ("/api/v1/copies", None, expect(401, 200, 200, 200, 200)),
+    ("GET", "discussion.download"): ("/matters/{matter}/attachments/{attachment}", None, MATTER),
+    ("POST", "discussion.add"): ("/matters/{matter}/comments", {"body": ""}, expect(302, 302, 302, 404, 302)),
+    ("POST", "discussion.follow"): ("/matters/{matter}/follow", {"on": "0"}, expect(302, 302, 302, 404, 302)),
+    ("GET", "notifications.settings"): ("/notifications/settings", None, LOGGED_IN),
+    ("POST", "notifications.settings"): ("/notifications/settings", {"email": "bad"}, expect(302, 422, 422, 422, 422)),
+    ("GET", "api_discussion.comment_list"): ("/api/v1/instances/{matter}/comments", None, API_MATTER),
+    ("POST", "api_discussion.comment_add"): ("/api/v1/instances/{matter}/comments", {"body": ""},
+                                             expect(401, 422, 422, 404, 422)),
+    ("GET", "api_discussion.attachment"): ("/api/v1/instances/{matter}/attachments/{attachment}", None, API_MATTER),
+    ("POST", "api_discussion.follow"): ("/api/v1/instances/{matter}/follow", {"follow": False},
+                                        expect(401, 200, 200, 404, 200)),
+    ("GET", "api_discussion.settings"): ("/api/v1/notifications/settings", None, expect(401, 200, 200, 200, 200)),
+    ("PUT", "api_discussion.save_settings"): ("/api/v1/notifications/settings", {"email": "bad"},
+                                              expect(401, 422, 422, 422, 422)),
     ("GET", "api.notification_list"): ("/api/v1/notifications", None, expect(401, 200, 200, 200, 200)),
 }
 
@@ -138,7 +170,11 @@ def world(web_app):
     token = csrf_token(client.get("/public/mailbox").get_data(as_text=True))
     written = client.post("/public/mailbox", data={"content": "矩阵测试来信：反映噪音扰民问题。", "csrf_token": token})
     letter = re.search(r'id="tracking-number">(\w+)<', written.get_data(as_text=True)).group(1)
-    return {"matter": matter, "task": task["id"], "letter": letter}
+    attached = api.client.post(f"/api/v1/instances/{matter}/comments", content_type="multipart/form-data",
+                               headers={"Authorization": f"Bearer {api.token('bangong')}"},
+                               data={"body": "矩阵附件", "files": [(io.BytesIO(b"matrix\n"), "a.txt")]})
+    return {"matter": matter, "task": task["id"], "letter": letter,
+            "attachment": attached.get_json()["attachments"][0]["id"]}
 
 
 @pytest.mark.parametrize("person", PEOPLE)
@@ -157,12 +193,13 @@ def test_each_visitor_gets_exactly_what_the_matrix_says(web_app, world, person):
         if method == "GET":
             response = client.get(url, headers=headers if url.startswith("/api/") else {})
         elif url.startswith("/api/"):
-            response = client.post(url, json=body, headers=headers if endpoint != "api.token" else {})
+            response = client.open(url, method=method, json=body, headers=headers if endpoint != "api.token" else {})
         else:
             page = client.get("/public/mailbox").get_data(as_text=True)  # any page carries this session's token
             response = client.post(url, data={**body, "csrf_token": csrf_token(page)})
         if response.status_code not in accepted[person]:
             wrong.append(f"{method} {url}: {response.status_code}, expected {sorted(accepted[person])}")
-        if response.status_code == 302 and person == "anonymous" and endpoint not in ("index", "auth.logout"):
+        if response.status_code == 302 and person == "anonymous" and endpoint not in ("index", "auth.logout",
+                                                                                       "language.choose"):
             assert "/login" in response.headers["Location"], url
     assert not wrong, "\n".join(wrong)

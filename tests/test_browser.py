@@ -1,49 +1,7 @@
 """In Chromium: the office starts a major decision and the member in charge takes the next step."""
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
-import pytest
-from werkzeug.serving import make_server
-
-from tests.conftest import ROOT
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture
-def live_url(web_app):
-    server = make_server("127.0.0.1", 0, web_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("POWERFLOW_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is required (POWERFLOW_REQUIRE_BROWSER=1); scripts/install --test installs it")
-        pytest.skip(f"{CHROMIUM} not installed")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
-
-
-def login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/tasks")
+from tests.browser_helpers import ARTIFACTS, login
 
 
 def test_office_starts_and_member_in_charge_consents_in_chromium(live_url, browser):
@@ -146,3 +104,18 @@ def test_a_designer_draws_deploys_and_the_process_runs_in_chromium(live_url, bro
     # The office also holds the next step (its lane's role), so the browser goes straight to it.
     office.wait_for_selector("h1:has-text('审批')")
     assert "张三请假三天" in office.inner_text("p.crumbs")
+
+
+def test_pages_with_diagrams_run_under_the_content_security_policy(live_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if message.type == "error"
+            and not message.text.startswith("Failed to load resource") else None)
+    page.on("response", lambda response: refused.append(f"{response.status} {response.url}")
+            if response.status >= 400 and not response.url.endswith("/favicon.ico") else None)
+    login(page, live_url, "sheji")
+    page.goto(f"{live_url}/modeler/dmn/large_fund.dmn")
+    page.wait_for_selector(".tjs-table")  # dmn-js drew the decision table
+    page.goto(f"{live_url}/processes/major_decision")
+    page.wait_for_selector("#bpmn .djs-container")  # the BPMN viewer drew the diagram
+    assert refused == []

@@ -2,32 +2,16 @@
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
-import pytest
-
+from tests.cli_helpers import POWERFLOW, run
 from tests.conftest import PROCESSES, ROOT
-
-POWERFLOW = str(Path(sys.executable).with_name("powerflow"))
-
-
-@pytest.fixture
-def env(tmp_path):
-    return {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}",
-            "POWERFLOW_SECRET_KEY": "cli-test", "POWERFLOW_PROCESSES_DIR": str(PROCESSES)}
-
-
-def run(env, *args):
-    return subprocess.run([POWERFLOW, *args], env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 
 def test_init_demo_then_deploy_reports_unchanged(env):

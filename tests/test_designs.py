@@ -175,3 +175,19 @@ def test_the_modeler_page_rolls_back_and_migrates_with_reasons(app, api):
     moved = client.post(f"/modeler/migrate/{at_review}", data={"version": 3, "csrf_token": token}, follow_redirects=True)
     assert f"事项 {at_review} 已迁移到第 3 版" in moved.get_data(as_text=True)
     assert api.instance(at_review)["process"]["version"] == 3
+
+
+def test_decision_table_uploads_with_entities_or_oversized_are_refused(app, api):
+    client, headers = designer_client(app)
+    table = (Path(__file__).parent.parent / "processes" / "large_fund.dmn").read_text(encoding="utf-8")
+    body = table.split("?>", 1)[1] if table.startswith("<?xml") else table
+    xxe = '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + body
+    laughs = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+              '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>' + body)
+    for xml in (xxe, laughs):
+        refused = client.post("/modeler/dmn/large_fund.dmn", json={"xml": xml}, headers=headers)
+        assert refused.status_code == 422 and "root:" not in refused.get_data(as_text=True)
+    huge = client.post("/modeler/dmn/large_fund.dmn", json={"xml": table + "<!--" + "x" * (3 * 1024 * 1024) + "-->"},
+                       headers=headers)
+    assert huge.status_code == 413
+    assert versions(api, "large_fund")[0]["version"] == 1  # nothing was deployed

@@ -53,5 +53,6 @@ def test_R18_a_report_not_made_in_time_reminds_the_office(app, api, database_url
     history = [e["element_id"] for e in api.instance(instance)["history"]]
     assert history.count("remind") == 1
     with app.extensions["powerflow"].db.reader() as session:
-        notes = session.scalars(sa.select(Notification.title).where(Notification.instance_id == instance)).all()
+        notes = session.scalars(sa.select(Notification.title).where(Notification.instance_id == instance,
+                                                                    Notification.kind == "flag")).all()
     assert notes and all("逾期未报" in n for n in notes)

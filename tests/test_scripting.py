@@ -76,3 +76,45 @@ def test_ordinary_scripts_work_and_write_back_task_data():
 def test_data_field_that_shadows_a_function_is_refused():
     with pytest.raises(ScriptRefused, match="重名"):
         RestrictedEnvironment({"members_of": lambda r: []}).execute("x = 1", {"members_of": 1})
+
+
+ESCAPES = {
+    "g = (i for i in [1])\nframe = g.gi_frame": "gi_frame",  # frames lead to globals
+    "f = lambda: 0\nglobs = f.__globals__": "__globals__",
+    "x = [].__class__.__mro__": "__class__",
+    "x = 'a' * 10**10": "超过 1000000 项",  # allocations that would exhaust memory in one step
+    "x = [0] * 10**9": "超过 1000000 项",
+    "x = 10 ** 10 ** 8": "数值过大",
+    "x = list(range(10**9))": "超过 1000000 项",
+    "x = '%0999999999d' % 1": "格式宽度过大",
+    "x = f'{1:>999999999}'": "格式宽度过大",
+    "s = 'a'\ns *= 10**9": "超过 1000000 项",
+}
+
+
+@pytest.mark.parametrize("script", list(ESCAPES))
+def test_escapes_and_huge_allocations_are_refused_before_they_run(script):
+    with pytest.raises(ScriptRefused, match=ESCAPES[script]):  # the guard's message: refused, not attempted
+        RestrictedEnvironment().execute(script, {})
+
+
+def test_ordinary_arithmetic_and_formatting_still_work():
+    context = {"amount": 120}
+    RestrictedEnvironment().execute("doubled = amount * 2\nsquare = amount ** 2\nlabel = '%05d' % amount\n"
+                                    "line = '-' * 20\nrest = amount % 7\nshown = f'{amount:>8}'", context)
+    assert (context["doubled"], context["square"], context["label"], context["line"], context["rest"],
+            context["shown"]) == (240, 14400, "00120", "-" * 20, 1, "     120")
+
+
+def test_time_spent_in_engine_functions_is_not_charged_to_the_script():
+    def slow_database_call():  # e.g. waiting for a lock while the server is busy
+        time.sleep(0.3)
+        return 1
+
+    context = {}
+    RestrictedEnvironment({"lookup": slow_database_call}, time_limit=0.2).execute(
+        "total = lookup() + lookup()", context)
+    assert context["total"] == 2
+    with pytest.raises(ScriptRefused, match="超过 0.2 秒"):
+        RestrictedEnvironment({"lookup": slow_database_call}, time_limit=0.2).execute(
+            "n = lookup()\nwhile True:\n    n = n + 1", {})

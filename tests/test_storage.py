@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
@@ -153,10 +154,21 @@ def test_upgrading_a_database_keeps_the_matters_and_their_ballot_counts(database
             " '2026-01-01', 1, '{}', 1)"))
         connection.execute(sa.text("INSERT INTO ballot_boxes (instance_id, element_id, item_key, agree, disagree,"
                                    " abstain) VALUES (1, 'item_vote', '7', 5, 2, 1)"))
+        for n, action in enumerate(("start", "complete", "auto"), start=1):
+            connection.execute(sa.text("INSERT INTO audit_events (instance_id, at, actor_id, action, details)"
+                                       f" VALUES (1, '2026-01-0{n}', 1, '{action}', '{{\"n\": {n}}}')"))
     database.migrate()
     with database.reader() as session:
         rows = session.scalars(sa.select(BallotCount).where(BallotCount.instance_id == 1)).all()
         assert {(r.element_id, r.item_key, r.choice, r.votes) for r in rows} == {
             ("item_vote", "7", "agree", 5), ("item_vote", "7", "disagree", 2), ("item_vote", "7", "abstain", 1)}
         assert session.scalar(sa.select(sa.func.count()).select_from(Instance)) == 1
+        from engine.audit_chain import verify
+        verdict = verify(session)  # the events recorded before the chain existed are chained in order
+        assert verdict.problems == [] and verdict.checked == verdict.head_seq == 3
+    from engine import audit
+    with database.transaction() as session:
+        audit.record(session, "comment", datetime.now(timezone.utc), 1, 1, details={"after": "upgrade"})
+    with database.reader() as session:
+        assert verify(session).problems == [] and verify(session).head_seq == 4
     database.dispose()

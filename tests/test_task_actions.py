@@ -102,3 +102,25 @@ def test_the_task_and_matter_pages_hand_over_and_copy(app, api):
     AuthActions(other).login("bangong2")
     client_done = other.get("/done").get_data(as_text=True)
     assert "没有已办的步骤" in client_done
+
+
+def test_todo_and_started_lists_are_searchable_and_paged(app, api):
+    from tests.conftest import AuthActions
+    for title in ("来信：路灯不亮", "来信：噪音扰民", "来信：路面破损"):
+        letter(api, title)
+    todo = api.get("/tasks?q=路", "bangong2").get_json()
+    assert [t["instance_title"] for t in todo] == ["来信：路灯不亮", "来信：路面破损"]
+    second = api.get("/tasks?q=路&limit=1&offset=1", "bangong2").get_json()
+    assert [t["instance_title"] for t in second] == ["来信：路面破损"]
+    started = api.get("/instances/started?q=噪音", "bangong").get_json()
+    assert [(m["title"], m["process"], m["status"]) for m in started] == [("来信：噪音扰民", "群众来信办理", "running")]
+    assert api.get("/instances/started?q=%25", "bangong").get_json() == []  # % is a character, not a pattern
+    client = app.test_client()
+    AuthActions(client).login("bangong2")
+    page = client.get("/tasks?q=噪音").get_data(as_text=True)
+    assert "来信：噪音扰民" in page and "来信：路灯不亮" not in page
+    assert '<small class="count">3</small>' in page  # the count is of everything waiting, not of this search
+    assert "没有标题含“井盖”的待办" in client.get("/tasks?q=井盖").get_data(as_text=True)
+    AuthActions(client).login("bangong")
+    mine = client.get("/matters?q=路面").get_data(as_text=True)
+    assert "来信：路面破损" in mine and "来信：噪音扰民" not in mine

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -78,7 +79,7 @@ def test_two_worker_processes_on_postgresql_fire_each_timer_exactly_once(pg_url)
                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [w.communicate(timeout=120) for w in workers]
     assert all(w.returncode == 0 for w in workers), outputs
-    fired = [int(out.strip().rsplit(" ", 1)[1]) for out, _ in outputs]
+    fired = [int(re.search(r"fired (\d+)", out).group(1)) for out, _ in outputs]
     assert sum(fired) == 30
     with db.reader() as session:
         for instance_id in ids:

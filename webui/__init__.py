@@ -10,9 +10,13 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
+from engine.attachment_store import DEFAULT_MAX_BYTES, AttachmentStore
 from engine.charts import Charts
 from engine.database import Database
+from engine.mailer import Mailer, SmtpSettings
 from engine.runtime import Runtime
+
+from .params import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -26,6 +30,17 @@ class Services:
     runtime: Runtime
     charts: Charts
     processes_dir: Path
+    attachments: AttachmentStore
+    mailer: Mailer | None = None
+
+
+def _mailer(config, db: Database) -> Mailer | None:
+    """SMTP delivery when SMTP_HOST is set; otherwise notifications stay in the app."""
+    if not config.get("SMTP_HOST"):
+        return None
+    return Mailer(db, SmtpSettings(config["SMTP_HOST"], config["SMTP_PORT"], config["MAIL_FROM"],
+                                   config["SMTP_USERNAME"], config["SMTP_PASSWORD"], config["SMTP_STARTTLS"],
+                                   base_url=config["BASE_URL"].rstrip("/")))
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -65,6 +80,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         JSON_AS_ASCII=False,
+        ATTACHMENTS_DIR=os.environ.get("POWERFLOW_ATTACHMENTS_DIR") or str(instance_path / "attachments"),
+        ATTACHMENT_MAX_BYTES=int(os.environ.get("POWERFLOW_ATTACHMENT_MAX_BYTES") or DEFAULT_MAX_BYTES),
+        SMTP_HOST=os.environ.get("POWERFLOW_SMTP_HOST"),
+        SMTP_PORT=int(os.environ.get("POWERFLOW_SMTP_PORT") or 25),
+        SMTP_USERNAME=os.environ.get("POWERFLOW_SMTP_USERNAME"),
+        SMTP_PASSWORD=os.environ.get("POWERFLOW_SMTP_PASSWORD"),
+        SMTP_STARTTLS=os.environ.get("POWERFLOW_SMTP_STARTTLS") == "1",
+        MAIL_FROM=os.environ.get("POWERFLOW_MAIL_FROM") or "powerflow@localhost",
+        BASE_URL=os.environ.get("POWERFLOW_BASE_URL") or "http://127.0.0.1:5000",
+        HTTPS=os.environ.get("POWERFLOW_HTTPS") == "1",
+        TRUSTED_PROXIES=int(os.environ.get("POWERFLOW_TRUSTED_PROXIES") or 0),
     )
     if test_config:
         app.config.update(test_config)
@@ -73,21 +99,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
 
     db = Database(app.config["DATABASE_URL"])
-    app.extensions["powerflow"] = Services(db=db, runtime=Runtime(db), charts=Charts(db),
-                                           processes_dir=Path(app.config["PROCESSES_DIR"]))
+    app.extensions["powerflow"] = Services(
+        db=db, runtime=Runtime(db), charts=Charts(db), processes_dir=Path(app.config["PROCESSES_DIR"]),
+        attachments=AttachmentStore(app.config["ATTACHMENTS_DIR"], app.config["ATTACHMENT_MAX_BYTES"]),
+        mailer=_mailer(app.config, db))
     csrf.init_app(app)
+    app.url_map.converters["int"] = IdConverter
 
-    from . import (actions, api, api_actions, api_designs, audit, auth, errors, inbox, matters, modeler, notifications, processes, public,
-                   tasks, vendor)
+    from . import (actions, api, api_actions, api_designs, api_discussion, audit, auth, discussion, errors, flow,
+                   inbox, language, matters, modeler, notifications, processes, public, security, tasks, vendor)
     auth.init_app(app)
+    language.init_app(app)
+    security.init_app(app)
     errors.init_app(app)
     for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, api_actions,
-                   audit, public, modeler, actions):
+                   audit, public, modeler, actions, flow, discussion, api_discussion, language):
         app.register_blueprint(module.bp)
     app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("POWERFLOW_RATELIMIT_STORAGE", "memory://"))
     public.limiter.init_app(app)
     csrf.exempt(api.bp)
     csrf.exempt(api_designs.bp)
+    csrf.exempt(api_discussion.bp)
     csrf.exempt(api_actions.bp)  # the API authenticates with bearer tokens, not cookies
     app.add_url_rule("/", endpoint="index", view_func=inbox.index)
     app.jinja_env.filters.update(local_time=_local_time)
@@ -100,8 +132,12 @@ def services() -> Services:
     return current_app.extensions["powerflow"]
 
 
-def _local_time(value, fmt: str = "%Y年%m月%d日 %H:%M") -> str:
+def _local_time(value, fmt: str | None = None) -> str:
+    """A UTC time in Beijing time: 2026年11月22日 14:05 (2026-11-22 14:05 in English)."""
     from engine.workdays import LOCAL_TZ
+
+    from .language import chosen_locale
+    fmt = fmt or ("%Y-%m-%d %H:%M" if chosen_locale() == "en" else "%Y年%m月%d日 %H:%M")
     if value is None:
         return ""
     if isinstance(value, str):

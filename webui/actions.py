@@ -10,29 +10,38 @@ from engine.errors import Conflict, FormInvalid
 from engine.models import HumanTask, utcnow
 
 from . import services
+from .params import page_number
 
 bp = Blueprint("actions", __name__)
 PAGE = 50
 
 
-def _listing(template: str, fetch):
-    q = (request.args.get("q") or "").strip() or None
-    page = max(request.args.get("page", 1, type=int), 1)
+def flash_refusal(prefix: str, refused: Exception) -> None:
+    """Tell the user why an action was refused: each field's reason, else the refusal itself."""
+    flash(prefix + "：" + "；".join(getattr(refused, "errors", {}).values() or [str(refused)]))
+
+
+def listing(template: str, fetch, **extra):
+    """A searchable, paged list: ``fetch(session, user, q, limit, offset)`` gives one page's rows."""
+    q = (request.args.get("q") or "").strip()[:100] or None
+    page = page_number()
     with services().db.reader() as session:
-        rows = fetch(session, Directory(session).user(current_user.username), q, PAGE + 1, (page - 1) * PAGE)
-    return render_template(template, rows=rows[:PAGE], q=q or "", page=page, more=len(rows) > PAGE)
+        user = Directory(session).user(current_user.username)
+        rows = fetch(session, user, q, PAGE + 1, (page - 1) * PAGE)
+        found = {name: count(session, user) for name, count in extra.items()}
+    return render_template(template, rows=rows[:PAGE], q=q or "", page=page, more=len(rows) > PAGE, **found)
 
 
 @bp.get("/done")
 @login_required
 def done():
-    return _listing("done.html", queries.done_by)
+    return listing("done.html", queries.done_by)
 
 
 @bp.get("/copied")
 @login_required
 def copied():
-    return _listing("copied.html", queries.copied_to)
+    return listing("copied.html", queries.copied_to)
 
 
 @bp.post("/tasks/<int:task_id>/hand-over")
@@ -47,7 +56,7 @@ def hand_over(task_id: int):
             flash(f"已{'委派' if action is task_actions.delegate else '转办'}给{task.assignee.display_name}")
             instance_id = task.instance_id
     except (FormInvalid, Conflict) as refused:
-        flash("未能交办：" + "；".join(getattr(refused, "errors", {}).values() or [str(refused)]))
+        flash_refusal("未能交办", refused)
         return redirect(url_for("tasks.show", task_id=task_id))
     return redirect(url_for("matters.show", instance_id=instance_id))
 
@@ -61,7 +70,7 @@ def copy(instance_id: int):
                                          request.form.getlist("to"), request.form.get("note"), utcnow())
         flash(f"已抄送 {len(added)} 人" if added else "所选人员都已抄送过")
     except FormInvalid as refused:
-        flash("未能抄送：" + "；".join(refused.errors.values()))
+        flash_refusal("未能抄送", refused)
     return redirect(url_for("matters.show", instance_id=instance_id))
 
 

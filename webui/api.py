@@ -14,7 +14,9 @@ from engine.models import HumanTask
 from engine.task_view import task_form
 
 from . import services
-from .auth import issue_token, principal_for, principal_from_token
+from .auth import check_password, issue_token, principal_from_token
+from .params import MAX_OFFSET, bounded_arg
+from .public import limiter
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -46,6 +48,7 @@ def _user(session):
 
 
 @bp.post("/auth/token")
+@limiter.limit(lambda: current_app.config.get("LOGIN_RATE_LIMIT", "30 per minute"))
 def token():
     body = _json_body()
     username, password = body.get("username"), body.get("password")
@@ -53,9 +56,7 @@ def token():
               if not isinstance(v, str) or not v}
     if errors:
         raise FormInvalid(errors)
-    with services().db.reader() as session:
-        user = Directory(session).authenticate(username, password)
-    principal = principal_for(username) if user else None
+    principal = check_password(username, password)  # LockedOut → 429
     if principal is None:
         return jsonify({"error": "用户名或密码不正确"}), 401
     return jsonify({"token": issue_token(principal), "token_type": "Bearer",
@@ -100,9 +101,9 @@ def flowchart(instance_id: int):
 @token_required
 def tasks():
     with services().db.reader() as session:
-        limit = min(max(request.args.get("limit", 200, type=int), 1), 500)
-        offset = max(request.args.get("offset", 0, type=int), 0)
-        return jsonify(queries.inbox(session, _user(session), limit, offset))
+        limit, offset = bounded_arg("limit", 200, 1, 500), bounded_arg("offset", 0, 0, MAX_OFFSET)
+        q = (request.args.get("q") or "").strip()[:100] or None
+        return jsonify(queries.inbox(session, _user(session), limit, offset, q=q))
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -124,7 +125,11 @@ def task(task_id: int):
 def complete(task_id: int):
     body = _json_body()
     data = body.get("data", {})
-    outcome = services().runtime.complete(task_id, data, g.principal.username)
+    return outcome_json(services().runtime.complete(task_id, data, g.principal.username))
+
+
+def outcome_json(outcome):
+    """A user action's result: the matter's status and the tasks it opened."""
     with services().db.reader() as session:
         next_tasks = [queries.task_summary(session, session.get(HumanTask, t)) for t in outcome.new_tasks]
     return jsonify({"instance": {"id": outcome.instance_id, "status": outcome.status}, "next_tasks": next_tasks})

@@ -1,20 +1,22 @@
-"""JSON API for what holders do besides completing: reassign, delegate, copy; and the 已办 / 抄送我的 lists."""
+"""JSON API for what holders do besides completing: return, withdraw, reassign, delegate, add signer, copy;
+and the 已办 / 抄送我的 lists."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
 
 from engine import queries, task_actions
 from engine.models import utcnow
 
 from . import services
-from .api import _json_body, _user, token_required
+from .api import _json_body, _user, outcome_json, token_required
+from .params import MAX_OFFSET, bounded_arg
 
 bp = Blueprint("api_actions", __name__, url_prefix="/api/v1")
 
 
 def _page() -> tuple[str | None, int, int]:
-    limit = min(max(request.args.get("limit", 50, type=int), 1), 200)
-    return (request.args.get("q") or "").strip() or None, limit, max(request.args.get("offset", 0, type=int), 0)
+    limit, offset = bounded_arg("limit", 50, 1, 200), bounded_arg("offset", 0, 0, MAX_OFFSET)
+    return (request.args.get("q") or "").strip()[:100] or None, limit, offset
 
 
 @bp.post("/tasks/<int:task_id>/reassign")
@@ -35,6 +37,34 @@ def delegate(task_id: int):
         return jsonify(queries.task_summary(session, task))
 
 
+@bp.get("/tasks/<int:task_id>/return-targets")
+@token_required
+def return_targets(task_id: int):
+    return jsonify(services().runtime.return_targets(task_id, g.principal.username))
+
+
+@bp.post("/tasks/<int:task_id>/return")
+@token_required
+def return_task(task_id: int):
+    body = _json_body()
+    return outcome_json(services().runtime.return_task(task_id, g.principal.username, body.get("reason"),
+                                                       body.get("to")))
+
+
+@bp.post("/tasks/<int:task_id>/withdraw")
+@token_required
+def withdraw(task_id: int):
+    return outcome_json(services().runtime.withdraw(task_id, g.principal.username, _json_body().get("reason")))
+
+
+@bp.post("/tasks/<int:task_id>/add-signer")
+@token_required
+def add_signer(task_id: int):
+    body = _json_body()
+    return outcome_json(services().runtime.add_signer(task_id, g.principal.username, body.get("to"),
+                                                      body.get("position"), body.get("reason"), body.get("data")))
+
+
 @bp.post("/instances/<int:instance_id>/copies")
 @token_required
 def copy(instance_id: int):
@@ -49,6 +79,13 @@ def copy(instance_id: int):
 def done():
     with services().db.reader() as session:
         return jsonify(queries.done_by(session, _user(session), *_page()))
+
+
+@bp.get("/instances/started")
+@token_required
+def started():
+    with services().db.reader() as session:
+        return jsonify(queries.started_by(session, _user(session), *_page()))
 
 
 @bp.get("/copies")

@@ -11,6 +11,7 @@ from engine.workdays import LOCAL_TZ
 
 from . import chart_svg, services
 from .auth import roles_required
+from .params import page_number
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
@@ -23,7 +24,7 @@ auditors_only = roles_required(AUDITOR_ROLES)
 @auditors_only
 def matters():
     matter_filter = dashboard.MatterFilter.from_args(request.args)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     with services().db.reader() as session:
         total = dashboard.count(session, matter_filter)
         rows = dashboard.rows(session, matter_filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)

@@ -11,9 +11,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from engine.directory import AUDITOR_ROLES, Directory
+from engine.directory import AUDITOR_ROLES
+from engine.logins import LockedOut, sign_in
+from engine.models import utcnow
 
 from . import services
+from .public import limiter
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -51,14 +54,6 @@ def roles_required(roles: set[str] | frozenset[str]):
     return decorate
 
 
-def principal_for(username: str) -> Principal | None:
-    with services().db.reader() as session:
-        user = Directory(session).find(username)
-        if user is None or not user.active:
-            return None
-        return Principal(user.id, user.username, user.display_name, tuple(user.role_names))
-
-
 @login_manager.user_loader
 def _load(user_id: str) -> Principal | None:
     from engine.models import User
@@ -78,19 +73,31 @@ def init_app(app) -> None:
     login_manager.init_app(app)
 
 
+def check_password(username: str, password: str) -> Principal | None:
+    """Sign in (one transaction: failures are counted, the lock-out may start); LockedOut when locked."""
+    with services().db.transaction() as session:
+        user = sign_in(session, username, password, utcnow())
+        return user and Principal(user.id, user.username, user.display_name, tuple(user.role_names))
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("LOGIN_RATE_LIMIT", "30 per minute"), methods=["POST"])
 def login():
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        with services().db.reader() as session:
-            user = Directory(session).authenticate(form.username.data.strip(), form.password.data)
-            principal = user and Principal(user.id, user.username, user.display_name, tuple(user.role_names))
+        try:
+            principal = check_password(form.username.data.strip(), form.password.data)
+        except LockedOut as locked:
+            form.password.errors.append(str(locked))
+            return render_template("login.html", form=form), 429
         if principal:
             login_user(principal)
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("index"))
         form.password.errors.append("用户名或密码不正确")
-    status = 200 if request.method == "GET" or form.errors == {} else 400
+    if request.method == "POST" and form.errors:
+        status = 400
     return render_template("login.html", form=form), status
 
 

@@ -107,14 +107,15 @@ def lint(processes_dir: str | None):
 @click.option("--once", is_flag=True, help="只处理一轮到期定时器后退出")
 @with_appcontext
 def worker(interval: float, once: bool):
-    """触发到期的 BPMN 定时器（截止、提醒、升级）；可在多台机器上同时运行多个。"""
+    """触发到期定时器、发出逾期提醒、发送邮件通知；可在多台机器上同时运行多个。"""
     import logging
 
     from engine.worker import TimerWorker
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    timer_worker = TimerWorker(services().runtime, interval=interval)
+    timer_worker = TimerWorker(services().runtime, interval=interval, mailer=services().mailer)
     if once:
-        click.echo(f"fired {timer_worker.run_once()}")
+        done = timer_worker.run_round()
+        click.echo(f"fired {done['timers']}, overdue {done['overdue']}, mail {done['mail']}")
         return
     click.echo(f"powerflow worker：每 {interval} 秒检查一次到期定时器")
     try:
@@ -183,9 +184,13 @@ def _fresh_connections(server, worker) -> None:
 
 
 from .cli_admin import calendar, users  # noqa: E402  (sub-commands registered on main)
+from .cli_data import audit, backup_command, restore_command  # noqa: E402
 
 main.add_command(users)
 main.add_command(calendar)
+main.add_command(audit)
+main.add_command(backup_command)
+main.add_command(restore_command)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,11 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engine.designs import DesignRejected
+from engine.logins import LockedOut
 from engine.errors import (Conflict, DefinitionError, Forbidden, FormInvalid, NotFound, PowerflowError,
                            ScriptRefused)
 
-STATUS = {DesignRejected: 422, NotFound: 404, Forbidden: 403, Conflict: 409, FormInvalid: 422, DefinitionError: 400, ScriptRefused: 400}
+STATUS = {LockedOut: 429, DesignRejected: 422, NotFound: 404, Forbidden: 403, Conflict: 409, FormInvalid: 422, DefinitionError: 400, ScriptRefused: 400}
 MESSAGES = {400: "请求有误", 401: "请先登录", 403: "您无权进行此操作", 404: "没有找到该页面或事项",
             405: "不支持该请求方式", 409: "数据已被他人更改", 413: "提交的内容过大", 422: "提交的数据不符合要求",
             429: "提交过于频繁，请稍后再试",

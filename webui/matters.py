@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engine import queries, topics
+from engine import comments, followers, queries, topics
 from engine.queries import open_tasks
 from engine.urging import may_urge
 from engine.access import can_start, takes_part, visible_instance
@@ -56,8 +56,11 @@ def show(instance_id: int):
         can_copy = takes_part(session, user, instance)
         people = [(u.username, u.display_name) for u in Directory(session).users()
                   if u.active and u.id != user.id] if can_copy else []
+        remarks = None if matter["withheld"] else [comments.as_dict(c) for c in comments.listing(
+            session, instance.id, user)]
+        following = followers.is_following(session, user, instance.id)
     return render_template("matter.html", matter=matter, svg=svg, decisions=decisions, urgeable=urgeable,
-                           can_copy=can_copy, people=people)
+                           can_copy=can_copy, people=people, comments=remarks, following=following)
 
 
 @bp.get("/matters/<int:instance_id>/flowchart.svg")

@@ -1,10 +1,13 @@
 """The in-app notification list (meeting notices, urges, flags) and the unread count in the header."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine import notifications
+from engine.directory import Directory
+from engine.errors import FormInvalid
 
 from . import services
 
@@ -30,3 +33,29 @@ def listing():
         from engine.models import utcnow
         notifications.mark_read(session, current_user.id, utcnow())
     return render_template("notifications.html", items=items)
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Each kind on or off, in the app and by email, and the address mail goes to."""
+    errors, status = {}, 200
+    if request.method == "POST":
+        chosen = {kind: {"in_app": f"{kind}.in_app" in request.form, "email": f"{kind}.email" in request.form}
+                  for kind in notifications.KINDS}
+        try:
+            with services().db.transaction() as session:
+                user = Directory(session).user(current_user.username)
+                user.email = notifications.checked_email(request.form.get("email"))
+                notifications.save_settings(session, user.id, chosen)
+        except FormInvalid as invalid:
+            errors, status = invalid.errors, 422
+        else:
+            flash(_("通知设置已保存"))
+            return redirect(url_for("notifications.settings"))
+    with services().db.reader() as session:
+        user = Directory(session).user(current_user.username)
+        email = request.form.get("email", user.email or "") if errors else (user.email or "")
+        chosen = notifications.settings(session, user.id)
+    return render_template("notification_settings.html", kinds=notifications.KINDS, chosen=chosen, email=email,
+                           errors=errors), status

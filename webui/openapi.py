@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 document of /api/v1."""
 from __future__ import annotations
 
+from .openapi_paths import complete_errors, more_paths
+
 _ERROR = {"type": "object", "properties": {"error": {"type": "string"},
                                            "errors": {"type": "object", "additionalProperties": {"type": "string"}}}}
 _TASK = {"type": "object", "properties": {
@@ -52,7 +54,7 @@ def openapi_document() -> dict:
     paths = {
         "/auth/token": {"post": {"summary": "用户名和密码换取令牌", "security": [], "requestBody": _body({
             "type": "object", "required": ["username", "password"],
-            "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}),
+            "properties": {"username": {"type": "string", "minLength": 1}, "password": {"type": "string", "minLength": 1}}}),
             "responses": {"200": _resp("令牌", {"type": "object", "properties": {
                 "token": {"type": "string"}, "token_type": {"type": "string"}, "expires_in": {"type": "integer"}}}),
                 **_errors(401, 422)}}},
@@ -101,6 +103,9 @@ def openapi_document() -> dict:
                                    "responses": {"200": _resp("通知", {"type": "array", "items": {"type": "object"}}),
                                                  **_errors(401)}}},
     }
+    paths.update(more_paths(task_id, instance_id))
+    complete_errors(paths)
+    paths["/tasks"]["get"]["parameters"].insert(0, {"name": "q", "in": "query", "schema": {"type": "string"}})
     return {
         "openapi": "3.1.0",
         "info": {"title": "powerflow API", "version": "1.0.0",

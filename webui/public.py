@@ -12,6 +12,7 @@ from engine.errors import Conflict, FormInvalid, NotFound
 from engine.models import utcnow
 
 from . import services
+from .params import page_number
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
@@ -54,7 +55,7 @@ def chart(process_key: str):
 
 @bp.get("/decisions")
 def decisions():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     with services().db.reader() as session:
         items = [_published(p) for p in publications.listing(session, 20, (page - 1) * 20)]
     return render_template("public_decisions.html", items=items, page=page)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine import forms, queries
@@ -36,10 +37,16 @@ def _render(task_id: int, values: dict | None = None, errors: dict | None = None
         summary = queries.task_summary(session, task)
         matter = queries.describe_for(session, task.instance, Directory(session).user(current_user.username))
         form = task_form(session, task)
-        others = colleagues(session, task) if task.state == "ready" and task.delegated_by_id is None else []
+        # A ballot is cast by its holder alone (R8): no hand-over, return or signer.
+        own = (task.state == "ready" and task.kind == "task" and task.delegated_by_id is None
+               and not forms.ballot_fields(form.schema))
+        others = colleagues(session, task) if own else []
+        signers = [(u.username, u.display_name) for u in Directory(session).users()
+                   if u.active and u.username != current_user.username] if own else []
+    targets = services().runtime.return_targets(task_id, current_user.username) if own else []
     return render_template("task.html", task=summary, schema=form.schema, matter=matter, shown=form.shown,
                            values=values if values is not None else form.values, errors=errors or {},
-                           colleagues=others), status
+                           colleagues=others, signers=signers, targets=targets), status
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -69,7 +76,7 @@ def complete(task_id: int):
     except FormInvalid as invalid:
         shown = {k: v for k, v in data.items() if k not in forms.ballot_fields(schema)}
         return _render(task_id, shown, invalid.errors, 422)
-    flash("已办理完成")
+    flash(_("已办理完成"))
     with services().db.reader() as session:
         user = Directory(session).user(current_user.username)
         next_mine = [t for t in outcome.new_tasks if can_complete(user, session.get(HumanTask, t))]

@@ -1,0 +1,77 @@
+"""Comments and attachments on a matter, readable by whoever may read the matter's content (R15)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import audit
+from .access import can_view, sees_deliberation
+from .attachment_store import AttachmentStore
+from .errors import FormInvalid, NotFound
+from .followers import tell_followers
+from .matter_models import Attachment, Comment
+from .models import Instance, User
+
+MAX_BODY = 5000
+MAX_FILES = 10
+
+
+def _readable(session: Session, user: User, instance_id: int) -> Instance:
+    instance = session.get(Instance, instance_id)
+    if instance is None or not can_view(session, user, instance) or not sees_deliberation(session, user, instance):
+        raise NotFound("事项不存在或您无权查看其材料")
+    return instance
+
+
+def add(session: Session, store: AttachmentStore, instance_id: int, user: User, body: object,
+        files: list[tuple[str, bytes]], now: datetime) -> Comment:
+    """Add a comment with files; every file is checked before any is kept."""
+    instance = _readable(session, user, instance_id)
+    text = body.strip() if isinstance(body, str) else ""
+    errors = {}
+    if not text and not files:
+        errors["body"] = "请填写意见或选择附件"
+    elif len(text) > MAX_BODY:
+        errors["body"] = f"意见最多 {MAX_BODY} 个字"
+    if len(files) > MAX_FILES:
+        errors["files"] = f"一次最多上传 {MAX_FILES} 个附件"
+    if errors:
+        raise FormInvalid(errors)
+    checked = [(store.check(name, data), data) for name, data in files]
+    comment = Comment(instance_id=instance.id, author_id=user.id, body=text, created_at=now)
+    session.add(comment)
+    session.flush()
+    for stored, data in checked:
+        store.save(stored, data)  # content-addressed: a rolled-back upload leaves only an unreferenced file
+        session.add(Attachment(instance_id=instance.id, comment_id=comment.id, filename=stored.filename,
+                               content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+                               created_at=now))
+    audit.record(session, "comment", now, instance.id, user.id,
+                 details={"comment": comment.id, "attachments": [s.filename for s, _ in checked]})
+    tell_followers(session, instance, f"新意见：{instance.title}", f"{user.display_name} 发表了意见", now, user.id)
+    session.flush()
+    return comment
+
+
+def listing(session: Session, instance_id: int, user: User) -> list[Comment]:
+    """The matter's comments, oldest first."""
+    _readable(session, user, instance_id)
+    return list(session.scalars(select(Comment).where(Comment.instance_id == instance_id).order_by(Comment.id)))
+
+
+def attachment(session: Session, instance_id: int, attachment_id: int, user: User) -> Attachment:
+    """One attachment of the matter, if the user may read the matter's content."""
+    _readable(session, user, instance_id)
+    found = session.get(Attachment, attachment_id)
+    if found is None or found.instance_id != instance_id:
+        raise NotFound("附件不存在")
+    return found
+
+
+def as_dict(comment: Comment) -> dict:
+    return {"id": comment.id, "author": comment.author.username, "author_name": comment.author.display_name,
+            "body": comment.body, "created_at": comment.created_at.isoformat(),
+            "attachments": [{"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
+                            for a in comment.attachments]}

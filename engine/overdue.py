@@ -1,0 +1,23 @@
+"""逾期提醒: holders hear once when a task passes its deadline."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import HumanTask
+from .notifications import notify
+from .queries import candidates
+
+
+def flag_overdue(session: Session, now: datetime, limit: int = 200) -> int:
+    """Notify the holders of ready tasks past due that nobody was told of yet; returns how many tasks."""
+    rows = list(session.scalars(select(HumanTask).where(
+        HumanTask.state == "ready", HumanTask.due_at < now, HumanTask.overdue_notified_at.is_(None))
+        .order_by(HumanTask.due_at).limit(limit).with_for_update(skip_locked=True, of=HumanTask)))
+    for task in rows:
+        task.overdue_notified_at = now
+        notify(session, [u.id for u in candidates(session, task)], "overdue",
+               f"已逾期：{task.name}（{task.instance.title}）", now, "请尽快办理，逾期情况已记录。", task.instance_id)
+    return len(rows)
