@@ -213,13 +213,18 @@ def untimed(function: Callable) -> Callable:
     """An engine function for scripts whose own running time is not charged to the script's limit."""
     @functools.wraps(function)
     def call(*args, **kwargs):
-        began = time.monotonic()
+        limit = getattr(_TimeLimit.active, "limit", None)
+        if limit is None:
+            return function(*args, **kwargs)
+        # No tracing at all while it runs: the limit must never interrupt the engine half-way through
+        # a database command, which would leave the connection unusable for recording the error.
+        tracer, began = sys.gettrace(), time.monotonic()
+        sys.settrace(None)
         try:
             return function(*args, **kwargs)
         finally:
-            limit = getattr(_TimeLimit.active, "limit", None)
-            if limit is not None:
-                limit.deadline += time.monotonic() - began
+            sys.settrace(tracer)
+            limit.deadline += time.monotonic() - began
     return call
 
 
