@@ -22,6 +22,20 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+WROTE = "powerflow_wrote"  # session.info key: this session flushed or executed a write
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state) -> None:
+    if not state.is_select:  # insert, update, delete, text(): treat as a write
+        state.session.info[WROTE] = True
+
+
 class Database:
     """A SQLAlchemy engine plus a session factory; each ``transaction()`` is one user action."""
 
@@ -53,6 +67,12 @@ class Database:
         """Open a session for reading; nothing it does is committed."""
         with self._sessions() as session:
             yield session
+            untouched = not (session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+            if session.in_transaction() and untouched:
+                # Nothing was written, so COMMIT ends it exactly as ROLLBACK would; psycopg forgets the
+                # connection's prepared statements on every ROLLBACK, and replanning each query is the
+                # larger part of a read on PostgreSQL. Anything written (even flushed) is rolled back.
+                session.commit()
 
     def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision."""
