@@ -18,6 +18,7 @@ from engine.models import HumanTask, Instance
 from engine.runtime import Runtime
 from engine.scripting import RestrictedScriptEngine
 from engine.serialization import load_state
+from engine.version_cache import version_specs
 
 FILE = {"summary": "拟安排专项资金用于老旧小区改造，涉及12个小区。", "field": "城乡建设", "source": "职能部门提出",
         "topic_kind": "一般事项", "basis": "改造实施意见"}
@@ -37,7 +38,7 @@ def run(url: str, matters: int = 200) -> dict:
     with db.reader() as session:
         for outcome in started:
             instance, row = session.get(Instance, outcome.instance_id), session.get(HumanTask, outcome.new_tasks[0])
-            workflow = load_state(instance.state, instance.process_version.spec_json, _script_engine())
+            workflow = load_state(instance.state, version_specs(instance.process_version), _script_engine())
             prepared.append((PURE.serialize_json(workflow), row.task_guid))
     pure = []
     for state, guid in prepared:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from .errors import FormInvalid, NotFound
 from .models import Field, Role, User, UserRole
@@ -58,13 +58,25 @@ class Directory:
         return set(self.session.scalars(select(Role.name)))
 
     def user(self, username: str) -> User:
-        user = self.session.scalar(select(User).where(User.username == username))
+        user = self.find(username)
         if user is None:
             raise NotFound(f"用户 {username} 不存在")
         return user
 
     def find(self, username: str) -> User | None:
-        return self.session.scalar(select(User).where(User.username == username))
+        """The user by name with its roles, read once per session (an action asks for its actor in several places)."""
+        known = self.session.info.setdefault("users_by_name", {})
+        user = known.get(username)
+        if user is None:
+            user = self.session.scalars(select(User).options(joinedload(User.roles))
+                                        .where(User.username == username)).unique().first()
+            if user is not None:
+                known[username] = user
+        return user
+
+    def by_id(self, user_id: int) -> User | None:
+        """The user with its roles in one statement (read on every request)."""
+        return self.session.get(User, user_id, options=[joinedload(User.roles)])
 
     def users(self) -> list[User]:
         return list(self.session.scalars(select(User).order_by(User.id)))

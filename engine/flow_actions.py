@@ -19,6 +19,7 @@ from .serialization import load_state
 from .task_actions import _ready_task, _reason
 from .task_mirror import TaskMirror
 from .task_view import task_schema
+from .version_cache import version_forms, version_specs
 
 ACTED = ("complete", "reassign", "delegate", "delegate_done", "add_sign", "sign", "return", "withdraw")
 
@@ -31,7 +32,7 @@ class FlowActions:
         with self._action() as session:
             user = Directory(session).user(username)
             row = _ready_task(session, task_id, user)
-            workflow = load_state(row.instance.state, row.instance.process_version.spec_json,
+            workflow = load_state(row.instance.state, version_specs(row.instance.process_version),
                                   self._script_engine(session, row.instance, self.clock()))
             steps, blocked = self._earlier(session, row, workflow)
         return [{"element_id": r.element_id, "name": r.name,
@@ -83,7 +84,7 @@ class FlowActions:
             task = workflow.get_task_from_id(UUID(row.task_guid))
             if task is None:
                 raise Conflict("该步骤已不在流程中，不能撤回")
-            if (blocked := rewind.withdraw_blocker(task, instance.process_version.forms)) is not None:
+            if (blocked := rewind.withdraw_blocker(task, version_forms(instance.process_version))) is not None:
                 raise Conflict(f"“{blocked.element}”{blocked.reason}，不能撤回")
             audit.record(session, "withdraw", now, instance.id, user.id, row.element_id, row.name, {"reason": text})
             following = self._open_holders(session, instance.id)
@@ -137,7 +138,7 @@ class FlowActions:
         task = workflow.get_task_from_id(UUID(row.task_guid))
         if task is None:
             raise Conflict("该任务已不在待办状态")
-        found, blocked = rewind.earlier_steps(task, row.instance.process_version.forms)
+        found, blocked = rewind.earlier_steps(task, version_forms(row.instance.process_version))
         rows = {r.task_guid: r for r in session.scalars(select(HumanTask).where(
             HumanTask.instance_id == row.instance_id, HumanTask.state == "completed",
             HumanTask.task_guid.in_([str(t.id) for t in found])))} if found else {}

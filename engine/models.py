@@ -60,7 +60,7 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(255))
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    roles: Mapped[list[Role]] = relationship(secondary="user_roles", lazy="selectin", order_by=Role.name)
+    roles: Mapped[list[Role]] = relationship(secondary="user_roles", order_by=Role.name)  # read when needed
 
     @property
     def role_names(self) -> list[str]:

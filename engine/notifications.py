@@ -50,21 +50,23 @@ def notify(session: Session, user_ids: list[int], kind: str, title: str, at: dat
     ids = list(dict.fromkeys(user_ids))
     if not ids:
         return 0
-    off = {(s.user_id): s for s in session.scalars(select(NotificationSetting).where(
-        NotificationSetting.user_id.in_(ids), NotificationSetting.kind == kind))}
-    mailable = dict(session.execute(select(User.id, User.email).where(
-        User.id.in_(ids), User.email.is_not(None), User.active.is_(True))).all())
+    # One read for everyone: their address and their choice for this kind (no row means on).
+    rows = session.execute(
+        select(User.id, User.email, User.active, NotificationSetting.in_app, NotificationSetting.email)
+        .outerjoin(NotificationSetting, (NotificationSetting.user_id == User.id) & (NotificationSetting.kind == kind))
+        .where(User.id.in_(ids))).all()
+    order = {user_id: n for n, user_id in enumerate(ids)}
     told = 0
-    for user_id in ids:
-        choice = off.get(user_id)
-        in_app, email = (choice.in_app, choice.email) if choice else (True, True)
+    for user_id, address, active, in_app, email in sorted(rows, key=lambda r: order[r[0]]):
+        in_app, email = in_app is not False, email is not False
+        mailed = email and bool(address) and active
         if in_app:
             session.add(Notification(user_id=user_id, kind=kind, title=title, body=body, instance_id=instance_id,
                                      created_at=at))
-        if email and mailable.get(user_id):
-            session.add(OutgoingMail(user_id=user_id, to_address=mailable[user_id], subject=title[:255],
+        if mailed:
+            session.add(OutgoingMail(user_id=user_id, to_address=address, subject=title[:255],
                                      body=body, instance_id=instance_id, created_at=at))
-        told += in_app or bool(email and mailable.get(user_id))
+        told += in_app or mailed
     return told
 
 

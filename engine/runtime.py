@@ -8,7 +8,7 @@ from typing import Callable, Iterator
 from uuid import UUID
 
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -32,6 +32,7 @@ from .script_api import SCRIPT_FUNCTIONS, Delivery, ScriptApi
 from .task_mirror import TaskMirror, task_properties
 from .task_view import task_schema
 from .timers import claim, sync_timers
+from .version_cache import version_specs
 
 MAX_TITLE = 200
 RESERVED_DATA = {"title", "started_by"}
@@ -83,7 +84,7 @@ class Runtime(FlowActions):
                                 status="running", state="{}", started_by=user, started_at=now, updated_at=now)
             session.add(instance)
             session.flush()
-            workflow = new_workflow(version.spec_json, self._script_engine(session, instance, now))
+            workflow = new_workflow(version_specs(version), self._script_engine(session, instance, now))
             initial = {**(data or {}), "title": title, "started_by": user.username}
             for task in workflow.get_tasks(state=TaskState.READY):
                 task.data.update(initial)
@@ -97,7 +98,8 @@ class Runtime(FlowActions):
         """Complete a ready task with form data; 403/409/422-style errors change nothing."""
         with self._action() as session:
             user = Directory(session).user(username)
-            row = session.get(HumanTask, task_id)
+            # The matter's state comes in the same read; the lock taken in _claim proves it is still current.
+            row = session.get(HumanTask, task_id, options=[joinedload(HumanTask.instance).undefer(Instance.state)])
             if row is None:
                 raise NotFound(f"任务 {task_id} 不存在")
             if not can_complete(user, row):
@@ -185,7 +187,7 @@ class Runtime(FlowActions):
         # Before any other write, so every action locks the matter row first and none can deadlock.
         instance.updated_at = now
         session.flush()  # UPDATE … WHERE lock_version = seen: a concurrent change makes this fail (Conflict)
-        return load_state(instance.state, instance.process_version.spec_json,
+        return load_state(instance.state, version_specs(instance.process_version),
                           self._script_engine(session, instance, now))
 
     def _script_engine(self, session: Session, instance: Instance, now: datetime) -> RestrictedScriptEngine:

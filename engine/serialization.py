@@ -64,9 +64,9 @@ def specs_from_json(spec_json: str):
     return spec, subprocess_specs
 
 
-def new_workflow(spec_json: str, script_engine) -> BpmnWorkflow:
-    """Create a fresh workflow for a process version."""
-    spec, subprocess_specs = specs_from_json(spec_json)
+def new_workflow(specs: tuple, script_engine) -> BpmnWorkflow:
+    """Create a fresh workflow from a version's restored (spec, subprocess_specs)."""
+    spec, subprocess_specs = specs
     return BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine)
 
 
@@ -82,11 +82,11 @@ def dump_state(workflow: BpmnWorkflow) -> str:
         registry._encoder_mode = False
 
 
-def load_state(state: str, spec_json: str, script_engine) -> BpmnWorkflow:
-    """Restore a workflow from its state and its version's spec; re-attach the script engine."""
+def load_state(state: str, specs: tuple, script_engine) -> BpmnWorkflow:
+    """Restore a workflow from its state and its version's restored specs; re-attach the script engine."""
     dct = json.loads(state)
     SERIALIZER.migrate(dct)  # upgrades states written by an older SpiffWorkflow
-    dct["spec"], dct["subprocess_specs"] = specs_from_json(spec_json)
+    dct["spec"], dct["subprocess_specs"] = specs
     workflow = SERIALIZER.from_dict(dct)
     workflow.script_engine = script_engine
     return workflow

@@ -16,6 +16,7 @@ from .errors import Conflict, Forbidden, FormInvalid, NotFound
 from .models import HumanTask, Instance, User
 from .notifications import notify
 from .public_models import Copy
+from .version_cache import version_forms
 
 MAX_REASON = 500
 
@@ -72,7 +73,7 @@ def delegate(session: Session, task_id: int, user: User, to: object, reason: obj
     task = _ready_task(session, task_id, user)
     if task.delegated_by_id is not None:
         raise Conflict("该任务已在委派中")
-    if forms.ballot_fields(task.instance.process_version.forms.get(task.form_file) or {}):
+    if forms.ballot_fields(version_forms(task.instance.process_version).get(task.form_file) or {}):
         raise Conflict("无记名表决只能本人投票，不能委派（R8）")
     target, text = _colleague(session, task, to, user), _reason(reason)
     task.delegated_by_id, task.assignee = user.id, target

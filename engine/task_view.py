@@ -14,6 +14,7 @@ from .script_api import ScriptApi
 from .scripting import RestrictedScriptEngine
 from .serialization import load_state
 from .task_mirror import task_properties
+from .version_cache import version_forms, version_specs
 
 
 @dataclass
@@ -30,7 +31,7 @@ def task_schema(session: Session, row: HumanTask, data: dict) -> dict:
     if row.kind == "sign":
         return signers.SIGN_SCHEMA
     directory = Directory(session)
-    return forms.with_options(row.instance.process_version.forms[row.form_file],
+    return forms.with_options(version_forms(row.instance.process_version)[row.form_file],
                               lambda source: directory.options(source, data))
 
 
@@ -45,7 +46,7 @@ def task_form(session: Session, row: HumanTask) -> TaskForm:
         return TaskForm(task_schema(session, row, {}))
     instance = row.instance
     engine = RestrictedScriptEngine(ScriptApi(session, instance, utcnow()).functions())
-    workflow = load_state(instance.state, instance.process_version.spec_json, engine)
+    workflow = load_state(instance.state, version_specs(instance.process_version), engine)
     task = workflow.get_task_from_id(UUID(row.task_guid))
     if task is None:
         return TaskForm(task_schema(session, row, {}))
@@ -66,7 +67,7 @@ def _sign_context(session: Session, sign: HumanTask) -> list[tuple[str, object]]
     """What a signer sees: why they were asked and, after the holder (后加签), the holder's answer."""
     task = session.get(HumanTask, sign.sign_for_id)
     shown: list[tuple[str, object]] = [("加签事由", sign.note)]
-    fields = (task.instance.process_version.forms.get(task.form_file) or {}).get("properties", {})
+    fields = (version_forms(task.instance.process_version).get(task.form_file) or {}).get("properties", {})
     for name, value in (task.draft or {}).items():
         shown.append((f"拟办：{fields.get(name, {}).get('title', name)}", value))
     return shown

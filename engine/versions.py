@@ -15,6 +15,7 @@ from .errors import Conflict, NotFound
 from .models import Instance, ProcessVersion, User
 from .progress import chart_state
 from .serialization import load_state
+from .version_cache import version_specs
 
 _WIRING = {f"{{{NS['bpmn']}}}incoming", f"{{{NS['bpmn']}}}outgoing"}
 
@@ -85,7 +86,7 @@ def migration_refusal(session: Session, instance: Instance, target: ProcessVersi
     if differing:
         return f"事项当前所在的步骤在新版本中不存在或已改变：{'、'.join(differing)}"
     try:
-        load_state(instance.state, target.spec_json, None)
+        load_state(instance.state, version_specs(target), None)
     except Exception as exc:  # a step it already passed is gone: SpiffWorkflow cannot rebuild the matter
         return f"事项已走过的步骤在新版本中不存在，无法迁移（{type(exc).__name__}: {exc}）"
     return None
@@ -106,6 +107,6 @@ def migrate(session: Session, instance_id: int, version: int, user: User, now: d
         raise Conflict(refusal)
     before = instance.process_version.version
     instance.process_version, instance.updated_at = target, now
-    instance.chart_state = chart_state(load_state(instance.state, target.spec_json, None))
+    instance.chart_state = chart_state(load_state(instance.state, version_specs(target), None))
     audit.record(session, "migrate", now, instance.id, user.id, details={"from": before, "to": target.version})
     return instance

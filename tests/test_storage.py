@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from engine.deployment import deploy_directory
 from engine.models import AuditEvent, HumanTask, Instance, ProcessVersion
 from engine.numbering import next_number
-from engine.serialization import load_state
+from engine.serialization import load_state, specs_from_json
 from tests.conftest import PROCESSES
 from tests.meeting_helpers import MATTER
 
@@ -55,7 +55,7 @@ def test_spec_is_stored_once_per_version_not_in_each_matter(db, runtime):
         assert "spec" not in state and "subprocess_specs" not in state
         assert "task_specs" not in instance.state
         assert len(instance.state) < len(instance.process_version.spec_json) / 2
-        workflow = load_state(instance.state, instance.process_version.spec_json, None)
+        workflow = load_state(instance.state, specs_from_json(instance.process_version.spec_json), None)
         assert workflow.spec.name == "major_decision"
 
 
@@ -114,6 +114,35 @@ def test_inbox_is_one_query_that_never_reads_a_serialized_workflow(db, runtime):
     assert "instances.state" not in statements[0] and "spec_json" not in statements[0]
     with db.reader() as session:
         assert inbox(session, Directory(session).user("bangong2")) == []  # assigned to the starter, not the role
+
+
+def test_a_read_never_keeps_what_it_changed(db, runtime):
+    runtime.start("major_decision", "原标题", {}, "bangong")
+    with db.reader() as session:  # changed and flushed
+        session.scalar(sa.select(Instance)).title = "读取时改过并写出"
+        session.flush()
+    with db.reader() as session:  # changed, never flushed
+        session.scalar(sa.select(Instance)).title = "读取时改过"
+    with db.reader() as session:  # a bulk statement
+        session.execute(sa.update(Instance).values(title="批量改过"))
+    with db.reader() as session:
+        assert session.scalar(sa.select(Instance.title)) == "原标题"
+
+
+def test_an_action_reads_no_spec_or_forms_once_the_version_is_known(db, runtime):
+    filing = MATTER["file_topic"]
+    first, second = (runtime.start("major_decision", f"第 {n} 件", {}, "bangong") for n in (1, 2))
+    runtime.complete(first.new_tasks[0], filing, "bangong")
+    statements = []
+    listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        runtime.complete(second.new_tasks[0], filing, "bangong")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    assert statements and not [s for s in statements if "spec_json" in s or "process_versions.forms" in s]
+    with db.reader() as session:  # and the matter moved on all the same
+        assert session.get(HumanTask, second.new_tasks[0]).state == "completed"
 
 
 def test_R4_due_times_use_the_admin_entered_calendar(db, runtime):

@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from engine.directory import AUDITOR_ROLES
+from engine.directory import AUDITOR_ROLES, Directory
 from engine.logins import LockedOut, sign_in
 from engine.models import utcnow
 
@@ -56,9 +56,8 @@ def roles_required(roles: set[str] | frozenset[str]):
 
 @login_manager.user_loader
 def _load(user_id: str) -> Principal | None:
-    from engine.models import User
     with services().db.reader() as session:
-        user = session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = Directory(session).by_id(int(user_id)) if user_id.isdigit() else None
         if user is None or not user.active:
             return None
         return Principal(user.id, user.username, user.display_name, tuple(user.role_names))
