@@ -40,9 +40,9 @@ def fill_history(db) -> None:
             {"instance_id": n + 1, "title": f"事项 {n + 1}", "text": "决定公开。", "channel": "门户网站", "period_days": 5,
              "published_at": now - timedelta(hours=n), "objections_until": now + timedelta(days=5)}
             for n in range(10_000)])
-    if db.dialect == "postgresql":
+    if db.dialect == "postgresql":  # what autovacuum does after a bulk load: statistics and the visibility map
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("ANALYZE"))
+            connection.execute(sa.text("VACUUM ANALYZE"))
 
 
 def _time(db, label: str, query) -> tuple[str, float, float]:
@@ -68,8 +68,8 @@ def run(url: str) -> dict:
         _time(db, "已办 done by me, first page", lambda s: queries.done_by(s, member)),
         _time(db, "已办 search by title", lambda s: queries.done_by(s, member, "路灯")),
         _time(db, "我发起的 started by me, first page", lambda s: queries.started_by(s, clerk)),
-        _time(db, "dashboard first page + count", lambda s: (dashboard.count(s, dashboard.MatterFilter()),
-                                                               dashboard.rows(s, dashboard.MatterFilter(), 50))),
+        _time(db, "dashboard first page", lambda s: dashboard.rows(s, dashboard.MatterFilter(), 50)),
+        _time(db, "dashboard exact count of all matters", lambda s: dashboard.count(s, dashboard.MatterFilter())),
         _time(db, "dashboard page 1,000", lambda s: dashboard.rows(s, dashboard.MatterFilter(), 50, 49_950)),
         _time(db, "dashboard overdue of one member", lambda s: dashboard.rows(
             s, dashboard.MatterFilter(member_in_charge="wangcw", overdue=True), 50)),

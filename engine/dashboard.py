@@ -102,22 +102,25 @@ def rows(session: Session, f: MatterFilter, limit: int = 50, offset: int = 0,
                Instance.body, Instance.started_at, Instance.member_in_charge_id)
         .join(ProcessVersion, ProcessVersion.id == Instance.process_version_id)
         .where(Instance.id.in_(ids)).order_by(Instance.id.desc())).all()
-    ready: dict[int, list[HumanTask]] = {}
-    for task in session.scalars(select(HumanTask).where(HumanTask.instance_id.in_(ids), HumanTask.state == "ready")
-                                .order_by(HumanTask.id)):
+    ready: dict[int, list] = {}  # columns only: a task's joined matter, version and people are not needed here
+    for task in session.execute(
+            select(HumanTask.instance_id, HumanTask.name, HumanTask.candidate_role, HumanTask.created_at,
+                   HumanTask.due_at, User.display_name.label("assignee"))
+            .outerjoin(User, User.id == HumanTask.assignee_id)
+            .where(HumanTask.instance_id.in_(ids), HumanTask.state == "ready").order_by(HumanTask.id)):
         ready.setdefault(task.instance_id, []).append(task)
     idle = [r.id for r in found if r.id not in ready and r.status == "running"]
     waiting = {i: ("、".join((state or {}).get("waiting", {}).values()) or None)
                for i, state in session.execute(select(Instance.id, Instance.chart_state).where(Instance.id.in_(idle)))}
-    people = {u.id: u.display_name for u in session.scalars(select(User).where(
-        User.id.in_({r.member_in_charge_id for r in found if r.member_in_charge_id})))}
+    people = dict(session.execute(select(User.id, User.display_name).where(
+        User.id.in_({r.member_in_charge_id for r in found if r.member_in_charge_id}))).all())
     result = []
     for r in found:
         tasks = ready.get(r.id, [])
         task = tasks[0] if tasks else None
         holder = None
         if task is not None:
-            holder = task.assignee.display_name if task.assignee else f"{task.candidate_role}（岗位）"
+            holder = task.assignee or f"{task.candidate_role}（岗位）"
             if len(tasks) > 1:
                 holder += f" 等 {len(tasks)} 项"
         result.append({

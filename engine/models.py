@@ -131,9 +131,10 @@ class HumanTask(Base):
         Index("ix_human_tasks_assignee", "state", "assignee_id", "created_at"),
         Index("ix_human_tasks_role", "state", "candidate_role", "created_at"),
         Index("ix_human_tasks_done", "completed_by_id", "completed_at"),  # 已办
+        Index("ix_human_tasks_instance", "instance_id", "state", "due_at"),  # a matter's ready tasks, overdue or not
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))
     task_guid: Mapped[str] = mapped_column(String(36), unique=True)
     element_id: Mapped[str] = mapped_column(String(128))
     name: Mapped[str] = mapped_column(String(255))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from .calendar_days import load_calendar
 from .models import Decision, Instance, Topic
@@ -28,15 +28,21 @@ def publish(session: Session, instance: Instance, data: dict, now: datetime) -> 
     return publication
 
 
+# A public page shows the publication and its decision's tally: not the matter, its version or its people,
+# which the default joined loads would otherwise bring in (eight tables per row).
+_PAGE = (lazyload(Publication.instance), joinedload(Publication.decision).lazyload("*"))
+
+
 def listing(session: Session, limit: int = 50, offset: int = 0) -> list[Publication]:
     """Everything published, newest first."""
-    return list(session.scalars(select(Publication).order_by(Publication.published_at.desc(), Publication.id.desc())
+    return list(session.scalars(select(Publication).options(*_PAGE)
+                                .order_by(Publication.published_at.desc(), Publication.id.desc())
                                 .limit(limit).offset(offset)))
 
 
 def for_instance(session: Session, instance_id: int) -> Publication | None:
     """A matter's latest publication, or None while it is unpublished."""
-    return session.scalar(select(Publication).where(Publication.instance_id == instance_id)
+    return session.scalar(select(Publication).options(*_PAGE).where(Publication.instance_id == instance_id)
                           .order_by(Publication.id.desc()))
 
 
