@@ -12,6 +12,7 @@ import os
 import platform
 import sqlite3
 import sys
+import time
 from datetime import datetime
 from importlib.metadata import version
 
@@ -36,12 +37,24 @@ def machine(pg_url: str) -> str:
             f"Python {platform.python_version()} · SQLite {sqlite3.sqlite_version} · PostgreSQL {pg} · {packages}")
 
 
+def cpu_reference() -> float:
+    """Seconds for a fixed pure-Python loop (best of three): this VM's speed varies from hour to hour."""
+    best = float("inf")
+    for _ in range(3):
+        began, total = time.perf_counter(), 0
+        for n in range(10_000_000):
+            total += n
+        best = min(best, time.perf_counter() - began)
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     small = args.quick
+    speed_before = cpu_reference()
     sections = []
 
     print("engine overhead …", flush=True)
@@ -74,10 +87,13 @@ def main() -> None:
                      "A matter's chart with its done, current and waiting steps and holders. Targets: p50 ≤ 5 ms "
                      "with the cached layout; first render of a version ≤ 150 ms.", flowchart.table(charts)))
 
+    speed_after = cpu_reference()
     text = ["# Benchmarks", "",
             "Speed targets live here, measured by the scripts in `bench/`, never in timed unit tests. "
             "`.venv/bin/python -m bench.run` runs them all and rewrites this file.", "",
-            f"Measured: {machine(args.pg)}" + (" · **--quick sizes**" if small else ""), ""]
+            f"Measured: {machine(args.pg)}" + (" · **--quick sizes**" if small else ""), "",
+            f"Speed of this VM during the run (it varies; compare runs by it): a 10,000,000-step Python loop took "
+            f"{speed_before:.2f} s before and {speed_after:.2f} s after.", ""]
     for title, about, table in sections:
         text += [f"## {title}", "", about, "", table, ""]
         print(f"\n## {title}\n\n{table}")
