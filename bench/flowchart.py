@@ -4,11 +4,14 @@ from __future__ import annotations
 import statistics
 import time
 
+import sqlalchemy as sa
+
 from bench.common import fresh_database, ms, percentile
 from engine.charts import Charts
-from engine.models import Instance
+from engine.models import Instance, ProcessVersion
 from engine.runtime import Runtime
 
+FIRST_RUNS = 5
 PROCESSES = ("major_decision", "committee_meeting", "public_feedback", "personnel_appointment")
 
 
@@ -17,14 +20,22 @@ def run(url: str, renders: int = 300) -> dict:
     runtime = Runtime(db)
     matters = {key: runtime.start(key, f"流程图基准 {key}", {}, "bangong" if key != "personnel_appointment" else "zuzhi")
                .instance_id for key in PROCESSES}
-    charts = Charts(db)
     first = {}
+    for key, matter in matters.items():
+        samples = []
+        for _ in range(FIRST_RUNS):
+            with db.transaction() as session:  # forget the stored layout: the next view lays the version out again
+                version_id = session.get(Instance, matter).process_version_id
+                session.execute(sa.update(ProcessVersion).where(ProcessVersion.id == version_id)
+                                .values(layout_svg=None, layout_nodes=None))
+            with db.reader() as session:
+                instance = session.get(Instance, matter)
+                began = time.perf_counter()
+                Charts(db).live_svg(session, instance)  # dot runs for the version, and the layout is stored
+                samples.append(time.perf_counter() - began)
+        first[key] = statistics.median(samples)
+    charts = Charts(db)
     with db.reader() as session:
-        for key, matter in matters.items():
-            instance = session.get(Instance, matter)
-            began = time.perf_counter()
-            charts.live_svg(session, instance)  # no layout stored yet: dot runs once for the version
-            first[key] = time.perf_counter() - began
         cached = []
         for i in range(renders):
             instance = session.get(Instance, matters[PROCESSES[i % len(PROCESSES)]])
@@ -36,7 +47,7 @@ def run(url: str, renders: int = 300) -> dict:
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| backend | first render of a version, ms (per process) | cached layout p50, ms | p95, ms |",
+    lines = [f"| backend | first render of a version, median of {FIRST_RUNS}, ms (per process) | cached layout p50, ms | p95, ms |",
              "|---|---|---:|---:|"]
     for r in results:
         firsts = ", ".join(f"{k} {ms(v)}" for k, v in r["first"].items())
