@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from .deployment import process_names
 from .directory import Directory
@@ -55,11 +55,15 @@ class MatterFilter:
         return found
 
 
+# Built once: aliasing a mapped class costs more than running the page's query.
+_MEMBER, _ASSIGNEE, _READY = aliased(User, name="member"), aliased(User, name="assignee"), aliased(HumanTask, name="ready")
+
+
 def _local_start(day: date) -> datetime:
     return datetime.combine(day, time.min, LOCAL_TZ)
 
 
-def _conditions(session: Session, f: MatterFilter, now: datetime) -> list:
+def _conditions(f: MatterFilter, now: datetime) -> list:
     where = []
     if f.process:
         where.append(Instance.process_key == f.process)
@@ -67,9 +71,9 @@ def _conditions(session: Session, f: MatterFilter, now: datetime) -> list:
         where.append(Instance.status == f.status)
     if f.body:
         where.append(Instance.body == f.body)
-    if f.member_in_charge:
-        member = Directory(session).find(f.member_in_charge)
-        where.append(Instance.member_in_charge_id == (member.id if member else -1))
+    if f.member_in_charge:  # a subquery, not a read of the user: one statement per page
+        where.append(Instance.member_in_charge_id == select(User.id).where(User.username == f.member_in_charge)
+                     .scalar_subquery())
     if f.started_from:
         where.append(Instance.started_at >= _local_start(f.started_from))
     if f.started_to:
@@ -84,52 +88,56 @@ def _conditions(session: Session, f: MatterFilter, now: datetime) -> list:
 
 def count(session: Session, f: MatterFilter, now: datetime | None = None) -> int:
     """How many matters the filter selects."""
-    return session.scalar(select(func.count(Instance.id)).where(and_(True, *_conditions(session, f, now or utcnow()))))
+    # count(*), not count(id): PostgreSQL may then answer from its smallest index.
+    return session.scalar(select(func.count()).select_from(Instance)
+                          .where(and_(True, *_conditions(f, now or utcnow()))))
 
 
 def rows(session: Session, f: MatterFilter, limit: int = 50, offset: int = 0,
          now: datetime | None = None) -> list[dict]:
     """One page of matters, newest first, each with its current step and holder.
 
-    The page is cut on matter ids alone (an index scan, however deep the page), then only those
-    matters and their ready tasks are read.
+    One statement: the page is cut on matter ids alone (an index scan, however deep the page), then
+    only those matters are joined to their version, member in charge and ready tasks.
     """
     now = now or utcnow()
-    ids = session.scalars(select(Instance.id).where(and_(True, *_conditions(session, f, now)))
-                          .order_by(Instance.id.desc()).limit(limit).offset(offset)).all()
-    found = session.execute(
-        select(Instance.id, Instance.title, Instance.process_key, ProcessVersion.name, Instance.status,
-               Instance.body, Instance.started_at, Instance.member_in_charge_id)
-        .join(ProcessVersion, ProcessVersion.id == Instance.process_version_id)
-        .where(Instance.id.in_(ids)).order_by(Instance.id.desc())).all()
-    ready: dict[int, list] = {}  # columns only: a task's joined matter, version and people are not needed here
-    for task in session.execute(
-            select(HumanTask.instance_id, HumanTask.name, HumanTask.candidate_role, HumanTask.created_at,
-                   HumanTask.due_at, User.display_name.label("assignee"))
-            .outerjoin(User, User.id == HumanTask.assignee_id)
-            .where(HumanTask.instance_id.in_(ids), HumanTask.state == "ready").order_by(HumanTask.id)):
-        ready.setdefault(task.instance_id, []).append(task)
-    idle = [r.id for r in found if r.id not in ready and r.status == "running"]
-    waiting = {i: ("、".join((state or {}).get("waiting", {}).values()) or None)
-               for i, state in session.execute(select(Instance.id, Instance.chart_state).where(Instance.id.in_(idle)))}
-    people = dict(session.execute(select(User.id, User.display_name).where(
-        User.id.in_({r.member_in_charge_id for r in found if r.member_in_charge_id}))).all())
+    page = (select(Instance.id).where(and_(True, *_conditions(f, now)))
+            .order_by(Instance.id.desc()).limit(limit).offset(offset)).scalar_subquery()
+    member, assignee, ready = _MEMBER, _ASSIGNEE, _READY
+    found: dict[int, tuple] = {}
+    tasks: dict[int, list] = {}
+    for r in session.execute(
+            select(Instance.id, Instance.title, Instance.process_key, ProcessVersion.name, Instance.status,
+                   Instance.body, Instance.started_at, member.display_name.label("member"),
+                   ready.name.label("step"), ready.candidate_role, ready.created_at, ready.due_at,
+                   assignee.display_name.label("assignee"))
+            .join(ProcessVersion, ProcessVersion.id == Instance.process_version_id)
+            .outerjoin(member, member.id == Instance.member_in_charge_id)
+            .outerjoin(ready, and_(ready.instance_id == Instance.id, ready.state == "ready"))
+            .outerjoin(assignee, assignee.id == ready.assignee_id)
+            .where(Instance.id.in_(page)).order_by(Instance.id.desc(), ready.id)):
+        found.setdefault(r.id, r)
+        if r.step is not None:
+            tasks.setdefault(r.id, []).append(r)
+    idle = [i for i, r in found.items() if i not in tasks and r.status == "running"]
+    waiting = {i: ("、".join((state or {}).get("waiting", {}).values()) or None) for i, state in (
+        session.execute(select(Instance.id, Instance.chart_state).where(Instance.id.in_(idle))) if idle else ())}
     result = []
-    for r in found:
-        tasks = ready.get(r.id, [])
-        task = tasks[0] if tasks else None
+    for r in found.values():
+        ready_tasks = tasks.get(r.id, [])
+        task = ready_tasks[0] if ready_tasks else None
         holder = None
         if task is not None:
             holder = task.assignee or f"{task.candidate_role}（岗位）"
-            if len(tasks) > 1:
-                holder += f" 等 {len(tasks)} 项"
+            if len(ready_tasks) > 1:
+                holder += f" 等 {len(ready_tasks)} 项"
         result.append({
             "id": r.id, "process_key": r.process_key, "process": r.name, "title": r.title,
             "status": r.status, "status_label": STATUS_LABELS.get(r.status, r.status), "body": r.body,
-            "member_in_charge": people.get(r.member_in_charge_id),
-            "step": task.name if task else waiting.get(r.id),
+            "member_in_charge": r.member, "step": task.step if task else waiting.get(r.id),
             "holder": holder, "since": task.created_at if task else None, "due": task.due_at if task else None,
-            "overdue": any(t.due_at is not None and t.due_at < now for t in tasks), "started_at": r.started_at})
+            "overdue": any(t.due_at is not None and t.due_at < now for t in ready_tasks),
+            "started_at": r.started_at})
     return result
 
 
