@@ -19,9 +19,8 @@ def changes(before: dict, after: dict) -> dict:
 def record(session: Session, action: str, at: datetime, instance_id: int | None = None,
            actor_id: int | None = None, element_id: str | None = None, element_name: str | None = None,
            details: dict | None = None) -> AuditEvent:
-    """Append one event to the audit trail."""
+    """Append one event to the audit trail; it is written, chained, when the transaction commits."""
     event = AuditEvent(instance_id=instance_id, at=at, actor_id=actor_id, action=action,
                        element_id=element_id, element_name=element_name, details=details or {})
-    session.add(event)
     track(session, event)
     return event

@@ -1,8 +1,8 @@
 """The tamper-evident audit trail: every event's hash covers its content and the previous event's hash.
 
-Events get their position (``seq``) and hash when their transaction commits, under a lock on the
-one ``audit_head`` row, so the chain follows commit order on every backend and the lock is held only
-for the last moment of a transaction. ``verify`` names each edited, inserted or deleted event by
+Events are written when their transaction commits, with their position (``seq``) and hash, under a
+lock on the one ``audit_head`` row, so the chain follows commit order on every backend, the lock is
+held only for the last moment of a transaction, and all of a transaction's events are one INSERT. ``verify`` names each edited, inserted or deleted event by
 position; the head it reports can be kept outside the database, so that even an attacker who
 recomputes the whole chain is caught by comparing heads.
 """
@@ -53,7 +53,7 @@ def _event_digest(prev_hash: str, seq: int, e: AuditEvent) -> str:
 
 
 def track(session: Session, audit_event: AuditEvent) -> None:
-    """Remember an event recorded in this transaction so that the commit chains it."""
+    """Hold an event recorded in this transaction until the commit chains and writes it."""
     session.info.setdefault(PENDING, []).append(audit_event)
 
 
@@ -68,10 +68,11 @@ def _seal(session: Session) -> None:
     if head is None:  # a database created before the chain: start it
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)
-    for item in sorted(pending, key=lambda e: e.id):
+    for item in pending:  # in the order the transaction recorded them
         head.seq += 1
         item.seq, item.prev_hash = head.seq, head.hash
         item.hash = head.hash = _event_digest(item.prev_hash, item.seq, item)
+    session.add_all(pending)
     session.flush()
 
 

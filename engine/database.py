@@ -11,6 +11,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from .audit_chain import PENDING
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -67,7 +69,8 @@ class Database:
         """Open a session for reading; nothing it does is committed."""
         with self._sessions() as session:
             yield session
-            untouched = not (session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+            untouched = not (session.info.get(WROTE) or session.info.get(PENDING) or session.new or session.dirty
+                             or session.deleted)
             if session.in_transaction() and untouched:
                 # Nothing was written, so COMMIT ends it exactly as ROLLBACK would; psycopg forgets the
                 # connection's prepared statements on every ROLLBACK, and replanning each query is the

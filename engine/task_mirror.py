@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 from SpiffWorkflow.util.task import TaskState
 
 from .directory import Directory
@@ -77,9 +77,10 @@ class TaskMirror:
         """Add rows for newly ready user tasks and tell their holders (not ``actor_id``); cancel rows (and their
         sign-offs) whose task is no longer ready."""
         ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+        # Without the joined matter and people: only the rows' states change here (the matter is in the session).
         open_rows = {row.task_guid: row for row in self.session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.kind == "task",
-                                    HumanTask.state.in_(("ready", "waiting"))))}
+            select(HumanTask).options(lazyload("*")).where(
+                HumanTask.instance_id == instance.id, HumanTask.kind == "task", HumanTask.state.in_(("ready", "waiting"))))}
         for guid, row in open_rows.items():
             if guid not in ready:
                 row.state, row.completed_at = "cancelled", self.now

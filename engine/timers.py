@@ -24,8 +24,16 @@ def _due(task) -> datetime | None:
     return TimerEventDefinition.get_datetime(value)
 
 
+def _has_timer_events(workflow) -> bool:
+    specs = [workflow.spec, *workflow.subprocess_specs.values()]
+    return any(isinstance(getattr(task_spec, "event_definition", None), TimerEventDefinition)
+               for spec in specs for task_spec in spec.task_specs.values())
+
+
 def sync_timers(session: Session, instance: Instance, workflow, now: datetime) -> None:
     """Record newly waiting timers; rows whose timer no longer waits become fired or cancelled."""
+    if not _has_timer_events(workflow):  # a process without timers has no rows to read (a worker cancels strays)
+        return
     waiting = {str(t.id): t for t in workflow.get_tasks(state=TaskState.WAITING)
                if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)}
     rows = {r.task_guid: r for r in session.scalars(
