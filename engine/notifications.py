@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from .errors import FormInvalid
 from .matter_models import NotificationSetting, OutgoingMail
-from .models import Notification, User
+from .models import Notification, Role, User, UserRole
 
 KINDS = {
     "task": "新任务（到达、转办、委派、退回、加签）", "urge": "催办", "overdue": "逾期提醒",
@@ -50,14 +50,32 @@ def notify(session: Session, user_ids: list[int], kind: str, title: str, at: dat
     ids = list(dict.fromkeys(user_ids))
     if not ids:
         return 0
-    # One read for everyone: their address and their choice for this kind (no row means on).
-    rows = session.execute(
-        select(User.id, User.email, User.active, NotificationSetting.in_app, NotificationSetting.email)
-        .outerjoin(NotificationSetting, (NotificationSetting.user_id == User.id) & (NotificationSetting.kind == kind))
-        .where(User.id.in_(ids))).all()
     order = {user_id: n for n, user_id in enumerate(ids)}
+    rows = session.execute(_recipients(kind).where(User.id.in_(ids))).all()
+    return _tell(session, sorted(rows, key=lambda r: order[r[0]]), kind, title, at, body, instance_id)
+
+
+def notify_role(session: Session, role: str, kind: str, title: str, at: datetime, body: str = "",
+                instance_id: int | None = None, except_id: int | None = None) -> int:
+    """Tell every active holder of ``role`` (but ``except_id``), in one read with their choices."""
+    query = (_recipients(kind).join(UserRole, UserRole.user_id == User.id).join(Role, Role.id == UserRole.role_id)
+             .where(Role.name == role, User.active.is_(True)).order_by(User.id))
+    if except_id is not None:
+        query = query.where(User.id != except_id)
+    rows = session.execute(query).all()
+    return _tell(session, rows, kind, title, at, body, instance_id)
+
+
+def _recipients(kind: str):
+    """Users' addresses and their choice for this kind (no row means on)."""
+    return (select(User.id, User.email, User.active, NotificationSetting.in_app, NotificationSetting.email)
+            .outerjoin(NotificationSetting, (NotificationSetting.user_id == User.id)
+                       & (NotificationSetting.kind == kind)))
+
+
+def _tell(session: Session, rows, kind: str, title: str, at: datetime, body: str, instance_id: int | None) -> int:
     told = 0
-    for user_id, address, active, in_app, email in sorted(rows, key=lambda r: order[r[0]]):
+    for user_id, address, active, in_app, email in rows:
         in_app, email = in_app is not False, email is not False
         mailed = email and bool(address) and active
         if in_app:

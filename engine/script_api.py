@@ -17,7 +17,7 @@ from .directory import Directory
 from .errors import WorkflowFailed
 from .meetings import ballot_options, body as body_of, chosen, notice_refusal, passes, quorum
 from .models import HumanTask, Instance
-from .notifications import notify
+from .notifications import notify_role
 from .numbering import format_number, next_number
 from .workdays import LOCAL_TZ
 
@@ -98,8 +98,7 @@ class ScriptApi:
         return bool(row and row.due_at and done > row.due_at)
 
     def notify_role(self, role: str, title: str, body: str = "") -> int:
-        users = [u.id for u in Directory(self.session).members_of(role)]
-        return notify(self.session, users, "flag", title, self.now, body, self.instance.id)
+        return notify_role(self.session, role, "flag", title, self.now, body, self.instance.id)
 
     # -- topics and meetings ----------------------------------------------------------------------
     def submit_topic(self, body: str, kind: str = "ordinary", member_in_charge: str | None = None,
@@ -128,9 +127,8 @@ class ScriptApi:
         refusal = notice_refusal(load_calendar(self.session), self.now, date.fromisoformat(meeting_date))
         if refusal:  # the completion check refuses first; this guards scripts that skip it
             raise WorkflowFailed(refusal)
-        members = Directory(self.session).members_of(body_of(body).member_role)
         title = f"会议通知：{self.instance.title}（{meeting_date}{' ' + place if place else ''}）"
-        return notify(self.session, [m.id for m in members], "notice", title, self.now, "", self.instance.id)
+        return notify_role(self.session, body_of(body).member_role, "notice", title, self.now, "", self.instance.id)
 
     def quorum_check(self, item: dict, present: list, should_attend: int) -> dict:
         """R5 for one item: {"ok": bool, "reasons": "…"}."""

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, lazyload
 from SpiffWorkflow.util.task import TaskState
 
 from .directory import Directory
-from .notifications import notify
+from .notifications import notify, notify_role
 from .errors import WorkflowFailed
 from .models import HumanTask, Instance
 from .workdays import WorkdayCalendar
@@ -90,8 +90,11 @@ class TaskMirror:
         added = [self._new_row(instance, task) for guid, task in ready.items() if guid not in open_rows]
         self.session.add_all(added)
         for row in added:
-            holders = [row.assignee_id] if row.assignee_id else [
-                u.id for u in Directory(self.session).members_of(row.candidate_role)] if row.candidate_role else []
-            notify(self.session, [h for h in holders if h != actor_id], "task",
-                   f"新任务：{row.name}（{instance.title}）", self.now, row.subject or "", instance.id)
+            title = f"新任务：{row.name}（{instance.title}）"
+            if row.assignee_id:
+                notify(self.session, [row.assignee_id] if row.assignee_id != actor_id else [], "task", title,
+                       self.now, row.subject or "", instance.id)
+            elif row.candidate_role:
+                notify_role(self.session, row.candidate_role, "task", title, self.now, row.subject or "", instance.id,
+                            except_id=actor_id)
         return added
