@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -15,7 +16,6 @@ class WorkdayCalendar:
 
     def __init__(self, overrides: dict[date, bool] | None = None):
         self.overrides = dict(overrides or {})
-        self._fallback: dict[int, holidays.HolidayBase] = {}
 
     def is_workday(self, day: date) -> bool:
         """True when ``day`` is an official working day."""
@@ -24,8 +24,7 @@ class WorkdayCalendar:
         try:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:  # chinese-calendar only has official data up to its release
-            cn = self._fallback.setdefault(day.year, holidays.country_holidays("CN", years=day.year))
-            return day.weekday() < 5 and day not in cn
+            return day.weekday() < 5 and day not in _cn_holidays(day.year)
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """The moment ``days`` working days after ``start``, at the same local time of day."""
@@ -45,3 +44,10 @@ class WorkdayCalendar:
             current += timedelta(days=1)
             count += self.is_workday(current)
         return count
+
+
+@lru_cache(maxsize=64)
+def _cn_holidays(year: int) -> holidays.HolidayBase:
+    """`holidays`' CN public holidays of one year, built once per process (building one takes milliseconds,
+    and a calendar is made for every action)."""
+    return holidays.country_holidays("CN", years=year)
