@@ -65,7 +65,8 @@ def run(url: str, matters: int = 200) -> dict:
         engine.append(time.perf_counter() - began)
     floor = _floor(db, [(o.instance_id, o.new_tasks[0]) for o in started])
     db.dispose()
-    return {"dialect": db.dialect, "floor_median": statistics.median(floor), "engine_median": statistics.median(engine), "pure_median": statistics.median(pure),
+    return {"dialect": db.dialect, "engine_median": statistics.median(engine), "pure_median": statistics.median(pure),
+            "floor_median": statistics.median(floor),
             "engine_p95": sorted(engine)[int(len(engine) * 0.95)], "pure_p95": sorted(pure)[int(len(pure) * 0.95)]}
 
 

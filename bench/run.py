@@ -63,11 +63,11 @@ def main() -> None:
                      "One user action (complete 登记议题 of a major decision: load, validate, complete, engine "
                      "steps, save state, chart, task mirror, audit chain, notifications, commit) against pure "
                      "in-memory SpiffWorkflow deserializing the same state with its own serializer, completing the "
-                     "same task and serializing. Target: ≤ 1.5×. The floor columns: the fewest durable writes such an "
-                     "action must make (read the matter, complete its mirror row and add the next, save the state under "
-                     "the optimistic lock, append one chained audit event, commit) as bare driver statements, and "
-                     "pure SpiffWorkflow plus that floor — the best ratio any engine that keeps each action durable "
-                     "could reach here.", engine_overhead.table(overhead)))
+                     "same task and serializing. Target: ≤ 1.5×. The floor columns: the fewest durable writes such "
+                     "an action must make (read the matter, complete its mirror row and add the next, save the state "
+                     "under the optimistic lock, append one chained audit event, commit) as bare driver statements, "
+                     "and pure SpiffWorkflow plus that floor — the best ratio any engine that keeps each action "
+                     "durable could reach here.", engine_overhead.table(overhead)))
 
     print("HTTP throughput and memory …", flush=True)
     served = http.run(args.pg, matters=400 if small else 3000, requests=4000 if small else 100_000)

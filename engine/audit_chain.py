@@ -2,9 +2,9 @@
 
 Events are written when their transaction commits, with their position (``seq``) and hash, under a
 lock on the one ``audit_head`` row, so the chain follows commit order on every backend, the lock is
-held only for the last moment of a transaction, and all of a transaction's events are one INSERT. ``verify`` names each edited, inserted or deleted event by
-position; the head it reports can be kept outside the database, so that even an attacker who
-recomputes the whole chain is caught by comparing heads.
+held only for the last moment of a transaction, and all of a transaction's events are one INSERT.
+``verify`` names each edited, inserted or deleted event by position; the head it reports can be kept
+outside the database, so that even an attacker who recomputes the whole chain is caught by comparing heads.
 """
 from __future__ import annotations
 

@@ -56,7 +56,8 @@ class MatterFilter:
 
 
 # Built once: aliasing a mapped class costs more than running the page's query.
-_MEMBER, _ASSIGNEE, _READY = aliased(User, name="member"), aliased(User, name="assignee"), aliased(HumanTask, name="ready")
+_MEMBER, _ASSIGNEE = aliased(User, name="member"), aliased(User, name="assignee")
+_READY = aliased(HumanTask, name="ready")
 
 
 def _local_start(day: date) -> datetime:
@@ -103,19 +104,18 @@ def rows(session: Session, f: MatterFilter, limit: int = 50, offset: int = 0,
     now = now or utcnow()
     page = (select(Instance.id).where(and_(True, *_conditions(f, now)))
             .order_by(Instance.id.desc()).limit(limit).offset(offset)).scalar_subquery()
-    member, assignee, ready = _MEMBER, _ASSIGNEE, _READY
     found: dict[int, tuple] = {}
     tasks: dict[int, list] = {}
     for r in session.execute(
             select(Instance.id, Instance.title, Instance.process_key, ProcessVersion.name, Instance.status,
-                   Instance.body, Instance.started_at, member.display_name.label("member"),
-                   ready.name.label("step"), ready.candidate_role, ready.created_at, ready.due_at,
-                   assignee.display_name.label("assignee"))
+                   Instance.body, Instance.started_at, _MEMBER.display_name.label("member"),
+                   _READY.name.label("step"), _READY.candidate_role, _READY.created_at, _READY.due_at,
+                   _ASSIGNEE.display_name.label("assignee"))
             .join(ProcessVersion, ProcessVersion.id == Instance.process_version_id)
-            .outerjoin(member, member.id == Instance.member_in_charge_id)
-            .outerjoin(ready, and_(ready.instance_id == Instance.id, ready.state == "ready"))
-            .outerjoin(assignee, assignee.id == ready.assignee_id)
-            .where(Instance.id.in_(page)).order_by(Instance.id.desc(), ready.id)):
+            .outerjoin(_MEMBER, _MEMBER.id == Instance.member_in_charge_id)
+            .outerjoin(_READY, and_(_READY.instance_id == Instance.id, _READY.state == "ready"))
+            .outerjoin(_ASSIGNEE, _ASSIGNEE.id == _READY.assignee_id)
+            .where(Instance.id.in_(page)).order_by(Instance.id.desc(), _READY.id)):
         found.setdefault(r.id, r)
         if r.step is not None:
             tasks.setdefault(r.id, []).append(r)

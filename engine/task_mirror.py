@@ -79,8 +79,9 @@ class TaskMirror:
         ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
         # Without the joined matter and people: only the rows' states change here (the matter is in the session).
         open_rows = {row.task_guid: row for row in self.session.scalars(
-            select(HumanTask).options(lazyload("*")).where(
-                HumanTask.instance_id == instance.id, HumanTask.kind == "task", HumanTask.state.in_(("ready", "waiting"))))}
+            select(HumanTask).options(lazyload("*"))
+            .where(HumanTask.instance_id == instance.id, HumanTask.kind == "task",
+                   HumanTask.state.in_(("ready", "waiting"))))}
         for guid, row in open_rows.items():
             if guid not in ready:
                 row.state, row.completed_at = "cancelled", self.now
