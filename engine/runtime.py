@@ -26,7 +26,7 @@ from .followers import tell_followers
 from .errors import Conflict, Forbidden, FormInvalid, NotFound, PowerflowError
 from .models import HumanTask, Instance, utcnow
 from .progress import chart_state, progress_note
-from .scripting import DEFAULT_TIME_LIMIT, RestrictedScriptEngine
+from .scripting import DEFAULT_TIME_LIMIT, SandboxedScriptEngine
 from .serialization import dump_state, load_state, new_workflow
 from .script_api import SCRIPT_FUNCTIONS, Delivery, ScriptApi
 from .task_mirror import TaskMirror, task_properties
@@ -190,10 +190,10 @@ class Runtime(FlowActions):
         return load_state(instance.state, version_specs(instance.process_version),
                           self._script_engine(session, instance, now))
 
-    def _script_engine(self, session: Session, instance: Instance, now: datetime) -> RestrictedScriptEngine:
+    def _script_engine(self, session: Session, instance: Instance, now: datetime) -> SandboxedScriptEngine:
         """A script engine whose functions act within this transaction, for this matter, at ``now``."""
         api = ScriptApi(session, instance, now)
-        engine = RestrictedScriptEngine(api.functions(), self.script_time_limit)
+        engine = SandboxedScriptEngine(api.functions(), api.lookups(), self.script_time_limit)
         engine.api = api  # the runtime collects the decisions it queued
         return engine
 

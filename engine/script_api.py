@@ -5,6 +5,8 @@ runtime after the meeting's own steps, in the same transaction.
 """
 from __future__ import annotations
 
+import functools
+import inspect
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
@@ -24,9 +26,32 @@ from .workdays import LOCAL_TZ
 SCRIPT_FUNCTIONS = ("members_of", "display_name", "member_in_charge_of", "ballot_tally", "next_number",
                     "working_days_from_now", "submit_topic", "schedule_agenda", "send_notice", "quorum_check",
                     "defer_topic", "record_decision", "task_overdue", "notify_role", "topic_titles", "vote_result")
+# Functions that only read: expressions (conditions, shown values, timers) may call these too.
+LOOKUP_FUNCTIONS = ("members_of", "display_name", "topic_titles", "working_days_from_now", "task_overdue")
 # Functions that change something outside the matter: a step that called one is never replayed (engine.rewind).
 SIDE_EFFECT_FUNCTIONS = ("next_number", "submit_topic", "schedule_agenda", "send_notice", "defer_topic",
                          "record_decision", "notify_role")
+
+
+_TYPES = {"str": str, "int": int, "bool": bool, "list": list, "dict": dict, "None": type(None)}
+
+
+def _checked(method: Callable) -> Callable:
+    """``method`` refusing arguments whose types its annotations do not allow (a script's data is untrusted)."""
+    signature = inspect.signature(method)
+    allowed = {name: tuple(_TYPES[t.strip()] for t in str(p.annotation).split("|") if t.strip() in _TYPES)
+               for name, p in signature.parameters.items()}
+
+    @functools.wraps(method)
+    def call(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)  # TypeError for a wrong count or name: the script's error
+        for name, value in bound.arguments.items():
+            types = allowed[name]
+            if types and not (isinstance(value, types) or (int in types and isinstance(value, str)
+                                                           and value.isdigit())):
+                raise TypeError(f"参数 {name} 的类型不对：{type(value).__name__}")
+        return method(*args, **kwargs)
+    return call
 
 
 @dataclass
@@ -48,8 +73,12 @@ class ScriptApi:
     deliveries: list[Delivery] = field(default_factory=list)
 
     def functions(self) -> dict[str, Callable]:
-        """The functions by the names scripts use."""
-        return {name: getattr(self, name) for name in SCRIPT_FUNCTIONS}
+        """The functions by the names scripts use, each checking its arguments' types first."""
+        return {name: _checked(getattr(self, name)) for name in SCRIPT_FUNCTIONS}
+
+    def lookups(self) -> dict[str, Callable]:
+        """The read-only functions expressions may call."""
+        return {name: _checked(getattr(self, name)) for name in LOOKUP_FUNCTIONS}
 
     # -- directory --------------------------------------------------------------------------
     def members_of(self, role: str) -> list[str]:

@@ -11,7 +11,7 @@ from .definitions import show_pairs
 from .directory import Directory
 from .models import HumanTask, utcnow
 from .script_api import ScriptApi
-from .scripting import RestrictedScriptEngine
+from .scripting import SandboxedScriptEngine
 from .serialization import load_state
 from .task_mirror import task_properties
 from .version_cache import version_forms, version_specs
@@ -45,7 +45,8 @@ def task_form(session: Session, row: HumanTask) -> TaskForm:
     if row.state != "ready":
         return TaskForm(task_schema(session, row, {}))
     instance = row.instance
-    engine = RestrictedScriptEngine(ScriptApi(session, instance, utcnow()).functions())
+    api = ScriptApi(session, instance, utcnow())
+    engine = SandboxedScriptEngine(api.functions(), api.lookups())
     workflow = load_state(instance.state, version_specs(instance.process_version), engine)
     task = workflow.get_task_from_id(UUID(row.task_guid))
     if task is None:

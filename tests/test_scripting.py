@@ -8,7 +8,7 @@ import pytest
 
 from engine.definitions import parse_bpmn
 from engine.errors import DefinitionError, ScriptRefused
-from engine.scripting import RestrictedEnvironment
+from engine.scripting import SandboxedEnvironment
 from tests.conftest import PROCESSES
 
 FORMS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (PROCESSES / "forms").glob("*.json")}
@@ -42,7 +42,7 @@ def test_dangerous_scripts_are_refused_at_deploy_naming_file_and_element(script)
 @pytest.mark.parametrize("script", list(ATTACKS))
 def test_dangerous_scripts_are_refused_when_run(script):
     with pytest.raises(ScriptRefused):
-        RestrictedEnvironment().execute(script, {"member_in_charge": "x"})
+        SandboxedEnvironment().execute(script, {"member_in_charge": "x"})
 
 
 def test_dangerous_condition_is_refused_at_deploy():
@@ -55,7 +55,7 @@ def test_dangerous_condition_is_refused_at_deploy():
 
 
 def test_runaway_script_is_stopped_by_the_time_limit():
-    environment = RestrictedEnvironment(time_limit=0.2)
+    environment = SandboxedEnvironment(time_limit=0.2)
     started = time.monotonic()
     with pytest.raises(ScriptRefused, match="超过"):
         environment.execute("while True:\n    pass", {})
@@ -64,7 +64,7 @@ def test_runaway_script_is_stopped_by_the_time_limit():
 
 def test_ordinary_scripts_work_and_write_back_task_data():
     data = {"attendees": ["a", "b"], "committee_size": 3}
-    environment = RestrictedEnvironment({"members_of": lambda role: ["a", "b", "c"]})
+    environment = SandboxedEnvironment({"members_of": lambda role: ["a", "b", "c"]})
     environment.execute("committee = members_of('常委')\n"
                         "absentees = [m for m in committee if m not in attendees]\n"
                         "quorum = len(attendees) * 2 > len(committee)", data)
@@ -75,7 +75,7 @@ def test_ordinary_scripts_work_and_write_back_task_data():
 
 def test_data_field_that_shadows_a_function_is_refused():
     with pytest.raises(ScriptRefused, match="重名"):
-        RestrictedEnvironment({"members_of": lambda r: []}).execute("x = 1", {"members_of": 1})
+        SandboxedEnvironment({"members_of": lambda r: []}).execute("x = 1", {"members_of": 1})
 
 
 ESCAPES = {
@@ -95,12 +95,12 @@ ESCAPES = {
 @pytest.mark.parametrize("script", list(ESCAPES))
 def test_escapes_and_huge_allocations_are_refused_before_they_run(script):
     with pytest.raises(ScriptRefused, match=ESCAPES[script]):  # the guard's message: refused, not attempted
-        RestrictedEnvironment().execute(script, {})
+        SandboxedEnvironment().execute(script, {})
 
 
 def test_ordinary_arithmetic_and_formatting_still_work():
     context = {"amount": 120}
-    RestrictedEnvironment().execute("doubled = amount * 2\nsquare = amount ** 2\nlabel = '%05d' % amount\n"
+    SandboxedEnvironment().execute("doubled = amount * 2\nsquare = amount ** 2\nlabel = '%05d' % amount\n"
                                     "line = '-' * 20\nrest = amount % 7\nshown = f'{amount:>8}'", context)
     assert (context["doubled"], context["square"], context["label"], context["line"], context["rest"],
             context["shown"]) == (240, 14400, "00120", "-" * 20, 1, "     120")
@@ -118,9 +118,9 @@ def test_time_spent_in_engine_functions_is_not_charged_to_the_script():
         return 1
 
     context = {}
-    RestrictedEnvironment({"lookup": slow_database_call}, time_limit=0.2).execute(
+    SandboxedEnvironment({"lookup": slow_database_call}, time_limit=0.2).execute(
         "total = lookup() + lookup()", context)
     assert context["total"] == 2
     with pytest.raises(ScriptRefused, match="超过 0.2 秒"):
-        RestrictedEnvironment({"lookup": slow_database_call}, time_limit=0.2).execute(
+        SandboxedEnvironment({"lookup": slow_database_call}, time_limit=0.2).execute(
             "n = lookup()\nwhile True:\n    n = n + 1", {})

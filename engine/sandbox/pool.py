@@ -1,0 +1,191 @@
+"""The server's side of script running: a pool of confined runner processes and the call protocol.
+
+A runner is a fresh interpreter (never a fork of the server), started with an empty environment and
+no inherited files. The server sends a script and the matter's data; while the script runs, the server
+answers its function calls (checked and carried out here, in the action's transaction); a runner that
+passes its time limit is killed and replaced, so the request answers within the limit.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from . import protocol
+
+ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the engine package
+DEFAULT_MEMORY_MB = int(os.environ.get("POWERFLOW_SCRIPT_MEMORY_MB") or 256)
+RUNNER_CPU_SECONDS = 600  # a runner's whole life; it is replaced long before (RUNS_PER_RUNNER)
+RUNS_PER_RUNNER = 500  # a runner serves this many scripts, then a fresh one takes over
+START_TIMEOUT = 30.0
+
+
+class ScriptFailed(Exception):
+    """The script raised, was refused, passed a limit, or its runner died; the message says which."""
+
+    def __init__(self, message: str, refused: bool = False):
+        super().__init__(message)
+        self.refused = refused
+
+
+class RunnerUnavailable(Exception):
+    """A runner could not be started or confined (the server must not run scripts unconfined)."""
+
+
+@dataclass
+class _Runner:
+    process: subprocess.Popen
+    to_runner: int
+    from_runner: int
+    runs: int = 0
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for fd in (self.to_runner, self.from_runner):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _start(memory_mb: int) -> _Runner:
+    """A new confined runner, ready for its first script."""
+    code = f"import sys; sys.path.insert(0, {ROOT!r}); from engine.sandbox.runner import main; main()"
+    process = subprocess.Popen(
+        [sys.executable, "-I", "-c", code, str(memory_mb), str(RUNNER_CPU_SECONDS)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        env={}, cwd="/", close_fds=True, start_new_session=True)
+    runner = _Runner(process, os.dup(process.stdin.fileno()), os.dup(process.stdout.fileno()))
+    process.stdin.close()
+    process.stdout.close()
+    try:
+        ready = protocol.receive(runner.from_runner, time.monotonic() + START_TIMEOUT)
+    except (protocol.ChannelClosed, protocol.TimedOut):
+        ready = {}
+    if ready.get("op") != "ready":
+        runner.kill()
+        raise RunnerUnavailable("脚本运行进程无法启动或无法受限（seccomp）")
+    return runner
+
+
+class RunnerPool:
+    """Idle runners to reuse; each concurrent script gets its own runner."""
+
+    def __init__(self, memory_mb: int = DEFAULT_MEMORY_MB, keep: int = 2):
+        self.memory_mb = memory_mb
+        self.keep = keep
+        self._idle: list[_Runner] = []
+        self._lock = threading.Lock()
+
+    def _checkout(self) -> _Runner:
+        with self._lock:
+            while self._idle:
+                runner = self._idle.pop()
+                if runner.process.poll() is None:
+                    return runner
+                runner.kill()
+        return _start(self.memory_mb)
+
+    def _checkin(self, runner: _Runner) -> None:
+        runner.runs += 1
+        with self._lock:
+            if runner.runs < RUNS_PER_RUNNER and len(self._idle) < self.keep:
+                self._idle.append(runner)
+                return
+        runner.kill()
+
+    def run(self, script: str, context: Mapping[str, Any], functions: Mapping[str, Callable],
+            time_limit: float) -> dict:
+        """Run ``script`` over ``context`` (JSON data) and return the data it leaves.
+
+        ``functions`` are the server's, called as the script asks; their own time is not charged to the
+        script. An exception a function raises ends the run (the runner is replaced) and propagates.
+        """
+        try:
+            request = protocol.encode({"op": "run", "script": script, "context": dict(context),
+                                       "functions": sorted(functions)})
+        except (TypeError, ValueError) as exc:
+            raise ScriptFailed(f"事项数据不是 JSON 数据，无法交给脚本：{exc}") from None
+        runner = self._checkout()
+        try:
+            reply = self._converse(runner, request, functions, time_limit)
+        except BaseException:
+            runner.kill()
+            raise
+        if reply.get("op") == "memory" or runner.process.poll() is not None:
+            runner.kill()
+        else:
+            self._checkin(runner)
+        return _result(reply)
+
+    @staticmethod
+    def _converse(runner: _Runner, request: bytes, functions: Mapping[str, Callable], time_limit: float) -> dict:
+        deadline = time.monotonic() + time_limit
+        _write(runner.to_runner, request)
+        while True:
+            try:
+                message = protocol.receive(runner.from_runner, deadline)
+            except protocol.TimedOut:
+                raise ScriptFailed(f"脚本运行超过 {time_limit:g} 秒，已中止") from None
+            except protocol.ChannelClosed:
+                raise ScriptFailed("脚本运行进程异常退出（可能超出内存或 CPU 限制），已中止") from None
+            if message.get("op") != "call":
+                return message
+            began = time.monotonic()
+            answer = _answer(message, functions)
+            deadline += time.monotonic() - began  # the server's own work is not the script's time
+            protocol.send(runner.to_runner, answer)
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _answer(message: dict, functions: Mapping[str, Callable]) -> dict:
+    """Carry out one function call from a script; a bad call is raised inside the script."""
+    name, args, kwargs = message.get("name"), message.get("args"), message.get("kwargs")
+    function = functions.get(name) if isinstance(name, str) else None
+    if function is None or not isinstance(args, list) or not isinstance(kwargs, dict):
+        return {"op": "raise", "message": f"没有名为 {name} 的函数"}
+    try:
+        value = function(*args, **kwargs)
+    except (TypeError, ValueError, KeyError) as exc:  # wrong arguments: the script's error, not the server's
+        return {"op": "raise", "message": f"{name}()：{exc}"}
+    try:
+        protocol.encode({"value": value})
+    except (TypeError, ValueError):
+        value = str(value)
+    return {"op": "result", "value": value}
+
+
+def _result(reply: dict) -> dict:
+    op = reply.get("op")
+    if op == "done" and isinstance(reply.get("context"), dict):
+        return reply["context"]
+    if op == "refused":
+        raise ScriptFailed(reply.get("message", "脚本被拒绝"), refused=True)
+    if op == "memory":
+        raise ScriptFailed("脚本超出内存限制，已中止")
+    where = f"第 {reply['line']} 行 " if reply.get("line") else ""
+    raise ScriptFailed(f"{where}{reply.get('type', 'Error')}: {reply.get('message', '')}")
+
+
+_pools: dict[int, RunnerPool] = {}
+
+
+def shared_pool() -> RunnerPool:
+    """This process's pool (a forked server worker gets its own, never its parent's runners)."""
+    pid = os.getpid()
+    if pid not in _pools:
+        _pools.clear()
+        _pools[pid] = RunnerPool()
+    return _pools[pid]

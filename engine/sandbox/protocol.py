@@ -1,0 +1,66 @@
+"""Frames between the server and a script runner: a 4-byte big-endian length, then UTF-8 JSON."""
+from __future__ import annotations
+
+import json
+import os
+import select
+import struct
+import time
+
+MAX_FRAME = 64 * 1024 * 1024  # a matter's data is far smaller; anything larger is a runaway
+
+
+class ChannelClosed(Exception):
+    """The other side closed the pipe (a runner that died, or a server that went away)."""
+
+
+class TimedOut(Exception):
+    """Nothing arrived before the deadline."""
+
+
+def encode(message: dict) -> bytes:
+    """One frame; raises TypeError or ValueError for anything that is not JSON data."""
+    body = json.dumps(message, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    return struct.pack(">I", len(body)) + body
+
+
+def send(fd: int, message: dict) -> None:
+    """Write one frame to ``fd``."""
+    data = memoryview(encode(message))
+    while data:
+        written = os.write(fd, data)
+        data = data[written:]
+
+
+def _read(fd: int, deadline: float | None) -> bytes:
+    if deadline is not None:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise TimedOut()
+    chunk = os.read(fd, 1 << 20)
+    if not chunk:
+        raise ChannelClosed()
+    return chunk
+
+
+def receive(fd: int, deadline: float | None = None) -> dict:
+    """Read one frame from ``fd``, waiting until ``deadline`` (time.monotonic) at most.
+
+    Each side sends one frame and then waits for the answer, so a read never takes the start of the
+    next frame: whole chunks can be read at once.
+    """
+    data = _read(fd, deadline)
+    while len(data) < 4:
+        data += _read(fd, deadline)
+    (size,) = struct.unpack(">I", data[:4])
+    if size > MAX_FRAME:
+        raise ChannelClosed()
+    parts, have = [data[4:]], len(data) - 4
+    while have < size:
+        chunk = _read(fd, deadline)
+        parts.append(chunk)
+        have += len(chunk)
+    message = json.loads(b"".join(parts))
+    if not isinstance(message, dict):
+        raise ChannelClosed()
+    return message

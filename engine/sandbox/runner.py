@@ -1,0 +1,100 @@
+"""A script runner: a fresh interpreter that runs designers' scripts, confined, and talks JSON on a pipe.
+
+Started by engine.sandbox.pool as ``python -I -c …`` with an empty environment, no open files but its
+pipes, and no database: a script here can reach nothing of the server. Each request carries one script
+and the matter's data; the script's function calls (``members_of``, ``submit_topic`` …) go back to the
+server as requests, which the server checks and carries out in the action's transaction.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+
+from . import protocol
+from .checker import GUARDS, SCRIPT_FILENAME, Refused, compile_checked
+from .confine import confine
+
+STDIN, STDOUT = 0, 1
+
+
+class ScriptError(Exception):
+    """A function the server refused or failed, raised inside the script where it was called."""
+
+
+class _Abort(BaseException):
+    """The server ended the run (a function raised an engine error): unwind without touching the data."""
+
+
+def _function(name: str):
+    """A stand-in for a server function: sends the call and returns the server's answer."""
+    def call(*args, **kwargs):
+        try:
+            protocol.send(STDOUT, {"op": "call", "name": name, "args": list(args), "kwargs": kwargs})
+        except (TypeError, ValueError):
+            raise ScriptError(f"{name}() 的参数必须是 JSON 数据") from None
+        answer = protocol.receive(STDIN)
+        if answer.get("op") == "raise":
+            raise ScriptError(answer.get("message", ""))
+        if answer.get("op") != "result":
+            raise _Abort()
+        return answer.get("value")
+    call.__name__ = name
+    return call
+
+
+def _line(exc: BaseException) -> int:
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == SCRIPT_FILENAME]
+    return lines[-1] if lines else 0
+
+
+def _run(request: dict) -> dict:
+    """Run one script over its data; the reply carries the new data or why it failed."""
+    context, names = request["context"], request.get("functions", [])
+    try:
+        code = compile_checked(request["script"])
+    except Refused as exc:
+        return {"op": "refused", "message": str(exc)}
+    namespace = {**GUARDS, **{name: _function(name) for name in names}, **context}
+    hidden = set(GUARDS) | set(names)
+    try:
+        exec(code, namespace)  # noqa: S102 - restricted bytecode, in a confined process
+    except Refused as exc:
+        return {"op": "refused", "message": str(exc), "line": _line(exc)}
+    except MemoryError:
+        return {"op": "memory"}
+    except RecursionError as exc:
+        return {"op": "error", "type": "RecursionError", "message": str(exc), "line": _line(exc)}
+    except Exception as exc:  # the designer's script failed: report it, the runner stays usable
+        return {"op": "error", "type": type(exc).__name__, "message": str(exc), "line": _line(exc)}
+    result = {k: v for k, v in namespace.items() if k not in hidden and not k.startswith("_") and not callable(v)}
+    for key, value in result.items():
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):
+            return {"op": "error", "type": "TypeError", "message": f"变量 {key} 不是 JSON 数据（{type(value).__name__}）",
+                    "line": 0}
+    return {"op": "done", "context": result}
+
+
+def main() -> None:
+    """Confine this process, then answer run requests until the pipe closes."""
+    memory_mb, cpu_seconds = int(sys.argv[1]), int(sys.argv[2])
+    compile_checked("x = [i for i in range(1)]")  # warm RestrictedPython's lazy imports before the filter
+    json.loads(json.dumps({"warm": ["up", 1.5, None]}))
+    confine(memory_mb * 1024 * 1024, cpu_seconds)
+    protocol.send(STDOUT, {"op": "ready"})
+    while True:
+        try:
+            request = protocol.receive(STDIN)
+        except protocol.ChannelClosed:
+            return
+        try:
+            reply = _run(request)
+        except _Abort:
+            reply = {"op": "aborted"}
+        except MemoryError:
+            reply = {"op": "memory"}
+        protocol.send(STDOUT, reply)
+        if reply["op"] == "memory":
+            return  # after a MemoryError the interpreter's state is not worth trusting
