@@ -74,7 +74,7 @@ def run(url: str, matters: int = 3000, clients: int = 8, workers: int = 4, reque
     first_matter = runtime.start("major_decision", "内存基准", {}, "bangong").instance_id
     db_url = db.url
     db.dispose()
-    env = {**os.environ, "DATABASE_URL": db_url, "POWERFLOW_SECRET_KEY": "bench",
+    env = {**os.environ, "DATABASE_URL": db_url, "POWERFLOW_SECRET_KEY": "bench-secret-key-of-at-least-32-chars",
            "POWERFLOW_RATELIMIT_STORAGE": "memory://"}
     server = subprocess.Popen([str(Path(sys.executable).with_name("powerflow")), "serve", "--port", str(PORT),
                                "--workers", str(workers), "--no-timers"], env=env, cwd=ROOT,

@@ -14,8 +14,10 @@ from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from .errors import DefinitionError
 from .rules import CHECKS, names as rule_names
+from .decision_tables import check_decision_table
 from .scripting import check_expression, check_script
 from .serialization import spec_to_json
+from .xml_ids import check_ids
 
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
       "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
@@ -145,7 +147,10 @@ def _parser(trees: dict[str, etree._ElementTree], dmn: dict[str, bytes]) -> Spif
     filename = None
     try:
         for filename, dmn_bytes in sorted(dmn.items()):
-            parser.add_dmn_xml(secure_xml(dmn_bytes, filename).getroot(), filename=filename)
+            table = secure_xml(dmn_bytes, filename)
+            check_ids(table, filename)
+            check_decision_table(table, filename)
+            parser.add_dmn_xml(table.getroot(), filename=filename)
         for filename, tree in trees.items():
             parser.add_bpmn_xml(tree, filename=filename)
     except ValidationException as exc:
@@ -165,6 +170,8 @@ def parse_documents(documents: dict[str, bytes], forms: dict[str, dict], dmn: di
     ids private to one file (an embedded subprocess, say) may recur in another.
     """
     trees = {name: secure_xml(data, name) for name, data in documents.items()}
+    for name, tree in trees.items():
+        check_ids(tree, name)
     dmn = dmn or {}
     processes = {node.get("id"): (name, node) for name, tree in trees.items()
                  for node in tree.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS)}

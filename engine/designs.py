@@ -14,6 +14,7 @@ from .directory import Directory
 from .errors import DefinitionError, Forbidden, NotFound
 from .lint import Problem, lint_document
 from .models import ProcessVersion, User
+from .xml_ids import is_ncname
 
 DESIGNER_ROLE = "设计员"
 MAX_FORMS = 100
@@ -95,7 +96,8 @@ def design_from_json(body: dict) -> Design:
             process = secure_xml(xml.encode("utf-8"), "upload.bpmn").xpath("//bpmn:process/@id", namespaces=NS)
         except DefinitionError as error:
             raise DesignRejected([Problem(error.filename, error.element, error.message)]) from None
-        filename = f"{process[0]}.bpmn" if process else "upload.bpmn"
+        # a process id that is no NCName would make a bad file name; lint then names the element
+        filename = f"{process[0]}.bpmn" if process and is_ncname(process[0]) else "upload.bpmn"
     if not filename.endswith(".bpmn") or "/" in filename or "\\" in filename:
         raise DesignRejected([Problem("filename", None, "文件名须形如 xxx.bpmn")])
     return Design(filename, xml.encode("utf-8"), body.get("forms") or {})

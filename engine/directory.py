@@ -1,6 +1,9 @@
 """Users, roles and fields of charge (分管领域), kept in the database."""
 from __future__ import annotations
 
+import secrets
+from functools import lru_cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -25,6 +28,7 @@ STANDARD_ROLES = {
     "管理员": "系统管理员：管理用户和角色",
 }
 AUDITOR_ROLES = {"纪委", "监督员"}
+ADMIN_ROLE = "管理员"
 _hasher = PasswordHasher()
 
 
@@ -35,10 +39,20 @@ def hash_password(password: str) -> str:
 
 def check_password(user: User, password: str) -> bool:
     """True when ``password`` matches the user's stored hash."""
+    return _matches(user.password_hash, password)
+
+
+def _matches(stored: str, password: str) -> bool:
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@lru_cache(maxsize=1)
+def _stand_in_hash() -> str:
+    """A hash no password matches, checked for unknown names so that they take as long as known ones."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 class Directory:
@@ -82,11 +96,10 @@ class Directory:
         return list(self.session.scalars(select(User).order_by(User.id)))
 
     def authenticate(self, username: str, password: str) -> User | None:
-        """The active user with these credentials, or None."""
+        """The active user with these credentials, or None; Argon2 runs for unknown and inactive names too."""
         user = self.find(username)
-        if user is None or not user.active or not check_password(user, password):
-            return None
-        return user
+        matches = _matches(user.password_hash if user is not None else _stand_in_hash(), password)
+        return user if matches and user is not None and user.active else None
 
     def save_user(self, username: str, display_name: str | None = None, password: str | None = None,
                   roles: list[str] | None = None, active: bool | None = None,
@@ -95,6 +108,8 @@ class Directory:
         if not username or len(username) > 64 or not username.replace("_", "").replace("-", "").isalnum():
             raise FormInvalid({"username": "用户名只能包含字母、数字、下划线和连字符（最多 64 个字符）"})
         user = self.find(username)
+        if user is not None and (password or password_hash or active is False):
+            user.token_generation += 1  # a new password or deactivation signs the user out everywhere
         if user is None:
             if not password and not password_hash:
                 raise FormInvalid({"password": "新用户必须设置密码"})

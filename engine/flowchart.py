@@ -42,35 +42,57 @@ class Layout:
         return {"nodes": self.nodes, "flows": self.flows}
 
 
+def _literal(text: str) -> str:
+    """Text for a quoted dot string, shown literally (a backslash as "/"), never ending the string early."""
+    # dot reads "&lt;" as an entity and copies it into the SVG as such, so "&" must be an entity itself
+    return text.replace("&", "&amp;").replace("\\", "/").replace('"', '\\"')
+
+
 def _q(text: str) -> str:
-    return '"' + text.replace('"', '\\"') + '"'
+    return '"' + _literal(text) + '"'
 
 
-def _wrap(name: str, width: int = 10) -> str:
-    return "\\n".join(textwrap.wrap(name, width)) if name else ""
+def _lines(*lines: str) -> str:
+    """A multi-line dot label (each line literal)."""
+    return '"' + "\\n".join(_literal(line) for line in lines if line) + '"'
+
+
+def _wrap(name: str, width: int = 10) -> list[str]:
+    return textwrap.wrap(name, width) if name else []
+
+
+def css_selector(prefix: str, element_id: str) -> str:
+    """``#prefix<id>`` with every character but ASCII letters, digits, "_" and "-" as a CSS hex escape.
+
+    The rules go into the SVG's <style>: inline in an HTML page that is foreign content, where a
+    "<" would open a tag, so no character of an id may stay as written (not even as "\\<").
+    """
+    return "#" + prefix + "".join(c if c.isascii() and (c.isalnum() or c in "_-") else f"\\{ord(c):x} "
+                                  for c in element_id)
 
 
 def _node(node, kind: str) -> str:
-    nid, name = node.get("id"), (node.get("name") or "").strip().replace("\\", "/")
+    nid, name = node.get("id"), (node.get("name") or "").strip()
     base = f'id={_q("el_" + nid)}, class={_q("bpmn " + kind)}, tooltip={_q(name or nid)}'
     if kind.endswith("Event"):
         width = "3" if kind == "endEvent" else "1.5"
         shape = "doublecircle" if kind in ("intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent") else "circle"
-        return (f'{_q(nid)} [{base}, shape={shape}, label="", xlabel={_q(_wrap(name, 6))}, width=0.45, '
+        return (f'{_q(nid)} [{base}, shape={shape}, label="", xlabel={_lines(*_wrap(name, 6))}, width=0.45, '
                 f'fixedsize=true, penwidth={width}]')
     if kind.endswith("Gateway"):
         mark = {"parallelGateway": "+", "inclusiveGateway": "○", "eventBasedGateway": "◇"}.get(kind, "×")
-        return (f'{_q(nid)} [{base}, shape=diamond, label={_q(mark)}, xlabel={_q(_wrap(name, 6))}, '
+        return (f'{_q(nid)} [{base}, shape=diamond, label={_q(mark)}, xlabel={_lines(*_wrap(name, 6))}, '
                 f'width=0.6, height=0.6, fixedsize=true]')
     label = _wrap(name or nid)
     if node.xpath("./bpmn:multiInstanceLoopCharacteristics", namespaces=NS):
-        label += "\\n（多人分别办理）"
+        label.append("（多人分别办理）")
     if kind == "scriptTask":
-        label += "\\n（自动）"
+        label.append("（自动）")
     if kind == "businessRuleTask":
-        label += "\\n（决策表）"
+        label.append("（决策表）")
     pen = "2.5" if kind in ("callActivity", "subProcess") else "1.2"
-    return f'{_q(nid)} [{base}, shape=box, style="rounded,filled", fillcolor="#ffffff", label={_q(label)}, penwidth={pen}]'
+    return (f'{_q(nid)} [{base}, shape=box, style="rounded,filled", fillcolor="#ffffff", label={_lines(*label)}, '
+            f'penwidth={pen}]')
 
 
 def _is_node(kind: str) -> bool:
@@ -86,7 +108,7 @@ def _cluster(sub) -> list[str]:
     sid = sub.get("id")
     repeated = "≡ " if sub.xpath("./bpmn:multiInstanceLoopCharacteristics", namespaces=NS) else ""
     label = _wrap(repeated + (sub.get("name") or sid), 16)
-    lines = [f'subgraph {_q("cluster_" + sid)} {{ id={_q("el_" + sid)}; label={_q(label)}; '
+    lines = [f'subgraph {_q("cluster_" + sid)} {{ id={_q("el_" + sid)}; label={_lines(*label)}; '
              'labeljust=l; style="rounded"; color="#8a96a3"; penwidth=1.5; fontsize=12;']
     for child in _children(sub):
         kind = etree.QName(child).localname
@@ -166,29 +188,34 @@ def _dot(process, title: str | None = None) -> tuple[str, dict[str, list[str]]]:
     return "\n".join(lines), flows
 
 
+def _process(bpmn_xml: str, process_key: str):
+    root = secure_xml(bpmn_xml.encode("utf-8"), f"{process_key}.bpmn").getroot()
+    return root.xpath("//bpmn:process[@id=$key]", key=process_key, namespaces=NS)[0]
+
+
 def layout(bpmn_xml: str, process_key: str, dot_binary: str = "dot") -> Layout:
     """Lay out one process of a BPMN document with dot (SVG plus positions)."""
-    root = secure_xml(bpmn_xml.encode("utf-8"), f"{process_key}.bpmn").getroot()
-    process = root.xpath(f"//bpmn:process[@id={_q(process_key)}]", namespaces=NS)[0]
+    process = _process(bpmn_xml, process_key)
     source, flows = _dot(process)
     with tempfile.TemporaryDirectory() as tmp:
         svg_path, json_path = Path(tmp, "chart.svg"), Path(tmp, "chart.json")
         subprocess.run([dot_binary, "-Tsvg", "-o", str(svg_path), "-Tjson", "-o", str(json_path)],
                        input=source.encode("utf-8"), check=True, capture_output=True, timeout=60)
         svg, graph = svg_path.read_text(encoding="utf-8"), json.loads(json_path.read_text(encoding="utf-8"))
+    # dot names each node as written in the source; map that back to the element's id
+    elements = {_literal(i).replace('\\"', '"'): i for i in process.xpath(".//@id")}
     nodes = {}
     for obj in graph.get("objects", []):
         if "pos" in obj and "nodes" not in obj:
             x, y = (float(v) for v in obj["pos"].split(","))
-            nodes[obj["name"]] = [x, -y, float(obj["width"]) * 72, float(obj["height"]) * 72]
+            nodes[elements.get(obj["name"], obj["name"])] = [x, -y, float(obj["width"]) * 72,
+                                                              float(obj["height"]) * 72]
     return Layout(svg=svg[svg.index("<svg"):], nodes=nodes, flows=flows)
 
 
 def publishable(bpmn_xml: str, process_key: str, title: str, dot_binary: str = "dot") -> tuple[str, bytes]:
     """A chart for publication: (SVG, PNG) with a title and a legend, nothing highlighted."""
-    root = secure_xml(bpmn_xml.encode("utf-8"), f"{process_key}.bpmn").getroot()
-    process = root.xpath(f"//bpmn:process[@id={_q(process_key)}]", namespaces=NS)[0]
-    source, _ = _dot(process, title)
+    source, _ = _dot(_process(bpmn_xml, process_key), title)
     with tempfile.TemporaryDirectory() as tmp:
         svg_path, png_path = Path(tmp, "chart.svg"), Path(tmp, "chart.png")
         subprocess.run([dot_binary, "-Tsvg", "-o", str(svg_path), "-Tpng", "-Gdpi=110", "-o", str(png_path)],
@@ -206,13 +233,13 @@ def _style(chart_state: dict, layout: Layout) -> str:
         if element not in layout.nodes:  # an expanded subprocess: a large cluster gets a pale fill
             fill = "#fffaf0" if state == "current" else "#f6fbf7"
         dash_rule = f"stroke-dasharray:{dash};" if dash else ""
-        sel = f"#el_{element}"
+        sel = css_selector("el_", element)
         rules.append(f"{sel} polygon,{sel} ellipse,{sel} path{{fill:{fill};stroke:{stroke};"
                      f"stroke-width:{width};{dash_rule}}}")
     for source, target in chart_state.get("flows", []):
         for fid in layout.flows.get(f"{source}>{target}", []):
-            rules.append(f"#flow_{fid} path{{stroke:{TAKEN};stroke-width:2.4}}"
-                         f"#flow_{fid} polygon{{fill:{TAKEN};stroke:{TAKEN}}}")
+            sel = css_selector("flow_", fid)
+            rules.append(f"{sel} path{{stroke:{TAKEN};stroke-width:2.4}}{sel} polygon{{fill:{TAKEN};stroke:{TAKEN}}}")
     return "".join(rules)
 
 
@@ -231,6 +258,8 @@ def overlay(layout: Layout, css: str, labels: dict[str, str], colour: str = "#b3
                          f'font-family="{FONT}" font-size="10" fill="{colour}">{escape(text)}</text>')
     svg = layout.svg
     head_end = svg.index(">", svg.index("<svg")) + 1
+    # CSS never needs "<" or "&"; as escapes they cannot end the <style> or start markup
+    css = css.replace("&", "\\26 ").replace("<", "\\3c ")
     svg = svg[:head_end] + f"<style>{css}</style>" + svg[head_end:]
     if texts:
         # The last </g> closes graph0, whose transform the node positions are expressed in.

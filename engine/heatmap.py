@@ -11,7 +11,7 @@ from statistics import median
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .flowchart import Layout, overlay
+from .flowchart import Layout, css_selector, overlay
 from .models import HumanTask, Instance
 
 SCALE = ["#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603"]
@@ -66,7 +66,7 @@ def render_heat(layout: Layout, heat: dict[str, StepHeat]) -> str:
     top = max((h.open_matters for h in heat.values()), default=0)
     css, labels = [], {}
     for element, h in heat.items():
-        sel = f"#el_{element}"
+        sel = css_selector("el_", element)
         css.append(f"{sel} polygon,{sel} ellipse,{sel} path{{fill:{_colour(h.open_matters, top)};stroke:#a63603}}")
         days = "—" if h.median_days is None else f"{h.median_days:g} 天"
         labels[element] = f"{h.open_matters} 件在办 · 中位 {days}"

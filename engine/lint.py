@@ -9,6 +9,7 @@ from lxml import etree
 from .catalog import load_catalog
 from .definitions import NS, load_forms, parse_bpmn, secure_xml
 from .errors import DefinitionError
+from .xml_ids import MESSAGE as BAD_ID, invalid_ids
 
 FLOW_NODE_TAGS = ("startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
                   "userTask", "scriptTask", "serviceTask", "manualTask", "businessRuleTask", "task", "sendTask",
@@ -125,11 +126,14 @@ def lint_document(data: bytes, filename: str, forms: dict, dmn: dict, roles: set
         root = secure_xml(data, filename).getroot()
     except DefinitionError as error:
         return [Problem(error.filename, error.element, error.message)]
-    problems = []
+    bad_ids = invalid_ids(root)
+    problems = [Problem(filename, element, BAD_ID) for element in bad_ids]
     for process in root.xpath("//bpmn:process", namespaces=NS):
         problems += _lanes(process, roles, filename) + _gateways(process, filename)
         problems += _reachability(process, filename)
     problems += _diagram(root, filename)
+    if bad_ids:
+        return problems  # the parse below would only refuse the first bad id again
     try:  # roles were checked per lane above, so that the error names the lane
         parse_bpmn(data, filename, forms, dmn, None, library)
     except DefinitionError as error:
@@ -146,6 +150,8 @@ def lint_directory(processes_dir: Path, roles: set[str]) -> list[Problem]:
         return [Problem(error.filename, error.element, error.message)]
     dmn = {p.name: p.read_bytes() for p in sorted(processes_dir.glob("*.dmn"))}
     problems, keys = [], set()
+    for name, data in dmn.items():
+        problems += lint_table(data, name)
     paths = sorted(processes_dir.glob("*.bpmn"))
     for path in paths:
         library = {p.name: p.read_bytes() for p in paths if p != path}
@@ -159,4 +165,13 @@ def lint_directory(processes_dir: Path, roles: set[str]) -> list[Problem]:
         load_catalog(processes_dir, keys)
     except DefinitionError as error:
         problems.append(Problem(error.filename, error.element, error.message))
-    return problems
+    return list(dict.fromkeys(problems))  # a broken table is met again in every file that parses it
+
+
+def lint_table(data: bytes, filename: str) -> list[Problem]:
+    """The problems of one DMN document: XML safety and element ids."""
+    try:
+        tree = secure_xml(data, filename)
+    except DefinitionError as error:
+        return [Problem(error.filename, error.element, error.message)]
+    return [Problem(filename, element, BAD_ID) for element in invalid_ids(tree)]

@@ -1,41 +1,59 @@
-"""Signing in: Argon2 password check with a lock-out after repeated failures for the same account."""
+"""Signing in: the throttle is charged first, then Argon2 runs alike for every name; signing out everywhere."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import math
+from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from .database import Database
 from .directory import Directory
-from .errors import PowerflowError
+from .errors import FormInvalid, NotFound, PowerflowError
+from .login_throttle import address_key, reserve, succeeded
 from .models import User
 
-MAX_FAILURES = 5
-LOCK_FOR = timedelta(minutes=15)
+MAX_NAME = 64  # users.username
+
+
+def possible_name(username: str) -> bool:
+    """False for a name no account can have (too long, control characters), which is refused without a lookup."""
+    return len(username) <= MAX_NAME and not any(ord(c) < 0x20 or c == "\x7f" for c in username)
 
 
 class LockedOut(PowerflowError):
-    """Too many wrong passwords: the account waits until ``until``."""
+    """Too many failed attempts for this name from this address (or from everywhere): wait until ``until``."""
 
-    def __init__(self, until: datetime):
-        minutes = max(1, int((until - datetime.now(until.tzinfo)).total_seconds() // 60) + 1)
-        super().__init__(f"密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试")
+    def __init__(self, until: datetime, now: datetime):
         self.until = until
+        self.seconds = max(1, math.ceil((until - now).total_seconds()))
+        self.minutes = math.ceil(self.seconds / 60)
+        super().__init__(f"用户名或密码不正确，或尝试过于频繁，请 {self.minutes} 分钟后再试")
 
 
-def sign_in(session: Session, username: str, password: str, now: datetime) -> User | None:
-    """The active user with these credentials, or None; the fifth failure in a row locks for 15 minutes.
-
-    A locked account is refused even with the right password (LockedOut), so guessing gains nothing.
-    """
-    directory = Directory(session)
-    user = directory.find(username)
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        raise LockedOut(user.locked_until)
-    if directory.authenticate(username, password) is not None:
-        user.failed_logins, user.locked_until = 0, None
-        return user
+def sign_in(db: Database, username: str, password: str, address: str | None, now: datetime) -> User | None:
+    """The active user with these credentials, or None; LockedOut while it must wait, even with the right password."""
+    # Known, unknown and deactivated names take the same steps (throttle, Argon2): neither the answer nor its
+    # time tells them apart.
+    if not possible_name(username):
+        raise FormInvalid({"username": "用户名最多 64 个字符，且不能含控制字符"})
+    key = address_key(address)
+    with db.transaction() as session:  # committed before the slow check: the count holds even if it fails
+        reservation = reserve(session, username, key, now)
+    if reservation.wait_until is not None:
+        raise LockedOut(reservation.wait_until, now)
+    with db.reader() as session:
+        user = Directory(session).authenticate(username, password)
     if user is not None:
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.failed_logins, user.locked_until = 0, now + LOCK_FOR
-    return None
+        with db.transaction() as session:
+            succeeded(session, username, key, reservation, now)
+    return user
+
+
+def revoke_tokens(session: Session, username: str) -> User:
+    """End every API token and web session of ``username`` (sign out everywhere); NotFound for an unknown name."""
+    if not possible_name(username):
+        raise NotFound(f"用户 {username[:MAX_NAME]!r} 不存在")
+    user = Directory(session).user(username)
+    session.execute(update(User).where(User.id == user.id).values(token_generation=User.token_generation + 1))
+    return user

@@ -58,13 +58,24 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     email: Mapped[str | None] = mapped_column(String(255))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    token_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped: sign out everywhere
     roles: Mapped[list[Role]] = relationship(secondary="user_roles", order_by=Role.name)  # read when needed
 
     @property
     def role_names(self) -> list[str]:
         return [r.name for r in self.roles]
+
+
+class LoginThrottle(Base):
+    """Sign-in failures for a name from one address ("*": from all), known or not, so no answer tells them apart."""
+
+    __tablename__ = "login_throttle"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Field(Base):

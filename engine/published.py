@@ -25,7 +25,8 @@ def index_html(powers: list[Power], names: dict[str, str]) -> str:
         parts.append(f"<h2>{escape(body)}</h2><table><tr><th>权力</th><th>类别</th><th>依据</th><th>公开</th>"
                      "<th>流程图</th></tr>")
         for p in rows:
-            chart = (f"<a href=\"{p.process}.svg\">{escape(names[p.process])}</a>（<a href=\"{p.process}.png\">PNG</a>）"
+            key = escape(p.process or "")
+            chart = (f"<a href=\"{key}.svg\">{escape(names[p.process])}</a>（<a href=\"{key}.png\">PNG</a>）"
                      if p.process else "—")
             parts.append(f"<tr><td>{escape(p.name)}</td><td>{escape(p.category)}</td><td>{escape(p.basis)}</td>"
                          f"<td>{escape(p.disclosure)}</td><td>{chart}</td></tr>")

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from .errors import Conflict
+from .login_throttle import forget
 from .mailer import Mailer
 from .overdue import flag_overdue
 from .runtime import Runtime
@@ -22,6 +24,7 @@ class TimerWorker:
         self.batch = batch
         self.interval = interval
         self.stopping = threading.Event()
+        self.forgot_at: float | None = None
 
     def run_once(self) -> int:
         """Fire the timers due now; return how many this worker fired."""
@@ -41,6 +44,10 @@ class TimerWorker:
         with self.runtime.db.transaction() as session:
             done["overdue"] = flag_overdue(session, self.runtime.clock())
         done["mail"] = self.mailer.send_pending() if self.mailer else 0
+        if self.forgot_at is None or time.monotonic() - self.forgot_at > 3600:  # day-old failures: hourly will do
+            with self.runtime.db.transaction() as session:
+                forget(session, self.runtime.clock())
+            self.forgot_at = time.monotonic()
         return done
 
     def run_forever(self) -> None:

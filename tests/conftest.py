@@ -106,7 +106,7 @@ def runtime(db):
 
 
 def _app(url: str):
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret",
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret-key-of-at-least-32-chars",
                       "PROCESSES_DIR": str(PROCESSES), "ATTACHMENTS_DIR": tempfile.mkdtemp(prefix="attachments-")})
     return app
 
@@ -234,4 +234,4 @@ def browser():
 def env(tmp_path):
     """Environment for `powerflow` commands on a fresh SQLite file."""
     return {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}",
-            "POWERFLOW_SECRET_KEY": "cli-test", "POWERFLOW_PROCESSES_DIR": str(PROCESSES)}
+            "POWERFLOW_SECRET_KEY": "cli-test-secret-key-of-32-characters", "POWERFLOW_PROCESSES_DIR": str(PROCESSES)}

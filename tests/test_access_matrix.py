@@ -75,6 +75,8 @@ ROUTES = {
     ("GET", "public.letter"): ("/public/letters/{letter}", None, everyone(200)),
     ("POST", "public.letter"): ("/public/letters/{letter}", {"rating": "5"}, everyone(409)),  # no reply yet
     ("POST", "api.token"): ("/api/v1/auth/token", {"username": "nobody", "password": "x"}, everyone(401)),
+    ("POST", "api.revoke"): ("/api/v1/auth/revoke", {}, expect(401, 200, 200, 200, 200)),  # signs out: runs last
+    ("POST", "api.revoke_user_tokens"): ("/api/v1/users/zhaocw/revoke-tokens", {}, expect(401, 403, 403, 403, 403)),
     ("GET", "api.openapi"): ("/api/v1/openapi.json", None, everyone(200)),
     ("GET", "api.processes"): ("/api/v1/processes", None, expect(401, 200, 200, 200, 200)),
     ("POST", "api.start"): ("/api/v1/processes/major_decision/instances", {"title": "接口发起", "data": {}},
@@ -187,8 +189,9 @@ def test_each_visitor_gets_exactly_what_the_matrix_says(web_app, world, person):
         api_token = client.post("/api/v1/auth/token", json={"username": person, "password": demo.DEMO_PASSWORD})
         headers = {"Authorization": f"Bearer {api_token.get_json()['token']}"}
     wrong = []
-    # Logging out ends the session, so it goes last.
-    for (method, endpoint), (path, body, accepted) in sorted(ROUTES.items(), key=lambda r: r[0][1] == "auth.logout"):
+    # Logging out and signing out everywhere end the session and the token, so they go last.
+    for (method, endpoint), (path, body, accepted) in sorted(ROUTES.items(),
+                                                             key=lambda r: r[0][1] in ("auth.logout", "api.revoke")):
         url = path.format(**world)
         if method == "GET":
             response = client.get(url, headers=headers if url.startswith("/api/") else {})

@@ -47,7 +47,7 @@ class Node:
     """One `powerflow serve` or `powerflow worker`, in its own process group."""
 
     def __init__(self, url: str, *args: str):
-        env = {**os.environ, "DATABASE_URL": url, "POWERFLOW_SECRET_KEY": "two-nodes",
+        env = {**os.environ, "DATABASE_URL": url, "POWERFLOW_SECRET_KEY": "two-nodes-share-this-secret-key-of-32-chars",
                "POWERFLOW_RATELIMIT_STORAGE": "memory://"}
         self.process = subprocess.Popen([POWERFLOW, *args], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, start_new_session=True)
@@ -237,7 +237,7 @@ def test_a_worker_killed_mid_timer_fires_it_exactly_once_after_restart(pg_url):
         assert session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
             AuditEvent.instance_id == matter, AuditEvent.element_id.in_(("wait2", "slow2")))) == 0
     restarted = subprocess.run([POWERFLOW, "worker", "--once"], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                               env={**os.environ, "DATABASE_URL": pg_url, "POWERFLOW_SECRET_KEY": "x"})
+                               env={**os.environ, "DATABASE_URL": pg_url, "POWERFLOW_SECRET_KEY": "x" * 32})
     assert restarted.returncode == 0 and "fired 1" in restarted.stdout, restarted.stderr
     with db.reader() as session:
         events = session.scalars(sa.select(AuditEvent.element_id).where(AuditEvent.instance_id == matter)).all()

@@ -156,3 +156,16 @@ def test_a_runner_killed_at_its_limit_is_replaced(runtime):
     with pytest.raises(ScriptFailed, match="超过 0.3 秒"):
         pool.run("while True:\n    pass", {}, {}, 0.3)
     assert pool.run("y = x + 1", {"x": 1}, {}, 1.0) == {"x": 1, "y": 2}
+
+
+def test_a_decision_table_entry_the_evaluator_refuses_is_refused_at_deploy_naming_it():
+    from engine.definitions import read_directory
+    from engine.errors import DefinitionError
+    from tests.conftest import PROCESSES
+    table = (PROCESSES / "large_fund.dmn").read_text(encoding="utf-8")
+    original = '<inputEntry id="rule_plenary_amount"><text>&gt;= 1000</text></inputEntry>'
+    assert original in table
+    bad = table.replace(original, '<inputEntry id="rule_plenary_amount"><text>().__class__</text></inputEntry>')
+    with pytest.raises(DefinitionError) as caught:
+        read_directory(PROCESSES, dmn_override={"large_fund.dmn": bad.encode("utf-8")})
+    assert caught.value.element == "rule_plenary_amount" and "__class__" in caught.value.message

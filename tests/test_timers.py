@@ -73,7 +73,7 @@ def test_two_worker_processes_on_postgresql_fire_each_timer_exactly_once(pg_url)
     runtime = Runtime(db)
     ids = [runtime.start("timer_reminder", f"定时提醒 {n}", {}, "bangong").instance_id for n in range(30)]
     time.sleep(1.2)
-    env = {**os.environ, "DATABASE_URL": pg_url, "POWERFLOW_SECRET_KEY": "t"}
+    env = {**os.environ, "DATABASE_URL": pg_url, "POWERFLOW_SECRET_KEY": "t" * 32}
     powerflow = str(Path(sys.executable).with_name("powerflow"))
     workers = [subprocess.Popen([powerflow, "worker", "--once"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]

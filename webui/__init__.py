@@ -43,10 +43,29 @@ def _mailer(config, db: Database) -> Mailer | None:
                                    base_url=config["BASE_URL"].rstrip("/")))
 
 
-def _secret_key(instance_path: Path) -> str:
-    """A stable secret per instance: from the environment, else a generated file under instance/."""
-    if os.environ.get("POWERFLOW_SECRET_KEY"):
-        return os.environ["POWERFLOW_SECRET_KEY"]
+MIN_SECRET_KEY = 32
+_NEW_KEY = 'python -c "import secrets; print(secrets.token_hex(32))"'
+
+
+class ConfigurationError(Exception):
+    """The app cannot start safely with this configuration; the message says what to set."""
+
+
+def _secret_key(config, instance_path: Path) -> str:
+    """The key signing sessions and tokens: configured, or (single-node SQLite demo only) a file under instance/."""
+    key = config.get("SECRET_KEY")
+    if key:
+        if len(key) < MIN_SECRET_KEY:
+            raise ConfigurationError(f"POWERFLOW_SECRET_KEY 太短：至少需要 {MIN_SECRET_KEY} 个字符（可用 {_NEW_KEY} 生成）")
+        return key
+    if not config["DATABASE_URL"].startswith("sqlite"):
+        # Every node must sign with the same key, and a file under one node's instance/ is not shared.
+        raise ConfigurationError(f"数据库不是内置的 SQLite（可能有多个节点同时服务），必须用环境变量 POWERFLOW_SECRET_KEY "
+                                 f"设置各节点共用的密钥（至少 {MIN_SECRET_KEY} 个字符，可用 {_NEW_KEY} 生成）")
+    return _generated_key(instance_path)
+
+
+def _generated_key(instance_path: Path) -> str:
     path = instance_path / "secret_key"
     try:  # O_EXCL: when several workers start at once, exactly one writes the key and all read it
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -63,8 +82,19 @@ def _secret_key(instance_path: Path) -> str:
     raise RuntimeError(f"{path} is empty")
 
 
+def _token_max_age() -> int:
+    """Seconds an API token lasts: POWERFLOW_TOKEN_MAX_AGE, else 8 hours."""
+    try:
+        seconds = int(os.environ.get("POWERFLOW_TOKEN_MAX_AGE") or 8 * 3600)
+    except ValueError:
+        seconds = 0
+    if seconds < 1:
+        raise ConfigurationError("POWERFLOW_TOKEN_MAX_AGE 必须是正整数（令牌有效的秒数，默认 28800 即 8 小时）")
+    return seconds
+
+
 def create_app(test_config: dict | None = None) -> Flask:
-    """Application factory: configuration from ``test_config`` or the environment."""
+    """Application factory: configuration from ``test_config`` or the environment; ConfigurationError if unsafe."""
     instance_dir = os.environ.get("POWERFLOW_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True,
                 instance_path=os.path.abspath(instance_dir) if instance_dir else None)
@@ -74,7 +104,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'powerflow.sqlite'}",
         PROCESSES_DIR=os.environ.get("POWERFLOW_PROCESSES_DIR") or str(PROJECT_ROOT / "processes"),
         NODE_MODULES=os.environ.get("POWERFLOW_NODE_MODULES") or str(PROJECT_ROOT / "node_modules"),
-        TOKEN_MAX_AGE=8 * 3600,
+        SECRET_KEY=os.environ.get("POWERFLOW_SECRET_KEY"),
+        TOKEN_MAX_AGE=_token_max_age(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
@@ -94,8 +125,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(instance_path)
+    app.config["SECRET_KEY"] = _secret_key(app.config, instance_path)
     app.json.ensure_ascii = False
 
     db = Database(app.config["DATABASE_URL"])
@@ -112,6 +142,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     language.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    from . import json_limits
+    json_limits.init_app(app)
     for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, api_actions,
                    audit, public, modeler, actions, flow, discussion, api_discussion, language):
         app.register_blueprint(module.bp)

@@ -4,17 +4,19 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
+from flask_babel import gettext as _
 
 from engine import notifications, queries
 from engine.access import can_complete, can_start, visible_instance
 from engine.deployment import latest_versions
-from engine.directory import Directory
+from engine.directory import ADMIN_ROLE, Directory
 from engine.errors import Forbidden, FormInvalid, NotFound
+from engine.logins import MAX_NAME, LockedOut, revoke_tokens
 from engine.models import HumanTask
 from engine.task_view import task_form
 
 from . import services
-from .auth import check_password, issue_token, principal_from_token
+from .auth import check_password, issue_token, principal_from_token, refusal
 from .params import MAX_OFFSET, bounded_arg
 from .public import limiter
 from .openapi import openapi_document
@@ -54,13 +56,39 @@ def token():
     username, password = body.get("username"), body.get("password")
     errors = {k: "此项必填" for k, v in (("username", username), ("password", password))
               if not isinstance(v, str) or not v}
+    if not errors and len(username) > MAX_NAME:
+        errors["username"] = _("用户名最多 %(n)d 个字符", n=MAX_NAME)
     if errors:
         raise FormInvalid(errors)
-    principal = check_password(username, password)  # LockedOut → 429
+    try:
+        principal = check_password(username, password)
+    except LockedOut as locked:
+        message, headers = refusal(locked)
+        return jsonify({"error": message}), 429, headers
     if principal is None:
-        return jsonify({"error": "用户名或密码不正确"}), 401
+        return jsonify({"error": _("用户名或密码不正确")}), 401
     return jsonify({"token": issue_token(principal), "token_type": "Bearer",
                     "expires_in": current_app.config["TOKEN_MAX_AGE"]})
+
+
+@bp.post("/auth/revoke")
+@token_required
+def revoke():
+    """Sign out everywhere: every token and web session of the caller ends, this token included."""
+    with services().db.transaction() as session:
+        revoke_tokens(session, g.principal.username)
+    return jsonify({"username": g.principal.username, "revoked": True})
+
+
+@bp.post("/users/<username>/revoke-tokens")
+@token_required
+def revoke_user_tokens(username: str):
+    """An administrator ends every token and web session of another user (a lost phone, a leaked token)."""
+    if ADMIN_ROLE not in g.principal.roles:
+        raise Forbidden(_("只有管理员可以撤销他人的令牌"))
+    with services().db.transaction() as session:
+        revoke_tokens(session, username)
+    return jsonify({"username": username, "revoked": True})
 
 
 @bp.get("/processes")

@@ -5,18 +5,20 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from engine.directory import AUDITOR_ROLES, Directory
 from engine.logins import LockedOut, sign_in
-from engine.models import utcnow
+from engine.models import User
 
 from . import services
 from .public import limiter
+from .redirects import is_local_path
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -32,9 +34,11 @@ class Principal(UserMixin):
     username: str
     display_name: str
     roles: tuple[str, ...]
+    generation: int = 0  # users.token_generation when signed in
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The generation rides in the session cookie: raising it (sign out everywhere) ends every session.
+        return f"{self.id}:{self.generation}"
 
     @property
     def is_auditor(self) -> bool:
@@ -54,13 +58,26 @@ def roles_required(roles: set[str] | frozenset[str]):
     return decorate
 
 
-@login_manager.user_loader
-def _load(user_id: str) -> Principal | None:
+def _principal(user: User) -> Principal:
+    return Principal(user.id, user.username, user.display_name, tuple(user.role_names), user.token_generation)
+
+
+def _current(user_id: int, generation: int) -> Principal | None:
+    """The active user ``user_id``, if nobody signed it out everywhere since ``generation`` was read."""
     with services().db.reader() as session:
-        user = Directory(session).by_id(int(user_id)) if user_id.isdigit() else None
-        if user is None or not user.active:
+        user = Directory(session).by_id(user_id)
+        if user is None or not user.active or user.token_generation != generation:
             return None
-        return Principal(user.id, user.username, user.display_name, tuple(user.role_names))
+        return _principal(user)
+
+
+@login_manager.user_loader
+def _load(session_id: str) -> Principal | None:
+    user_id, _colon, generation = session_id.partition(":")
+    generation = generation or "0"  # sessions from before generations: ended by the first sign-out everywhere
+    if not (user_id.isdecimal() and generation.isdecimal() and len(user_id) <= 10 and len(generation) <= 10):
+        return None
+    return _current(int(user_id), int(generation))
 
 
 class LoginForm(FlaskForm):
@@ -73,10 +90,15 @@ def init_app(app) -> None:
 
 
 def check_password(username: str, password: str) -> Principal | None:
-    """Sign in (one transaction: failures are counted, the lock-out may start); LockedOut when locked."""
-    with services().db.transaction() as session:
-        user = sign_in(session, username, password, utcnow())
-        return user and Principal(user.id, user.username, user.display_name, tuple(user.role_names))
+    """Sign in from the caller's address (the throttle is charged first); LockedOut while the name must wait."""
+    user = sign_in(services().db, username, password, request.remote_addr, services().runtime.clock())
+    return user and _principal(user)
+
+
+def refusal(locked: LockedOut) -> tuple[str, dict[str, str]]:
+    """The message for a throttled attempt, alike for every name, and its Retry-After header."""
+    message = _("用户名或密码不正确，或尝试过于频繁，请 %(n)d 分钟后再试", n=locked.minutes)
+    return message, {"Retry-After": str(locked.seconds)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -88,13 +110,14 @@ def login():
         try:
             principal = check_password(form.username.data.strip(), form.password.data)
         except LockedOut as locked:
-            form.password.errors.append(str(locked))
-            return render_template("login.html", form=form), 429
+            message, headers = refusal(locked)
+            form.password.errors.append(message)
+            return render_template("login.html", form=form), 429, headers
         if principal:
             login_user(principal)
             target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("index"))
-        form.password.errors.append("用户名或密码不正确")
+            return redirect(target if is_local_path(target) else url_for("index"))
+        form.password.errors.append(_("用户名或密码不正确"))
     if request.method == "POST" and form.errors:
         status = 400
     return render_template("login.html", form=form), status
@@ -108,21 +131,32 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+class _ClockSigner(TimestampSigner):
+    """Token times from the runtime's clock, the one every other deadline of the app follows."""
+
+    def get_timestamp(self) -> int:
+        return int(services().runtime.clock().timestamp())
+
+
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="powerflow-api-token")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="powerflow-api-token", signer=_ClockSigner)
 
 
 def issue_token(principal: Principal) -> str:
-    """A signed bearer token naming the user; it expires after TOKEN_MAX_AGE seconds."""
-    return _serializer().dumps({"u": principal.id})
+    """A signed bearer token naming the user and its token generation; it expires after TOKEN_MAX_AGE seconds."""
+    return _serializer().dumps({"u": principal.id, "g": principal.generation})
 
 
 def principal_from_token(token: str) -> Principal | None:
+    """The token's user while the token is unexpired, unrevoked and the user active; else None."""
     try:
         payload = _serializer().loads(token, max_age=current_app.config["TOKEN_MAX_AGE"])
-    except (BadSignature, SignatureExpired):
+    except BadSignature:  # also SignatureExpired
         return None
-    return _load(str(payload.get("u", "")))
+    user_id, generation = (payload.get("u"), payload.get("g", 0)) if isinstance(payload, dict) else (None, None)
+    if not isinstance(user_id, int) or not isinstance(generation, int):
+        return None
+    return _current(user_id, generation)
 
 
 def current_principal() -> Principal:

@@ -14,14 +14,21 @@ from engine.errors import PowerflowError
 
 from .cli_common import fail, services
 
-from . import create_app
+from . import ConfigurationError, create_app
 
 STATUS_TEXT = {"new": "新增", "changed": "变更", "unchanged": "未变"}
 
 
+def _app():
+    """The app, or (for an unsafe configuration, such as no shared secret key) a clear message and exit 1."""
+    try:
+        return create_app()
+    except ConfigurationError as error:
+        click.echo(f"错误：{error}", err=True)
+        sys.exit(1)
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False)
+@click.group(cls=FlaskGroup, create_app=_app, add_default_commands=False, add_version_option=False)
 def main():
     """powerflow：党委权力公开透明运行（BPMN 流程引擎与网页）。"""
 
@@ -150,8 +157,9 @@ def serve(host: str, port: int, workers: int | None, timers: bool | None):
         run_timers = timers
 
         def load(self):
-            return create_app()
+            return app
 
+    app = _app()  # before gunicorn starts, so that a bad configuration is one clear line
     click.echo(f"powerflow 正在 http://{host}:{port} 提供服务")
     _Server().run()
 

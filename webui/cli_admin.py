@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from engine.calendar_days import entered_days, load_calendar, remove_day, set_day
 from engine.directory import Directory
 from engine.errors import PowerflowError
+from engine.logins import revoke_tokens
 
 from .cli_common import fail, services
 
@@ -55,6 +56,19 @@ def users_deactivate(username: str):
         with services().db.transaction() as session:
             Directory(session).save_user(username, active=False)
         click.echo(f"已停用 {username}")
+    except PowerflowError as error:
+        fail(error)
+
+
+@users.command("revoke-tokens")
+@click.argument("username")
+@with_appcontext
+def users_revoke_tokens(username: str):
+    """撤销用户的全部 API 令牌并结束其网页登录（手机丢失、令牌泄露时）。"""
+    try:
+        with services().db.transaction() as session:
+            revoke_tokens(session, username)
+        click.echo(f"已撤销 {username} 的全部令牌和登录会话")
     except PowerflowError as error:
         fail(error)
 

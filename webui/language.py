@@ -1,10 +1,10 @@
 """Chinese by default, English on request: the chosen language lives in the session."""
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from flask import Blueprint, redirect, request, session, url_for
 from flask_babel import Babel
+
+from .redirects import is_local_path
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 TIME_ZONE = "Asia/Shanghai"
@@ -31,6 +31,4 @@ def choose(code: str):
     if code in LANGUAGES:
         session["lang"] = code
     target = request.args.get("next") or ""
-    parsed = urlparse(target)
-    safe = target.startswith("/") and not target.startswith("//") and not parsed.netloc
-    return redirect(target if safe else url_for("index"))
+    return redirect(target if is_local_path(target) else url_for("index"))

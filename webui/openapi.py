@@ -31,13 +31,15 @@ _INSTANCE = {"type": "object", "properties": {
         "actor": {"type": ["string", "null"]}, "element_id": {"type": ["string", "null"]},
         "element_name": {"type": ["string", "null"]}, "details": {"type": "object"}}}}}}
 
+_REVOKED = {"type": "object", "properties": {"username": {"type": "string"}, "revoked": {"type": "boolean"}}}
+
 
 def _resp(description: str, schema: dict | None = None, media: str = "application/json") -> dict:
     return {"description": description} | ({"content": {media: {"schema": schema}}} if schema else {})
 
 
 def _errors(*codes: int) -> dict:
-    text = {400: "请求体不是 JSON", 401: "缺少或无效的令牌", 403: "不是调用者的任务/无权发起",
+    text = {400: "请求体不是 JSON", 401: "缺少、无效、过期或已撤销的令牌", 403: "不是调用者的任务/无权发起",
             404: "不存在或无权查看", 409: "任务已不在待办状态（已被办理或并发冲突）", 422: "数据不符合表单，errors 按字段给出原因"}
     return {str(c): _resp(text[c], {"$ref": "#/components/schemas/Error"}) for c in codes}
 
@@ -54,10 +56,17 @@ def openapi_document() -> dict:
     paths = {
         "/auth/token": {"post": {"summary": "用户名和密码换取令牌", "security": [], "requestBody": _body({
             "type": "object", "required": ["username", "password"],
-            "properties": {"username": {"type": "string", "minLength": 1}, "password": {"type": "string", "minLength": 1}}}),
-            "responses": {"200": _resp("令牌", {"type": "object", "properties": {
+            "properties": {"username": {"type": "string", "minLength": 1, "maxLength": 64},
+                           "password": {"type": "string", "minLength": 1}}}),
+            "responses": {"200": _resp("令牌（expires_in 秒后过期）", {"type": "object", "properties": {
                 "token": {"type": "string"}, "token_type": {"type": "string"}, "expires_in": {"type": "integer"}}}),
                 **_errors(401, 422)}}},
+        "/auth/revoke": {"post": {"summary": "退出所有设备：调用者的全部令牌（含本令牌）和网页会话失效",
+                                  "security": secured, "responses": {"200": _resp("已撤销", _REVOKED), **_errors(401)}}},
+        "/users/{username}/revoke-tokens": {"post": {
+            "summary": "管理员撤销某用户的全部令牌和网页会话", "security": secured,
+            "parameters": [{"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": _resp("已撤销", _REVOKED), **_errors(401, 403, 404)}}},
         "/processes": {"get": {"summary": "已部署的流程（最新版本）", "security": secured, "responses": {
             "200": _resp("流程列表", {"type": "array", "items": {"type": "object", "properties": {
                 "key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},

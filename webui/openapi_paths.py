@@ -3,9 +3,9 @@ from __future__ import annotations
 
 _STR, _INT, _BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 _LIST = {"type": "array", "items": {"type": "object"}}
-_ERRORS = {400: "请求体不是 JSON 对象", 401: "缺少或无效的令牌", 403: "无权执行此操作", 404: "不存在或无权查看",
+_ERRORS = {400: "请求体不是 JSON 对象", 401: "缺少、无效、过期或已撤销的令牌", 403: "无权执行此操作", 404: "不存在或无权查看",
            409: "状态已变化或不允许（说明原因）", 413: "请求体过大", 422: "数据有误，errors 按字段给出原因",
-           429: "请求过于频繁或账号已锁定"}
+           429: "尝试过于频繁，请按 Retry-After（秒）稍后再试"}
 
 
 def complete_errors(paths: dict) -> dict:
