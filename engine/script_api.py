@@ -36,15 +36,21 @@ SIDE_EFFECT_FUNCTIONS = ("next_number", "submit_topic", "schedule_agenda", "send
 _TYPES = {"str": str, "int": int, "bool": bool, "list": list, "dict": dict, "None": type(None)}
 
 
-def _checked(method: Callable) -> Callable:
-    """``method`` refusing arguments whose types its annotations do not allow (a script's data is untrusted)."""
-    signature = inspect.signature(method)
+@functools.lru_cache(maxsize=None)
+def _signature(function: Callable) -> tuple[inspect.Signature, dict[str, tuple[type, ...]]]:
+    """A script function's signature and the types its annotations allow for each argument."""
+    signature = inspect.signature(function)
     allowed = {name: tuple(_TYPES[t.strip()] for t in str(p.annotation).split("|") if t.strip() in _TYPES)
                for name, p in signature.parameters.items()}
+    return signature, allowed
 
-    @functools.wraps(method)
+
+def _checked(method: Callable) -> Callable:
+    """``method`` refusing arguments whose types its annotations do not allow (a script's data is untrusted)."""
+    signature, allowed = _signature(method.__func__)
+
     def call(*args, **kwargs):
-        bound = signature.bind(*args, **kwargs)  # TypeError for a wrong count or name: the script's error
+        bound = signature.bind(method.__self__, *args, **kwargs)  # TypeError for a wrong count or name
         for name, value in bound.arguments.items():
             types = allowed[name]
             if types and not (isinstance(value, types) or (int in types and isinstance(value, str)

@@ -169,3 +169,20 @@ def test_a_decision_table_entry_the_evaluator_refuses_is_refused_at_deploy_namin
     with pytest.raises(DefinitionError) as caught:
         read_directory(PROCESSES, dmn_override={"large_fund.dmn": bad.encode("utf-8")})
     assert caught.value.element == "rule_plenary_amount" and "__class__" in caught.value.message
+
+
+@pytest.mark.parametrize("name, value", [("POWERFLOW_SCRIPT_TIME_LIMIT", "0"), ("POWERFLOW_SCRIPT_TIME_LIMIT", "soon"),
+                                         ("POWERFLOW_SCRIPT_MEMORY_MB", "10")])
+def test_script_limits_out_of_range_refuse_to_start_naming_the_setting(monkeypatch, sqlite_url, name, value):
+    from webui import ConfigurationError, create_app
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=name):
+        create_app({"DATABASE_URL": sqlite_url, "SECRET_KEY": "k" * 32})
+
+
+def test_the_configured_script_time_limit_is_the_one_enforced(monkeypatch, sqlite_url):
+    from webui import create_app
+    monkeypatch.setenv("POWERFLOW_SCRIPT_TIME_LIMIT", "0.3")
+    app = create_app({"DATABASE_URL": sqlite_url, "SECRET_KEY": "k" * 32})
+    assert app.extensions["powerflow"].runtime.script_time_limit == 0.3
+    app.extensions["powerflow"].db.dispose()

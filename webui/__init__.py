@@ -15,6 +15,8 @@ from engine.charts import Charts
 from engine.database import Database
 from engine.mailer import Mailer, SmtpSettings
 from engine.runtime import Runtime
+from engine.sandbox import pool as script_pool
+from engine.scripting import DEFAULT_TIME_LIMIT
 
 from .params import IdConverter
 
@@ -93,6 +95,17 @@ def _token_max_age() -> int:
     return seconds
 
 
+def _number(name: str, default: float, low: float, high: float, what: str) -> float:
+    """A numeric setting from the environment, refused at start when out of range."""
+    try:
+        value = float(os.environ.get(name) or default)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise ConfigurationError(f"{name} 必须是 {low:g} 到 {high:g} 之间的数（{what}）")
+    return value
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Application factory: configuration from ``test_config`` or the environment; ConfigurationError if unsafe."""
     instance_dir = os.environ.get("POWERFLOW_INSTANCE_PATH")
@@ -106,6 +119,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         NODE_MODULES=os.environ.get("POWERFLOW_NODE_MODULES") or str(PROJECT_ROOT / "node_modules"),
         SECRET_KEY=os.environ.get("POWERFLOW_SECRET_KEY"),
         TOKEN_MAX_AGE=_token_max_age(),
+        SCRIPT_TIME_LIMIT=_number("POWERFLOW_SCRIPT_TIME_LIMIT", DEFAULT_TIME_LIMIT, 0.05, 60,
+                                  "一个脚本最多运行的秒数，默认 1"),
+        SCRIPT_MEMORY_MB=int(_number("POWERFLOW_SCRIPT_MEMORY_MB", script_pool.DEFAULT_MEMORY_MB, 64, 4096,
+                                     "脚本进程的内存上限（MB），默认 256")),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
@@ -128,9 +145,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = _secret_key(app.config, instance_path)
     app.json.ensure_ascii = False
 
+    script_pool.configure(app.config["SCRIPT_MEMORY_MB"])
     db = Database(app.config["DATABASE_URL"])
     app.extensions["powerflow"] = Services(
-        db=db, runtime=Runtime(db), charts=Charts(db), processes_dir=Path(app.config["PROCESSES_DIR"]),
+        db=db, runtime=Runtime(db, script_time_limit=app.config["SCRIPT_TIME_LIMIT"]), charts=Charts(db), processes_dir=Path(app.config["PROCESSES_DIR"]),
         attachments=AttachmentStore(app.config["ATTACHMENTS_DIR"], app.config["ATTACHMENT_MAX_BYTES"]),
         mailer=_mailer(app.config, db))
     csrf.init_app(app)

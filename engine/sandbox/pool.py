@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping
 from . import protocol
 
 ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the engine package
-DEFAULT_MEMORY_MB = int(os.environ.get("POWERFLOW_SCRIPT_MEMORY_MB") or 256)
+DEFAULT_MEMORY_MB = 256  # a runner's address space; the app sets POWERFLOW_SCRIPT_MEMORY_MB through configure()
 RUNNER_CPU_SECONDS = 600  # a runner's whole life; it is replaced long before (RUNS_PER_RUNNER)
 RUNS_PER_RUNNER = 500  # a runner serves this many scripts, then a fresh one takes over
 START_TIMEOUT = 30.0
@@ -131,7 +131,7 @@ class RunnerPool:
         _write(runner.to_runner, request)
         while True:
             try:
-                message = protocol.receive(runner.from_runner, deadline)
+                message = protocol.receive(runner.from_runner, deadline, spin=True)
             except protocol.TimedOut:
                 raise ScriptFailed(f"脚本运行超过 {time_limit:g} 秒，已中止") from None
             except protocol.ChannelClosed:
@@ -180,6 +180,15 @@ def _result(reply: dict) -> dict:
 
 
 _pools: dict[int, RunnerPool] = {}
+_memory_mb = DEFAULT_MEMORY_MB
+
+
+def configure(memory_mb: int) -> None:
+    """Set the address-space limit of runners started from now on (the app's POWERFLOW_SCRIPT_MEMORY_MB)."""
+    global _memory_mb
+    _memory_mb = memory_mb
+    for pool in _pools.values():
+        pool.memory_mb = memory_mb
 
 
 def shared_pool() -> RunnerPool:
@@ -187,5 +196,5 @@ def shared_pool() -> RunnerPool:
     pid = os.getpid()
     if pid not in _pools:
         _pools.clear()
-        _pools[pid] = RunnerPool()
+        _pools[pid] = RunnerPool(_memory_mb)
     return _pools[pid]

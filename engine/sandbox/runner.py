@@ -33,7 +33,7 @@ def _function(name: str):
             protocol.send(STDOUT, {"op": "call", "name": name, "args": list(args), "kwargs": kwargs})
         except (TypeError, ValueError):
             raise ScriptError(f"{name}() 的参数必须是 JSON 数据") from None
-        answer = protocol.receive(STDIN)
+        answer = protocol.receive(STDIN, spin=True)
         if answer.get("op") == "raise":
             raise ScriptError(answer.get("message", ""))
         if answer.get("op") != "result":
