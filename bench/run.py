@@ -18,7 +18,7 @@ from importlib.metadata import version
 
 import sqlalchemy as sa
 
-from bench import engine_overhead, flowchart, http, queries
+from bench import engine_overhead, flowchart, http, queries, sandbox
 from bench.common import ROOT
 
 SQLITE = "sqlite:////tmp/powerflow-bench.sqlite"
@@ -68,6 +68,18 @@ def main() -> None:
                      "under the optimistic lock, append one chained audit event, commit) as bare driver statements, "
                      "and pure SpiffWorkflow plus that floor — the best ratio any engine that keeps each action "
                      "durable could reach here.", engine_overhead.table(overhead)))
+
+    print("expressions and scripts …", flush=True)
+    confined = sandbox.run(2_000 if small else 20_000, 300 if small else 3_000)
+    costs = [sandbox.engine_cost(url, 100 if small else 600) for url in (SQLITE, args.pg)]
+    sections.append(("6. Expressions and scripts — `bench/sandbox.py`",
+                     "A designer's expression in the data-only evaluator beside CPython's eval of the same "
+                     "precompiled code; a script's round trip through a confined runner (fresh interpreter, "
+                     "rlimits, seccomp), without and with one function call answered by the server; and the "
+                     "engine action of section 1 with its script in a runner against the same action with "
+                     "SpiffWorkflow's in-process script engine, alternating action by action in one run. "
+                     "Target: runners make the action at most 10 % slower.",
+                     sandbox.table(confined) + "\n\n" + sandbox.costs_table(costs)))
 
     print("HTTP throughput and memory …", flush=True)
     served = http.run(args.pg, matters=400 if small else 3000, requests=4000 if small else 100_000)

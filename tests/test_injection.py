@@ -24,6 +24,7 @@ from engine.models import Instance
 from engine.runtime import Runtime
 from engine.xml_ids import is_ncname
 from tests.conftest import PROCESSES, Api, AuthActions, csrf_token
+from tests.test_designs import FORMS, XML as DESIGN
 from webui.chart_svg import bars
 from webui.json_limits import nesting_depth
 
@@ -31,13 +32,6 @@ FORMULAS = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\t=1", "\r=1"]
 ORDINARY = "关于老旧小区改造的决策"
 XSS = "</style><img src=x onerror=alert(1)>"
 BAD_ID = "run{}</style><img src=x onerror=alert(1)><style>"
-DESIGN = (Path(__file__).parent / "data" / "design_demo.bpmn").read_text(encoding="utf-8")
-FORMS = {
-    "dd_fill.schema.json": {"type": "object", "title": "填报", "required": ["content"],
-                            "properties": {"content": {"type": "string", "title": "内容", "minLength": 2}}},
-    "dd_review.schema.json": {"type": "object", "title": "审核", "required": ["approved"],
-                              "properties": {"approved": {"type": "boolean", "title": "同意"}}},
-}
 FILE = {"summary": "拟安排专项资金用于老旧小区改造。", "field": "城乡建设", "source": "职能部门提出",
         "topic_kind": "一般事项", "basis": "改造实施意见"}
 SVG_NS = {"svg": "http://www.w3.org/2000/svg"}

@@ -7,6 +7,7 @@ answers within the script's limit plus two seconds, while the server keeps answe
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -17,14 +18,8 @@ import pytest
 
 from engine.sandbox.pool import shared_pool
 from tests.conftest import ROOT
+from tests.test_designs import FORMS, XML
 
-XML = (Path(__file__).parent / "data" / "design_demo.bpmn").read_text(encoding="utf-8")
-FORMS = {
-    "dd_fill.schema.json": {"type": "object", "required": ["content"],
-                            "properties": {"content": {"type": "string", "title": "内容"}}},
-    "dd_review.schema.json": {"type": "object", "required": ["approved"],
-                              "properties": {"approved": {"type": "boolean", "title": "同意"}}},
-}
 LIMIT = 1.0  # the runtime's default script time limit
 
 
@@ -186,3 +181,26 @@ def test_the_configured_script_time_limit_is_the_one_enforced(monkeypatch, sqlit
     app = create_app({"DATABASE_URL": sqlite_url, "SECRET_KEY": "k" * 32})
     assert app.extensions["powerflow"].runtime.script_time_limit == 0.3
     app.extensions["powerflow"].db.dispose()
+
+
+EXPRESSION_ATTACKS = {
+    "str.format('{0.__globals__}', display_name)": ".format",
+    "().__class__.__bases__[0].__subclasses__()": "不允许访问属性",
+    "display_name.__globals__": "__globals__",
+    "str(display_name)": "not defined",  # a function is called, never taken as a value
+    "'%(a)1000000000d' % {'a': 1}": "% 格式化",
+    "f'{1:>{w}}'": "格式宽度过大",
+    "'x' * 10**9": "超过",
+    "9 ** 9999999": "数值过大",
+    "[x in big for x in big]": "超过 0.25 秒",  # slow steps, each small: stopped between them
+}
+
+
+@pytest.mark.parametrize("expression", list(EXPRESSION_ATTACKS))
+def test_expressions_reach_only_data_and_stop_within_their_budget(expression):
+    from engine.sandbox.expressions import ExpressionRefused, evaluate
+    data = {"w": 10**9, "big": [str(i) for i in range(200_000)]}
+    began = time.monotonic()
+    with pytest.raises(ExpressionRefused, match=re.escape(EXPRESSION_ATTACKS[expression])):
+        evaluate(expression, data, {"display_name": lambda name: name})
+    assert time.monotonic() - began < 1.0

@@ -128,10 +128,10 @@ class RunnerPool:
     @staticmethod
     def _converse(runner: _Runner, request: bytes, functions: Mapping[str, Callable], time_limit: float) -> dict:
         deadline = time.monotonic() + time_limit
-        _write(runner.to_runner, request)
+        protocol.write(runner.to_runner, request)
         while True:
             try:
-                message = protocol.receive(runner.from_runner, deadline, spin=True)
+                message = protocol.receive(runner.from_runner, deadline)
             except protocol.TimedOut:
                 raise ScriptFailed(f"脚本运行超过 {time_limit:g} 秒，已中止") from None
             except protocol.ChannelClosed:
@@ -142,12 +142,6 @@ class RunnerPool:
             answer = _answer(message, functions)
             deadline += time.monotonic() - began  # the server's own work is not the script's time
             protocol.send(runner.to_runner, answer)
-
-
-def _write(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
 
 
 def _answer(message: dict, functions: Mapping[str, Callable]) -> dict:

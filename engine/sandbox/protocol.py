@@ -8,9 +8,6 @@ import struct
 import time
 
 MAX_FRAME = 64 * 1024 * 1024  # a matter's data is far smaller; anything larger is a runaway
-# Polling this long before sleeping: an answer within it is read without the sleep-and-wake of the
-# other process's core, which on a virtual machine costs more than the answer itself.
-SPIN_SECONDS = 0.0003
 
 
 class ChannelClosed(Exception):
@@ -27,23 +24,19 @@ def encode(message: dict) -> bytes:
     return struct.pack(">I", len(body)) + body
 
 
+def write(fd: int, frame: bytes) -> None:
+    """Write an encoded frame to ``fd``."""
+    data = memoryview(frame)
+    while data:
+        data = data[os.write(fd, data):]
+
+
 def send(fd: int, message: dict) -> None:
     """Write one frame to ``fd``."""
-    data = memoryview(encode(message))
-    while data:
-        written = os.write(fd, data)
-        data = data[written:]
+    write(fd, encode(message))
 
 
-def _spin(fd: int) -> None:
-    until = time.monotonic() + SPIN_SECONDS
-    while not select.select([fd], [], [], 0)[0] and time.monotonic() < until:
-        pass
-
-
-def _read(fd: int, deadline: float | None, spin: bool = False) -> bytes:
-    if spin:
-        _spin(fd)
+def _read(fd: int, deadline: float | None) -> bytes:
     if deadline is not None:
         left = deadline - time.monotonic()
         if left <= 0 or not select.select([fd], [], [], left)[0]:
@@ -54,13 +47,13 @@ def _read(fd: int, deadline: float | None, spin: bool = False) -> bytes:
     return chunk
 
 
-def receive(fd: int, deadline: float | None = None, spin: bool = False) -> dict:
+def receive(fd: int, deadline: float | None = None) -> dict:
     """Read one frame from ``fd``, waiting until ``deadline`` (time.monotonic) at most.
 
     Each side sends one frame and then waits for the answer, so a read never takes the start of the
     next frame: whole chunks can be read at once.
     """
-    data = _read(fd, deadline, spin)
+    data = _read(fd, deadline)
     while len(data) < 4:
         data += _read(fd, deadline)
     (size,) = struct.unpack(">I", data[:4])

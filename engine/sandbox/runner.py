@@ -7,6 +7,7 @@ server as requests, which the server checks and carries out in the action's tran
 """
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import traceback
@@ -33,7 +34,7 @@ def _function(name: str):
             protocol.send(STDOUT, {"op": "call", "name": name, "args": list(args), "kwargs": kwargs})
         except (TypeError, ValueError):
             raise ScriptError(f"{name}() 的参数必须是 JSON 数据") from None
-        answer = protocol.receive(STDIN, spin=True)
+        answer = protocol.receive(STDIN)
         if answer.get("op") == "raise":
             raise ScriptError(answer.get("message", ""))
         if answer.get("op") != "result":
@@ -48,14 +49,19 @@ def _line(exc: BaseException) -> int:
     return lines[-1] if lines else 0
 
 
+@functools.lru_cache(maxsize=64)
+def _functions(names: tuple[str, ...]) -> dict:
+    return {name: _function(name) for name in names}
+
+
 def _run(request: dict) -> dict:
     """Run one script over its data; the reply carries the new data or why it failed."""
-    context, names = request["context"], request.get("functions", [])
+    context, names = request["context"], tuple(request.get("functions", ()))
     try:
         code = compile_checked(request["script"])
     except Refused as exc:
         return {"op": "refused", "message": str(exc)}
-    namespace = {**GUARDS, **{name: _function(name) for name in names}, **context}
+    namespace = {**GUARDS, **_functions(names), **context}
     hidden = set(GUARDS) | set(names)
     try:
         exec(code, namespace)  # noqa: S102 - restricted bytecode, in a confined process
@@ -63,18 +69,29 @@ def _run(request: dict) -> dict:
         return {"op": "refused", "message": str(exc), "line": _line(exc)}
     except MemoryError:
         return {"op": "memory"}
-    except RecursionError as exc:
-        return {"op": "error", "type": "RecursionError", "message": str(exc), "line": _line(exc)}
     except Exception as exc:  # the designer's script failed: report it, the runner stays usable
         return {"op": "error", "type": type(exc).__name__, "message": str(exc), "line": _line(exc)}
-    result = {k: v for k, v in namespace.items() if k not in hidden and not k.startswith("_") and not callable(v)}
-    for key, value in result.items():
+    return {"op": "done",
+            "context": {k: v for k, v in namespace.items() if k not in hidden and not k.startswith("_") and not callable(v)}}
+
+
+def _not_data(context: dict) -> dict:
+    """The reply for data a script left that JSON cannot carry, naming the first such variable."""
+    for key, value in context.items():
         try:
             json.dumps(value, allow_nan=False)
         except (TypeError, ValueError):
-            return {"op": "error", "type": "TypeError", "message": f"变量 {key} 不是 JSON 数据（{type(value).__name__}）",
-                    "line": 0}
-    return {"op": "done", "context": result}
+            return {"op": "error", "type": "TypeError", "line": 0,
+                    "message": f"变量 {key} 不是 JSON 数据（{type(value).__name__}）"}
+    return {"op": "error", "type": "ValueError", "line": 0, "message": "脚本留下的数据无法传回"}
+
+
+def _reply(reply: dict) -> None:
+    try:
+        frame = protocol.encode(reply)
+    except (TypeError, ValueError, RecursionError):
+        frame = protocol.encode(_not_data(reply.get("context", {})))
+    protocol.write(STDOUT, frame)
 
 
 def main() -> None:
@@ -95,6 +112,6 @@ def main() -> None:
             reply = {"op": "aborted"}
         except MemoryError:
             reply = {"op": "memory"}
-        protocol.send(STDOUT, reply)
+        _reply(reply)
         if reply["op"] == "memory":
             return  # after a MemoryError the interpreter's state is not worth trusting
