@@ -204,3 +204,15 @@ def test_expressions_reach_only_data_and_stop_within_their_budget(expression):
     with pytest.raises(ExpressionRefused, match=re.escape(EXPRESSION_ATTACKS[expression])):
         evaluate(expression, data, {"display_name": lambda name: name})
     assert time.monotonic() - began < 1.0
+
+
+def test_a_scripts_leading_calls_are_answered_with_it_each_once_and_in_order():
+    calls = []
+
+    def next_number(series):
+        calls.append(series)
+        return f"{series}第{len(calls)}号"
+    script = "first = next_number(series)\nsecond = next_number(series)\nif first:\n    third = next_number('x')"
+    result = shared_pool().run(script, {"series": "纪要"}, {"next_number": next_number}, 1.0)
+    assert (result["first"], result["second"], result["third"]) == ("纪要第1号", "纪要第2号", "x第3号")
+    assert calls == ["纪要", "纪要", "x"]  # the side effect happened once per call, in the script's order

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from . import protocol
+from .prefetch import prefetch
 
 ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the engine package
 DEFAULT_MEMORY_MB = 256  # a runner's address space; the app sets POWERFLOW_SCRIPT_MEMORY_MB through configure()
@@ -109,10 +110,12 @@ class RunnerPool:
         script. An exception a function raises ends the run (the runner is replaced) and propagates.
         """
         try:
-            request = protocol.encode({"op": "run", "script": script, "context": dict(context),
-                                       "functions": sorted(functions)})
+            protocol.encode({"context": dict(context)})
         except (TypeError, ValueError) as exc:
             raise ScriptFailed(f"事项数据不是 JSON 数据，无法交给脚本：{exc}") from None
+        answered = prefetch(script, context, functions, _data)  # the server's work: not the script's time
+        request = protocol.encode({"op": "run", "script": script, "context": dict(context),
+                                   "functions": sorted(functions), "prefetched": answered})
         runner = self._checkout()
         try:
             reply = self._converse(runner, request, functions, time_limit)
@@ -154,11 +157,16 @@ def _answer(message: dict, functions: Mapping[str, Callable]) -> dict:
         value = function(*args, **kwargs)
     except (TypeError, ValueError, KeyError) as exc:  # wrong arguments: the script's error, not the server's
         return {"op": "raise", "message": f"{name}()：{exc}"}
+    return {"op": "result", "value": _data(value)}
+
+
+def _data(value: Any) -> Any:
+    """A function's answer as JSON data (its text, for anything JSON cannot carry)."""
     try:
         protocol.encode({"value": value})
     except (TypeError, ValueError):
-        value = str(value)
-    return {"op": "result", "value": value}
+        return str(value)
+    return value
 
 
 def _result(reply: dict) -> dict:

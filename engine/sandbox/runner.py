@@ -27,9 +27,14 @@ class _Abort(BaseException):
     """The server ended the run (a function raised an engine error): unwind without touching the data."""
 
 
+_answered: list[list] = []  # the server's answers to this run's leading calls, in order (engine.sandbox.prefetch)
+
+
 def _function(name: str):
     """A stand-in for a server function: sends the call and returns the server's answer."""
     def call(*args, **kwargs):
+        if _answered and not kwargs and _answered[0][0] == name and _answered[0][1] == list(args):
+            return _answered.pop(0)[2]
         try:
             protocol.send(STDOUT, {"op": "call", "name": name, "args": list(args), "kwargs": kwargs})
         except (TypeError, ValueError):
@@ -61,6 +66,7 @@ def _run(request: dict) -> dict:
         code = compile_checked(request["script"])
     except Refused as exc:
         return {"op": "refused", "message": str(exc)}
+    _answered[:] = request.get("prefetched") or []
     namespace = {**GUARDS, **_functions(names), **context}
     hidden = set(GUARDS) | set(names)
     try:
