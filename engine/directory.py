@@ -37,12 +37,8 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password(user: User, password: str) -> bool:
-    """True when ``password`` matches the user's stored hash."""
-    return _matches(user.password_hash, password)
-
-
 def _matches(stored: str, password: str) -> bool:
+    """True when ``password`` matches the stored Argon2 hash."""
     try:
         return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):

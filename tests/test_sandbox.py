@@ -167,8 +167,8 @@ def test_a_decision_table_entry_the_evaluator_refuses_is_refused_at_deploy_namin
 
 
 @pytest.mark.parametrize("name, value", [("POWERFLOW_SCRIPT_TIME_LIMIT", "0"), ("POWERFLOW_SCRIPT_TIME_LIMIT", "soon"),
-                                         ("POWERFLOW_SCRIPT_MEMORY_MB", "10")])
-def test_script_limits_out_of_range_refuse_to_start_naming_the_setting(monkeypatch, sqlite_url, name, value):
+                                         ("POWERFLOW_SCRIPT_MEMORY_MB", "10"), ("POWERFLOW_JSON_MAX_DEPTH", "deep")])
+def test_limits_out_of_range_refuse_to_start_naming_the_setting(monkeypatch, sqlite_url, name, value):
     from webui import ConfigurationError, create_app
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigurationError, match=name):

@@ -84,30 +84,22 @@ def _generated_key(instance_path: Path) -> str:
     raise RuntimeError(f"{path} is empty")
 
 
-def _token_max_age() -> int:
-    """Seconds an API token lasts: POWERFLOW_TOKEN_MAX_AGE, else 8 hours."""
+def _number(name: str, default: float, what: str, low: float, high: float | None = None,
+            integer: bool = False) -> float:
+    """A numeric setting from the environment (a whole number if ``integer``), refused at start when out of range."""
     try:
-        seconds = int(os.environ.get("POWERFLOW_TOKEN_MAX_AGE") or 8 * 3600)
+        value = (int if integer else float)(os.environ.get(name) or default)
     except ValueError:
-        seconds = 0
-    if seconds < 1:
-        raise ConfigurationError("POWERFLOW_TOKEN_MAX_AGE 必须是正整数（令牌有效的秒数，默认 28800 即 8 小时）")
-    return seconds
-
-
-def _number(name: str, default: float, low: float, high: float, what: str) -> float:
-    """A numeric setting from the environment, refused at start when out of range."""
-    try:
-        value = float(os.environ.get(name) or default)
-    except ValueError:
-        value = low - 1
-    if not low <= value <= high:
-        raise ConfigurationError(f"{name} 必须是 {low:g} 到 {high:g} 之间的数（{what}）")
+        value = None
+    if value is None or value < low or (high is not None and value > high):
+        bound = f"{low:g} 到 {high:g} 之间的" if high is not None else f"不小于 {low:g} 的"
+        raise ConfigurationError(f"{name} 必须是{bound}{'整数' if integer else '数'}（{what}）")
     return value
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Application factory: configuration from ``test_config`` or the environment; ConfigurationError if unsafe."""
+    from . import json_limits  # like the blueprints, imported once the package itself is
     instance_dir = os.environ.get("POWERFLOW_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True,
                 instance_path=os.path.abspath(instance_dir) if instance_dir else None)
@@ -118,11 +110,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         PROCESSES_DIR=os.environ.get("POWERFLOW_PROCESSES_DIR") or str(PROJECT_ROOT / "processes"),
         NODE_MODULES=os.environ.get("POWERFLOW_NODE_MODULES") or str(PROJECT_ROOT / "node_modules"),
         SECRET_KEY=os.environ.get("POWERFLOW_SECRET_KEY"),
-        TOKEN_MAX_AGE=_token_max_age(),
-        SCRIPT_TIME_LIMIT=_number("POWERFLOW_SCRIPT_TIME_LIMIT", DEFAULT_TIME_LIMIT, 0.05, 60,
-                                  "一个脚本最多运行的秒数，默认 1"),
-        SCRIPT_MEMORY_MB=int(_number("POWERFLOW_SCRIPT_MEMORY_MB", script_pool.DEFAULT_MEMORY_MB, 64, 4096,
-                                     "脚本进程的内存上限（MB），默认 256")),
+        TOKEN_MAX_AGE=_number("POWERFLOW_TOKEN_MAX_AGE", 8 * 3600, "令牌有效的秒数，默认 28800 即 8 小时", 1,
+                              integer=True),
+        SCRIPT_TIME_LIMIT=_number("POWERFLOW_SCRIPT_TIME_LIMIT", DEFAULT_TIME_LIMIT, "一个脚本最多运行的秒数，默认 1",
+                                  0.05, 60),
+        SCRIPT_MEMORY_MB=_number("POWERFLOW_SCRIPT_MEMORY_MB", script_pool.DEFAULT_MEMORY_MB,
+                                 "脚本进程的内存上限（MB），默认 256", 64, 4096, integer=True),
+        JSON_MAX_DEPTH=_number("POWERFLOW_JSON_MAX_DEPTH", json_limits.DEFAULT_MAX_DEPTH,
+                               "JSON 请求体最多嵌套的层数，默认 64", 1, integer=True),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
@@ -160,7 +155,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     language.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    from . import json_limits
     json_limits.init_app(app)
     for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, api_actions,
                    audit, public, modeler, actions, flow, discussion, api_discussion, language):

@@ -7,7 +7,6 @@ first (linearly, at C speed) and turns a RecursionError that still happens into 
 from __future__ import annotations
 
 import json
-import os
 import re
 from itertools import accumulate
 
@@ -55,8 +54,10 @@ class DepthLimitedJSONProvider(DefaultJSONProvider):
 
 
 def init_app(app) -> None:
-    """Read all JSON through DepthLimitedJSONProvider (keeping the app's JSON settings); TooDeep is a 400."""
-    app.config.setdefault("JSON_MAX_DEPTH", int(os.environ.get("POWERFLOW_JSON_MAX_DEPTH") or DEFAULT_MAX_DEPTH))
+    """Read all JSON through DepthLimitedJSONProvider (keeping the app's JSON settings); TooDeep is a 400.
+
+    The limit is the app's JSON_MAX_DEPTH setting (POWERFLOW_JSON_MAX_DEPTH, checked in create_app).
+    """
     provider = DepthLimitedJSONProvider(app)
     provider.__dict__.update({k: v for k, v in vars(app.json).items() if k != "_app"})
     app.json = provider

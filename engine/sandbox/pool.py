@@ -29,10 +29,6 @@ START_TIMEOUT = 30.0
 class ScriptFailed(Exception):
     """The script raised, was refused, passed a limit, or its runner died; the message says which."""
 
-    def __init__(self, message: str, refused: bool = False):
-        super().__init__(message)
-        self.refused = refused
-
 
 class RunnerUnavailable(Exception):
     """A runner could not be started or confined (the server must not run scripts unconfined)."""
@@ -109,12 +105,12 @@ class RunnerPool:
         ``functions`` are the server's, called as the script asks; their own time is not charged to the
         script. An exception a function raises ends the run (the runner is replaced) and propagates.
         """
-        try:
-            protocol.encode({"context": dict(context)})
+        try:  # encoded once, before any leading call is made: data JSON cannot carry changes nothing
+            data = protocol.dumps(dict(context))
         except (TypeError, ValueError) as exc:
             raise ScriptFailed(f"事项数据不是 JSON 数据，无法交给脚本：{exc}") from None
         answered = prefetch(script, context, functions, _data)  # the server's work: not the script's time
-        request = protocol.encode({"op": "run", "script": script, "context": dict(context),
+        request = protocol.encode({"op": "run", "script": script, "context": data,
                                    "functions": sorted(functions), "prefetched": answered})
         runner = self._checkout()
         try:
@@ -174,7 +170,7 @@ def _result(reply: dict) -> dict:
     if op == "done" and isinstance(reply.get("context"), dict):
         return reply["context"]
     if op == "refused":
-        raise ScriptFailed(reply.get("message", "脚本被拒绝"), refused=True)
+        raise ScriptFailed(reply.get("message", "脚本被拒绝"))
     if op == "memory":
         raise ScriptFailed("脚本超出内存限制，已中止")
     where = f"第 {reply['line']} 行 " if reply.get("line") else ""

@@ -18,9 +18,14 @@ class TimedOut(Exception):
     """Nothing arrived before the deadline."""
 
 
+def dumps(value) -> str:
+    """``value`` as compact JSON text; raises TypeError or ValueError for anything that is not JSON data."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def encode(message: dict) -> bytes:
     """One frame; raises TypeError or ValueError for anything that is not JSON data."""
-    body = json.dumps(message, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    body = dumps(message).encode("utf-8")
     return struct.pack(">I", len(body)) + body
 
 

@@ -23,10 +23,6 @@ class ScriptError(Exception):
     """A function the server refused or failed, raised inside the script where it was called."""
 
 
-class _Abort(BaseException):
-    """The server ended the run (a function raised an engine error): unwind without touching the data."""
-
-
 _answered: list[list] = []  # the server's answers to this run's leading calls, in order (engine.sandbox.prefetch)
 
 
@@ -40,10 +36,8 @@ def _function(name: str):
         except (TypeError, ValueError):
             raise ScriptError(f"{name}() 的参数必须是 JSON 数据") from None
         answer = protocol.receive(STDIN)
-        if answer.get("op") == "raise":
-            raise ScriptError(answer.get("message", ""))
         if answer.get("op") != "result":
-            raise _Abort()
+            raise ScriptError(answer.get("message", ""))
         return answer.get("value")
     call.__name__ = name
     return call
@@ -61,7 +55,7 @@ def _functions(names: tuple[str, ...]) -> dict:
 
 def _run(request: dict) -> dict:
     """Run one script over its data; the reply carries the new data or why it failed."""
-    context, names = request["context"], tuple(request.get("functions", ()))
+    context, names = json.loads(request["context"]), tuple(request.get("functions", ()))
     try:
         code = compile_checked(request["script"])
     except Refused as exc:
@@ -114,8 +108,6 @@ def main() -> None:
             return
         try:
             reply = _run(request)
-        except _Abort:
-            reply = {"op": "aborted"}
         except MemoryError:
             reply = {"op": "memory"}
         _reply(reply)
