@@ -70,5 +70,5 @@ def visible_instance(session: Session, instance_id: int, username: str) -> Insta
     """The matter if the user may see it; NotFound otherwise, so titles never leak."""
     instance = session.get(Instance, instance_id)
     if instance is None or not can_view(session, Directory(session).user(username), instance):
-        raise NotFound("事项不存在或您无权查看")
+        raise NotFound("matter.not_visible")
     return instance

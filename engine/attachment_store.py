@@ -11,7 +11,7 @@ from pathlib import Path
 
 import filetype
 
-from .errors import FormInvalid
+from .errors import FormInvalid, Msg
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # What officials attach: scans and photos, PDFs, Office and OFD documents, plain text.
@@ -69,13 +69,13 @@ class AttachmentStore:
         name = os.path.basename((filename or "").replace("\\", "/")).strip()[:255]
         ext = _extension(name)
         if not name or ext not in ALLOWED:
-            raise FormInvalid({"files": f"“{name or '无名文件'}”的类型不允许；可上传 {'、'.join(sorted(ALLOWED))}"})
+            raise FormInvalid({"files": Msg("attachment.bad_type", name=name or "?", allowed="、".join(sorted(ALLOWED)))})
         if not data:
-            raise FormInvalid({"files": f"“{name}”是空文件"})
+            raise FormInvalid({"files": Msg("attachment.empty", name=name)})
         if len(data) > self.max_bytes:
-            raise FormInvalid({"files": f"“{name}”超过 {self.max_bytes // (1024 * 1024)} MB"})
+            raise FormInvalid({"files": Msg("attachment.too_big", name=name, mb=f"{round(self.max_bytes / 2 ** 20, 1):g}")})
         if not _content_matches(ext, data):
-            raise FormInvalid({"files": f"“{name}”的内容与扩展名 .{ext} 不符"})
+            raise FormInvalid({"files": Msg("attachment.mismatch", name=name, ext=ext)})
         return StoredFile(name, ALLOWED[ext], len(data), hashlib.sha256(data).hexdigest())
 
     def path(self, sha256: str) -> Path:

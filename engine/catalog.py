@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from .errors import DefinitionError
+from .errors import DefinitionError, Msg
 
 CATALOG_FILE = "catalog.toml"
 BODIES = ["党代会", "全委会", "常委会", "书记", "副书记", "常委", "党代表", "职能部门"]
@@ -45,20 +45,21 @@ def load_catalog(processes_dir: Path, process_keys: set[str] | None = None) -> l
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DefinitionError(CATALOG_FILE, None, "缺少权力目录文件") from None
+        raise DefinitionError(CATALOG_FILE, None, Msg("catalog.missing")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise DefinitionError(CATALOG_FILE, None, f"TOML 格式错误：{exc}") from None
+        raise DefinitionError(CATALOG_FILE, None, Msg("catalog.toml", error=exc)) from None
     error = next(iter(sorted(Draft202012Validator(SCHEMA).iter_errors(data), key=lambda e: list(e.path))), None)
     if error is not None:
         where = list(error.absolute_path)
         entry = data["power"][where[1]].get("id") if len(where) > 1 and isinstance(where[1], int) else None
-        raise DefinitionError(CATALOG_FILE, entry, f"{'/'.join(map(str, where[2:])) or '目录'}：{error.message}")
+        raise DefinitionError(CATALOG_FILE, entry, Msg("catalog.invalid", where="/".join(map(str, where[2:])) or Msg("catalog.catalog"),
+                                                   error=error.message))
     powers = [Power(**entry) for entry in data["power"]]
     seen: set[str] = set()
     for power in powers:
         if power.id in seen:
-            raise DefinitionError(CATALOG_FILE, power.id, "权力编号重复")
+            raise DefinitionError(CATALOG_FILE, power.id, Msg("catalog.duplicate"))
         seen.add(power.id)
         if process_keys is not None and power.process and power.process not in process_keys:
-            raise DefinitionError(CATALOG_FILE, power.id, f"流程 {power.process} 不存在")
+            raise DefinitionError(CATALOG_FILE, power.id, Msg("catalog.no_process", process=power.process))
     return powers

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import reduce
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, idempotency
 from .access import can_view, sees_deliberation
 from .attachment_store import AttachmentStore
-from .errors import FormInvalid, NotFound
+from .database import Database
+from .directory import Directory
+from .errors import FormInvalid, Msg, NotFound
 from .followers import tell_followers
 from .matter_models import Attachment, Comment
 from .models import Instance, User
@@ -21,28 +24,50 @@ MAX_FILES = 10
 def _readable(session: Session, user: User, instance_id: int) -> Instance:
     instance = session.get(Instance, instance_id)
     if instance is None or not can_view(session, user, instance) or not sees_deliberation(session, user, instance):
-        raise NotFound("事项不存在或您无权查看其材料")
+        raise NotFound("comment.not_visible")
     return instance
 
 
+def post(db: Database, store: AttachmentStore, instance_id: int, username: str, body: object,
+         files: list[tuple[str, bytes]], now: datetime, token: object = None) -> tuple[int, bool]:
+    """Add a comment in one transaction, once per form token: (comment id, whether it was added now)."""
+    def create(key: str | None) -> int:
+        with db.transaction() as session:
+            user = Directory(session).user(username)
+            return add(session, store, instance_id, user, body, files, now, key).id
+    with db.reader() as session:
+        user_id = Directory(session).user(username).id
+    found, created = idempotency.once(db, "comment", token, user_id, create)
+    return int(found), created
+
+
 def add(session: Session, store: AttachmentStore, instance_id: int, user: User, body: object,
-        files: list[tuple[str, bytes]], now: datetime) -> Comment:
+        files: list[tuple[str, bytes]], now: datetime, token: str | None = None) -> Comment:
     """Add a comment with files; every file is checked before any is kept."""
     instance = _readable(session, user, instance_id)
     text = body.strip() if isinstance(body, str) else ""
     errors = {}
     if not text and not files:
-        errors["body"] = "请填写意见或选择附件"
+        errors["body"] = Msg("comment.empty")
     elif len(text) > MAX_BODY:
-        errors["body"] = f"意见最多 {MAX_BODY} 个字"
+        errors["body"] = Msg("comment.too_long", count=MAX_BODY)
     if len(files) > MAX_FILES:
-        errors["files"] = f"一次最多上传 {MAX_FILES} 个附件"
+        errors["files"] = Msg("comment.too_many_files", count=MAX_FILES)
+    checked, refused = [], []
+    for name, data in files[:MAX_FILES]:
+        try:
+            checked.append((store.check(name, data), data))
+        except FormInvalid as bad:
+            refused.append(bad.errors["files"])
+    if refused:  # every refused file named with its reason, not only the first
+        errors["files"] = reduce(lambda first, rest: Msg("list.pair", first=first, rest=rest),
+                                 ([errors["files"]] if "files" in errors else []) + refused)
     if errors:
         raise FormInvalid(errors)
-    checked = [(store.check(name, data), data) for name, data in files]
     comment = Comment(instance_id=instance.id, author_id=user.id, body=text, created_at=now)
     session.add(comment)
     session.flush()
+    idempotency.record(session, "comment", token, user.id, comment.id, now)
     for stored, data in checked:
         store.save(stored, data)  # content-addressed: a rolled-back upload leaves only an unreferenced file
         session.add(Attachment(instance_id=instance.id, comment_id=comment.id, filename=stored.filename,
@@ -66,7 +91,7 @@ def attachment(session: Session, instance_id: int, attachment_id: int, user: Use
     _readable(session, user, instance_id)
     found = session.get(Attachment, attachment_id)
     if found is None or found.instance_id != instance_id:
-        raise NotFound("附件不存在")
+        raise NotFound("attachment.missing")
     return found
 
 

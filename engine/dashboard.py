@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session, aliased
 
 from .deployment import process_names
 from .directory import Directory
+from .errors import Msg
+from .messages import MESSAGES
 from .models import HumanTask, Instance, ProcessVersion, User, utcnow
 from .queries import title_contains
 from .workdays import LOCAL_TZ
 
-STATUS_LABELS = {"running": "办理中", "completed": "已办结", "error": "出错"}
+STATUS_LABELS = {status: MESSAGES[f"status.{status}"] for status in ("running", "completed", "error")}
 COLUMNS = [("id", "编号"), ("process", "流程"), ("title", "标题"), ("status", "状态"), ("body", "决策机构"),
            ("member_in_charge", "分管常委"), ("step", "当前步骤"), ("holder", "办理人"), ("since", "到达时间"),
            ("due", "期限"), ("overdue", "逾期"), ("started_at", "发起时间")]
@@ -44,14 +46,14 @@ class MatterFilter:
                     body=args.get("body") or None, member_in_charge=args.get("member_in_charge") or None,
                     overdue=args.get("overdue") in ("1", "true", "on"), q=(args.get("q") or "").strip() or None)
         if found.status and found.status not in STATUS_LABELS:
-            found.errors["status"], found.status = "未知的状态", None
+            found.errors["status"], found.status = Msg("dashboard.unknown_status"), None
         for name in ("started_from", "started_to"):
             value = args.get(name)
             if value:
                 try:
                     setattr(found, name, date.fromisoformat(value))
                 except ValueError:
-                    found.errors[name] = "日期格式应为 YYYY-MM-DD"
+                    found.errors[name] = Msg("form.bad_date")
         return found
 
 
@@ -135,7 +137,8 @@ def rows(session: Session, f: MatterFilter, limit: int = 50, offset: int = 0,
             "id": r.id, "process_key": r.process_key, "process": r.name, "title": r.title,
             "status": r.status, "status_label": STATUS_LABELS.get(r.status, r.status), "body": r.body,
             "member_in_charge": r.member, "step": task.step if task else waiting.get(r.id),
-            "holder": holder, "since": task.created_at if task else None, "due": task.due_at if task else None,
+            "holder": holder, "holder_name": task.assignee if task else None,
+            "holder_role": task.candidate_role if task else None, "open_tasks": len(ready_tasks), "since": task.created_at if task else None, "due": task.due_at if task else None,
             "overdue": any(t.due_at is not None and t.due_at < now for t in ready_tasks),
             "started_at": r.started_at})
     return result

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .errors import DefinitionError
+from .errors import DefinitionError, Msg
 from .sandbox.expressions import check_expression
 
 INPUT = "dmninputexpr"
@@ -43,4 +43,4 @@ def check_decision_table(tree: etree._ElementTree, filename: str) -> None:
             continue
         why = _entry_refusal(text) if kind == "inputEntry" else check_expression(text)
         if why is not None:
-            raise DefinitionError(filename, element.get("id"), f"{kind}“{text}”：{why}")
+            raise DefinitionError(filename, element.get("id"), Msg("dmn.refused", kind=kind, text=text, why=why))

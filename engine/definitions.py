@@ -12,7 +12,8 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
-from .errors import DefinitionError
+from .errors import DefinitionError, Msg
+from .forms import keep_order
 from .rules import CHECKS, names as rule_names
 from .decision_tables import check_decision_table
 from .scripting import check_expression, check_script
@@ -23,20 +24,21 @@ NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
       "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 MAX_FILE_BYTES = 2 * 1024 * 1024
 FORM_PROPERTY = "formJsonSchemaFilename"
+FILE_PROPERTY = "file"  # which earlier steps' data the holder sees: absent (all), "none", or element ids
 
 
 def secure_xml(data: bytes, filename: str) -> etree._ElementTree:
     """Parse XML with external entities, DTD loading, network and entity expansion disabled."""
     if len(data) > MAX_FILE_BYTES:
-        raise DefinitionError(filename, None, f"文件超过 {MAX_FILE_BYTES // 1024} KB")
+        raise DefinitionError(filename, None, Msg("definition.too_big", kb=MAX_FILE_BYTES // 1024))
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, remove_comments=True)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise DefinitionError(filename, None, f"XML 格式错误：{exc}") from None
+        raise DefinitionError(filename, None, Msg("definition.bad_xml", error=str(exc))) from None
     if root.getroottree().docinfo.internalDTD is not None or root.getroottree().docinfo.doctype:
-        raise DefinitionError(filename, None, "不允许 DOCTYPE / 实体声明")
+        raise DefinitionError(filename, None, Msg("definition.doctype"))
     return root.getroottree()
 
 
@@ -78,47 +80,66 @@ def _lanes(process) -> dict[str, str]:
     return lanes
 
 
-def _check_process(process, filename: str, forms: dict[str, dict], known_roles: set[str] | None) -> None:
-    """Check what SpiffWorkflow does not: forms, roles, scripts, conditions, properties."""
-    lanes = _lanes(process)
+def process_problems(process, filename: str, forms: dict[str, dict],
+                     known_roles: set[str] | None) -> list[tuple[str | None, str]]:
+    """Every (element, message) SpiffWorkflow does not check: forms, roles, scripts, conditions, properties."""
+    lanes, found = _lanes(process), []
     for node in process.xpath(".//bpmn:scriptTask", namespaces=NS):
         script = "".join(node.xpath("./bpmn:script/text()", namespaces=NS))
         if (why := check_script(script)) is not None:
-            raise DefinitionError(filename, node.get("id"), why)
+            found.append((node.get("id"), why))
     for node in process.xpath(".//spiffworkflow:preScript | .//spiffworkflow:postScript", namespaces=NS):
-        owner = node.getparent().getparent().get("id")
         if (why := check_script(node.text or "")) is not None:
-            raise DefinitionError(filename, owner, why)
+            found.append((node.getparent().getparent().get("id"), why))
     for node in process.xpath(".//bpmn:conditionExpression", namespaces=NS):
-        owner = node.getparent().get("id")
         if (why := check_expression((node.text or "").strip())) is not None:
-            raise DefinitionError(filename, owner, why)
+            found.append((node.getparent().get("id"), why))
+    user_tasks = {n.get("id") for n in process.xpath(".//bpmn:userTask", namespaces=NS)}
     for node in process.xpath(".//bpmn:userTask", namespaces=NS):
-        element, props = node.get("id"), _properties(node)
-        form = props.get(FORM_PROPERTY)
-        if not form:
-            raise DefinitionError(filename, element, f"用户任务缺少表单属性 {FORM_PROPERTY}")
-        if form not in forms:
-            raise DefinitionError(filename, element, f"表单文件 forms/{form} 不存在")
-        role = props.get("candidateRole") or lanes.get(element)
-        if not role:
-            raise DefinitionError(filename, element, "用户任务既不在泳道中也没有 candidateRole")
-        if known_roles is not None and role not in known_roles:
-            raise DefinitionError(filename, element, f"角色“{role}”不存在")
-        if "assignee" in props and (why := check_expression(props["assignee"])) is not None:
-            raise DefinitionError(filename, element, f"assignee 表达式：{why}")
-        unknown = [n for n in rule_names(props.get("check")) if n not in CHECKS]
-        if unknown:
-            raise DefinitionError(filename, element, f"未知的规则检查：{'、'.join(unknown)}")
-        for label, expression in show_pairs(props.get("show")):
-            if (why := check_expression(expression)) is not None:
-                raise DefinitionError(filename, element, f"show“{label}”表达式：{why}")
-        for expression_property in ("subject", "ballotKey"):
-            if expression_property in props and (why := check_expression(props[expression_property])):
-                raise DefinitionError(filename, element, f"{expression_property} 表达式：{why}")
-        due = props.get("dueInWorkingDays")
-        if due is not None and not due.isdigit() and (why := check_expression(due)) is not None:
-            raise DefinitionError(filename, element, f"dueInWorkingDays 须是非负整数或表达式：{why}")
+        found += [(node.get("id"), why) for why in _task_problems(node, _properties(node), forms, known_roles,
+                                                                   lanes, user_tasks)]
+    return found
+
+
+def _task_problems(node, props: dict, forms: dict, known_roles: set[str] | None, lanes: dict,
+                   user_tasks: set[str]) -> list[str]:
+    element, found = node.get("id"), []
+    form = props.get(FORM_PROPERTY)
+    if not form:
+        found.append(Msg("definition.no_form", property=FORM_PROPERTY))
+    elif form not in forms:
+        found.append(Msg("definition.form_missing", form=form))
+    role = props.get("candidateRole") or lanes.get(element)
+    if not role:
+        found.append(Msg("definition.no_role"))
+    elif known_roles is not None and role not in known_roles:
+        found.append(Msg("definition.unknown_role", role=role))
+    if "assignee" in props and (why := check_expression(props["assignee"])) is not None:
+        found.append(Msg("definition.expression", property="assignee", why=why))
+    unknown = [n for n in rule_names(props.get("check")) if n not in CHECKS]
+    if unknown:
+        found.append(Msg("definition.unknown_checks", names="、".join(unknown)))
+    for label, expression in show_pairs(props.get("show")):
+        if (why := check_expression(expression)) is not None:
+            found.append(Msg("definition.show_expression", label=label, why=why))
+    for expression_property in ("subject", "ballotKey"):
+        if expression_property in props and (why := check_expression(props[expression_property])):
+            found.append(Msg("definition.expression", property=expression_property, why=why))
+    due = props.get("dueInWorkingDays")
+    if due is not None and not due.isdigit() and (why := check_expression(due)) is not None:
+        found.append(Msg("definition.due", why=why))
+    shown = (props.get(FILE_PROPERTY) or "").split()
+    if shown != ["none"]:
+        wrong = [i for i in shown if i not in user_tasks or i == element]
+        if wrong:
+            found.append(Msg("definition.file_not_tasks", ids="、".join(wrong)))
+    return found
+
+
+def _check_process(process, filename: str, forms: dict[str, dict], known_roles: set[str] | None) -> None:
+    """Raise the first of process_problems, naming its element."""
+    for element, message in process_problems(process, filename, forms, known_roles)[:1]:
+        raise DefinitionError(filename, element, message)
 
 
 def load_forms(forms_dir: Path) -> dict[str, dict]:
@@ -128,7 +149,7 @@ def load_forms(forms_dir: Path) -> dict[str, dict]:
             schema = json.loads(path.read_text(encoding="utf-8"))
             Draft202012Validator.check_schema(schema)
         except (ValueError, SchemaError) as exc:
-            raise DefinitionError(f"forms/{path.name}", None, f"不是有效的 JSON Schema：{exc}") from None
+            raise DefinitionError(f"forms/{path.name}", None, Msg("definition.bad_schema", error=str(exc))) from None
         forms[path.name] = schema
     return forms
 
@@ -163,8 +184,11 @@ def _called(tree: etree._ElementTree) -> set[str]:
 
 
 def parse_documents(documents: dict[str, bytes], forms: dict[str, dict], dmn: dict[str, bytes] | None = None,
-                    known_roles: set[str] | None = None, only: str | None = None) -> list[ProcessDefinition]:
+                    known_roles: set[str] | None = None, only: str | None = None,
+                    checks: bool = True) -> list[ProcessDefinition]:
     """Check and parse BPMN documents; return each executable process (of the file ``only``, if given).
+
+    ``checks=False`` leaves out process_problems, for a caller (lint) that collects them all itself.
 
     Each file is parsed with the files it calls (call activities, transitively) and no others, so
     ids private to one file (an embedded subprocess, say) may recur in another.
@@ -188,15 +212,14 @@ def parse_documents(documents: dict[str, bytes], forms: dict[str, dict], dmn: di
                 pending += _called(trees[processes[key][0]])
         parser = _parser({f: trees[f] for f in files}, dmn)
         for process in tree.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS):
-            result.append(_definition(parser, process, filename, files, documents, processes, forms, dmn_text,
-                                      known_roles))
+            if checks:
+                _check_process(process, filename, forms, known_roles)
+            result.append(_definition(parser, process, filename, files, documents, processes, forms, dmn_text))
     return result
 
 
-def _definition(parser, process, filename, files, documents, processes, forms, dmn_text,
-                known_roles) -> ProcessDefinition:
+def _definition(parser, process, filename, files, documents, processes, forms, dmn_text) -> ProcessDefinition:
     key = process.get("id")
-    _check_process(process, filename, forms, known_roles)
     try:
         spec = parser.get_spec(key)
         subprocess_specs = parser.get_subprocess_specs(key)
@@ -205,8 +228,8 @@ def _definition(parser, process, filename, files, documents, processes, forms, d
     # A version is its own file plus every process it calls, with their forms: a change to any is a new version.
     called = sorted(k for k in subprocess_specs if k in processes and processes[k][0] in files and k != key)
     nodes = [process] + [processes[k][1] for k in called]
-    used = {f: forms[f] for f in sorted({_properties(n).get(FORM_PROPERTY) for node in nodes
-                                         for n in node.xpath(".//bpmn:userTask", namespaces=NS)} - {None})}
+    used = {f: keep_order(forms[f]) for f in sorted({_properties(n).get(FORM_PROPERTY) for node in nodes
+                                         for n in node.xpath(".//bpmn:userTask", namespaces=NS)} - {None}) if f in forms}
     sources = [documents[filename].decode("utf-8")] + [documents[processes[k][0]].decode("utf-8") for k in called]
     lanes = _lanes(process)
     start = process.xpath("./bpmn:startEvent", namespaces=NS)
@@ -227,7 +250,7 @@ def parse_bpmn(bpmn: bytes, filename: str, forms: dict[str, dict], dmn: dict[str
     documents = {**(library or {}), filename: bpmn}
     result = parse_documents(documents, forms, dmn, known_roles, only=filename)
     if not result:
-        raise DefinitionError(filename, None, "没有可执行的流程（isExecutable=\"true\"）")
+        raise DefinitionError(filename, None, Msg("definition.no_executable"))
     return result
 
 
@@ -242,8 +265,8 @@ def read_directory(processes_dir: Path, known_roles: set[str] | None = None,
     for name, data in documents.items():
         for key in secure_xml(data, name).xpath("//bpmn:process[@isExecutable='true']/@id", namespaces=NS):
             if key in seen:
-                raise DefinitionError(name, key, f"流程标识与 {seen[key]} 重复")
+                raise DefinitionError(name, key, Msg("definition.duplicate_key", other=seen[key]))
             seen[key] = name
         if name not in seen.values():
-            raise DefinitionError(name, None, "没有可执行的流程（isExecutable=\"true\"）")
+            raise DefinitionError(name, None, Msg("definition.no_executable"))
     return parse_documents(documents, forms, dmn, known_roles)

@@ -59,7 +59,7 @@ def published_version(session: Session, process_key: str) -> ProcessVersion:
     """The newest version of a process, or NotFound."""
     version = latest_version(session, process_key)
     if version is None:
-        raise NotFound(f"流程 {process_key} 不存在")
+        raise NotFound("process.missing", process_key=process_key)
     return version
 
 

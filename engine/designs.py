@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from .definitions import NS, ProcessDefinition, load_forms, parse_bpmn, read_directory, secure_xml
 from .deployment import DeployResult, deploy_definitions
 from .directory import Directory
-from .errors import DefinitionError, Forbidden, NotFound
-from .lint import Problem, lint_document
+from .errors import DefinitionError, Forbidden, Msg, NotFound, joined
+from .lint import Problem, element_names, lint_document
 from .models import ProcessVersion, User
 from .xml_ids import is_ncname
 
@@ -23,10 +23,16 @@ MAX_FORMS = 100
 class DesignRejected(DefinitionError):
     """A design with problems; ``problems`` name the file and element of each."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], names: dict[str, str] | None = None):
         super().__init__(problems[0].filename, problems[0].element, problems[0].message)
         self.problems = problems
-        self.errors = {(p.element or p.filename): p.message for p in problems}
+        self.errors: dict[str, str] = {}
+        for p in problems:  # one element may have several problems: none is dropped
+            where = p.element or p.filename
+            self.errors[where] = joined([self.errors[where], p.message]) if where in self.errors else p.message
+        names = names or {}
+        self.details = [{"element": p.element, "name": names.get(p.element or "") or p.element or p.filename,
+                         "message": p.message} for p in problems]
 
 
 @dataclass
@@ -40,23 +46,30 @@ class Design:
 
 def require_designer(user: User) -> None:
     if DESIGNER_ROLE not in user.role_names:
-        raise Forbidden("只有流程设计员可以保存和发布流程")
+        raise Forbidden("design.designers_only")
 
 
 def _form_problems(forms: object) -> list[Problem]:
     if not isinstance(forms, dict) or len(forms) > MAX_FORMS:
-        return [Problem("forms", None, f"表单须是“文件名 → JSON Schema”的对象，最多 {MAX_FORMS} 个")]
+        return [Problem("forms", None, Msg("design.forms_object", limit=MAX_FORMS))]
     problems = []
     for name, schema in forms.items():
         if not isinstance(name, str) or not name.endswith(".schema.json") or "/" in name or "\\" in name:
-            problems.append(Problem(f"forms/{name}", None, "表单文件名须形如 xxx.schema.json"))
+            problems.append(Problem(f"forms/{name}", None, Msg("design.form_filename")))
             continue
         try:
             Draft202012Validator.check_schema(schema)
-            if not isinstance(schema, dict) or schema.get("type") != "object":
-                raise SchemaError("表单的 type 须为 object")
         except SchemaError as exc:
-            problems.append(Problem(f"forms/{name}", None, f"不是有效的 JSON Schema：{exc.message}"))
+            problems.append(Problem(f"forms/{name}", None, Msg("definition.bad_schema", error=exc.message)))
+            continue
+        if not isinstance(schema, dict) or schema.get("type") != "object":
+            problems.append(Problem(f"forms/{name}", None,
+                                    Msg("definition.bad_schema", error=Msg("design.form_not_object"))))
+            continue
+        for field, prop in (schema.get("properties") or {}).items():
+            low, high = (prop.get("minimum"), prop.get("maximum")) if isinstance(prop, dict) else (None, None)
+            if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
+                problems.append(Problem(f"forms/{name}", None, Msg("design.min_above_max", field=field, low=low, high=high)))
     return problems
 
 
@@ -72,11 +85,12 @@ def check(session: Session, design: Design, processes_dir: Path) -> list[Process
     roles = Directory(session).role_names()
     problems = lint_document(design.bpmn, design.filename, forms, dmn, roles, library)
     if problems:
-        raise DesignRejected(problems)
+        raise DesignRejected(problems, element_names(design.bpmn))
     try:
         return parse_bpmn(design.bpmn, design.filename, forms, dmn, roles, library)
     except DefinitionError as error:
-        raise DesignRejected([Problem(error.filename, error.element, error.message)]) from None
+        raise DesignRejected([Problem(error.filename, error.element, error.message)],
+                             element_names(design.bpmn)) from None
 
 
 def deploy(session: Session, design: Design, processes_dir: Path, user: User) -> list[DeployResult]:
@@ -89,7 +103,7 @@ def design_from_json(body: dict) -> Design:
     """Read {"filename", "bpmn_xml", "forms"} as sent by the modeler or the API."""
     xml = body.get("bpmn_xml")
     if not isinstance(xml, str) or not xml.strip():
-        raise DesignRejected([Problem("bpmn_xml", None, "缺少流程图 XML")])
+        raise DesignRejected([Problem("bpmn_xml", None, Msg("design.no_xml"))])
     filename = body.get("filename") or ""
     if not filename:
         try:
@@ -99,7 +113,7 @@ def design_from_json(body: dict) -> Design:
         # a process id that is no NCName would make a bad file name; lint then names the element
         filename = f"{process[0]}.bpmn" if process and is_ncname(process[0]) else "upload.bpmn"
     if not filename.endswith(".bpmn") or "/" in filename or "\\" in filename:
-        raise DesignRejected([Problem("filename", None, "文件名须形如 xxx.bpmn")])
+        raise DesignRejected([Problem("filename", None, Msg("design.bad_filename"))])
     return Design(filename, xml.encode("utf-8"), body.get("forms") or {})
 
 
@@ -108,7 +122,7 @@ def rollback(session: Session, process_key: str, version: int, user: User) -> De
     require_designer(user)
     old = session.query(ProcessVersion).filter_by(process_key=process_key, version=version).one_or_none()
     if old is None:
-        raise NotFound(f"流程 {process_key} 没有第 {version} 版")
+        raise NotFound("process.no_version", process_key=process_key, version=version)
     definition = ProcessDefinition(
         key=old.process_key, name=old.name, source_file=old.source_file, bpmn_xml=old.bpmn_xml,
         forms=old.forms, spec_json=old.spec_json, start_role=old.start_role,
@@ -124,7 +138,7 @@ def deploy_table(session: Session, name: str, xml: str, processes_dir: Path, use
     require_designer(user)
     processes_dir = Path(processes_dir)
     if name not in {p.name for p in processes_dir.glob("*.dmn")}:
-        raise NotFound(f"决策表 {name} 不存在")
+        raise NotFound("dmn.missing", name=name)
     data = (xml or "").encode("utf-8")
     try:
         secure_xml(data, name)

@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from .errors import FormInvalid, NotFound
+from .errors import FormInvalid, Msg, NotFound
 from .models import Field, Role, User, UserRole
 
 STANDARD_ROLES = {
@@ -70,7 +70,7 @@ class Directory:
     def user(self, username: str) -> User:
         user = self.find(username)
         if user is None:
-            raise NotFound(f"用户 {username} 不存在")
+            raise NotFound("user.missing", username=username)
         return user
 
     def find(self, username: str) -> User | None:
@@ -102,13 +102,13 @@ class Directory:
                   password_hash: str | None = None) -> User:
         """Create the user or update the given attributes; roles replace the user's roles."""
         if not username or len(username) > 64 or not username.replace("_", "").replace("-", "").isalnum():
-            raise FormInvalid({"username": "用户名只能包含字母、数字、下划线和连字符（最多 64 个字符）"})
+            raise FormInvalid({"username": Msg("user.bad_name")})
         user = self.find(username)
         if user is not None and (password or password_hash or active is False):
             user.token_generation += 1  # a new password or deactivation signs the user out everywhere
         if user is None:
             if not password and not password_hash:
-                raise FormInvalid({"password": "新用户必须设置密码"})
+                raise FormInvalid({"password": Msg("user.password_required")})
             user = User(username=username, display_name=display_name or username, password_hash="")
             self.session.add(user)
         if display_name:
@@ -123,7 +123,7 @@ class Directory:
             known = {r.name: r for r in self.session.scalars(select(Role).where(Role.name.in_(roles)))}
             unknown = sorted(set(roles) - set(known))
             if unknown:
-                raise FormInvalid({"roles": f"角色不存在：{'、'.join(unknown)}"})
+                raise FormInvalid({"roles": Msg("user.unknown_roles", roles="、".join(unknown))})
             user.roles = [known[name] for name in roles]
         self.session.flush()
         return user
@@ -151,7 +151,7 @@ class Directory:
     def member_in_charge(self, field_name: str) -> User:
         field = self.session.scalar(select(Field).where(Field.name == field_name))
         if field is None:
-            raise NotFound(f"分管领域“{field_name}”不存在")
+            raise NotFound("field.missing", field=field_name)
         return field.member
 
     def options(self, source: str, data: dict | None = None) -> list[tuple[str, str]]:
@@ -168,7 +168,7 @@ class Directory:
         if source.startswith("decisions:"):
             from .topics import decisions_of
             return [(str(d.id), f"{d.topic.title}（{d.decided_at:%Y-%m-%d} 决定）") for d in decisions_of(self.session, source[10:])]
-        raise NotFound(f"未知的选项来源 {source}")
+        raise NotFound("options.unknown_source", source=source)
 
 
 def _data_options(data: dict, path: str) -> list[tuple[str, str]]:

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 from .dashboard import COLUMNS
 from .workdays import LOCAL_TZ
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "%Y-%m-%d %H:%M"
+MIN_WIDTH, MAX_WIDTH = 6, 60
 
 
 def _cell(row: dict, key: str):
@@ -64,11 +67,32 @@ def _xlsx_cell(sheet, value) -> WriteOnlyCell:
     return cell
 
 
+def _display_width(value) -> int:
+    """Columns a value takes in Excel: a CJK character is two, a time is its 16 formatted characters."""
+    if isinstance(value, datetime):
+        return len("2026-01-01 00:00")
+    text = str(value)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def column_widths(lines: list[list]) -> list[float]:
+    """A width per column that fits its header and longest value, within bounds (a long title wraps at 60)."""
+    return [min(MAX_WIDTH, max(MIN_WIDTH, *(_display_width(line[n]) + 2 for line in lines)))
+            for n in range(len(lines[0]))]
+
+
 def to_xlsx(rows: list[dict]) -> bytes:
-    """The list as XLSX: text cells are strings, never formulas; numbers and times keep their types."""
+    """The list as XLSX: text cells are strings, never formulas; numbers and times keep their types.
+
+    The header row stays in view while scrolling, and each column is as wide as what it holds.
+    """
     book = Workbook(write_only=True)
     sheet = book.create_sheet("事项")
-    for line in table(rows):
+    lines = table(rows)
+    sheet.freeze_panes = "A2"  # write-only sheets take layout before the first row
+    for n, width in enumerate(column_widths(lines), start=1):
+        sheet.column_dimensions[get_column_letter(n)].width = width
+    for line in lines:
         sheet.append([_xlsx_cell(sheet, value) for value in line])
     buffer = io.BytesIO()
     book.save(buffer)

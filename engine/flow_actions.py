@@ -9,11 +9,11 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, forms, rewind, signers
+from . import audit, forms, rewind, signers, withdrawal
 from .calendar_days import load_calendar
 from .directory import Directory
-from .errors import Conflict, Forbidden, FormInvalid, NotFound
-from .models import AuditEvent, HumanTask, User
+from .errors import Conflict, FormInvalid, Msg, NotFound
+from .models import HumanTask, User
 from .notifications import notify
 from .serialization import load_state
 from .task_actions import _ready_task, _reason
@@ -21,7 +21,6 @@ from .task_mirror import TaskMirror
 from .task_view import task_schema
 from .version_cache import version_forms, version_specs
 
-ACTED = ("complete", "reassign", "delegate", "delegate_done", "add_sign", "sign", "return", "withdraw")
 
 
 class FlowActions:
@@ -37,7 +36,7 @@ class FlowActions:
             steps, blocked = self._earlier(session, row, workflow)
         return [{"element_id": r.element_id, "name": r.name,
                  "holder": r.completed_by.display_name if r.completed_by else None} for _, r in steps] + (
-            [{"blocked": f"再往前是“{blocked.element}”（{blocked.reason}），不能退回"}] if blocked else [])
+            [{"blocked": Msg("task.return_blocked", element=blocked.element, reason=blocked.reason)}] if blocked else [])
 
     def return_task(self, task_id: int, username: str, reason: object, to_element: object = None):
         """驳回: the matter goes back to the previous step (or ``to_element`` on the same path) with the reason."""
@@ -45,17 +44,18 @@ class FlowActions:
             user = Directory(session).user(username)
             row = _ready_task(session, task_id, user)
             if row.kind != "task" or row.delegated_by_id is not None:
-                raise Conflict("加签或受委派的任务不能驳回，请先办理")
+                raise Conflict("task.no_return_signed")
             text, now = _reason(reason), self.clock()
             workflow = self._claim(session, row.instance, now)
             steps, blocked = self._earlier(session, row, workflow)
             if not steps:
-                why = f"：前面是“{blocked.element}”（{blocked.reason}）" if blocked else ""
-                raise Conflict(f"没有可以退回的上一步{why}")
+                if blocked:
+                    raise Conflict("task.no_earlier_step_blocked", element=blocked.element, reason=blocked.reason)
+                raise Conflict("task.no_earlier_step")
             chosen = steps[0] if to_element in (None, "") else next(
                 (s for s in steps if s[1].element_id == to_element), None)
             if chosen is None:
-                raise FormInvalid({"to": "只能退回到本路径上已办理的步骤（不能退回并行分支或表决中的步骤）"})
+                raise FormInvalid({"to": Msg("task.return_on_path")})
             target, target_row = chosen
             row.state, row.completed_at, row.completed_by_id = "returned", now, user.id
             audit.record(session, "return", now, row.instance_id, user.id, row.element_id, row.name,
@@ -69,23 +69,14 @@ class FlowActions:
             user = Directory(session).user(username)
             row = session.get(HumanTask, task_id)
             if row is None:
-                raise NotFound(f"任务 {task_id} 不存在")
-            if row.state != "completed" or row.completed_by_id != user.id or row.kind != "task":
-                raise Forbidden("只能撤回自己办理完成的步骤")
+                raise NotFound("task.missing", task_id=task_id)
+            if (refused := withdrawal.refusal(session, row, user)) is not None:
+                raise refused
             text, now, instance = _reason(reason), self.clock(), row.instance
-            if instance.status != "running":
-                raise Conflict("事项已办结或出错，不能撤回")
-            later = session.scalar(select(AuditEvent.id).where(
-                AuditEvent.instance_id == instance.id, AuditEvent.at >= row.completed_at,
-                AuditEvent.action.in_(ACTED), AuditEvent.actor_id != user.id).limit(1))
-            if later is not None:
-                raise Conflict("下一步已有人办理，不能撤回")
             workflow = self._claim(session, instance, now)
             task = workflow.get_task_from_id(UUID(row.task_guid))
-            if task is None:
-                raise Conflict("该步骤已不在流程中，不能撤回")
-            if (blocked := rewind.withdraw_blocker(task, version_forms(instance.process_version))) is not None:
-                raise Conflict(f"“{blocked.element}”{blocked.reason}，不能撤回")
+            if (refused := withdrawal.task_refusal(task, instance)) is not None:
+                raise refused
             audit.record(session, "withdraw", now, instance.id, user.id, row.element_id, row.name, {"reason": text})
             following = self._open_holders(session, instance.id)
             outcome = self._reopen(session, instance, workflow, task, row, user.id, f"已撤回：{text}", now, user)
@@ -100,20 +91,22 @@ class FlowActions:
             user = Directory(session).user(username)
             row = _ready_task(session, task_id, user)
             if row.kind != "task" or row.delegated_by_id is not None:
-                raise Conflict("加签或受委派的任务不能再加签")
+                raise Conflict("task.no_sign_signed")
             if position not in signers.POSITIONS:
-                raise FormInvalid({"position": "请选择前加签或后加签"})
+                raise FormInvalid({"position": Msg("task.sign_position")})
             target = Directory(session).find(to) if isinstance(to, str) else None
             if target is None or not target.active:
-                raise FormInvalid({"to": "没有这个用户"})
+                raise FormInvalid({"to": Msg("user.no_such")})
             if target.id == user.id:
-                raise FormInvalid({"to": "不能给自己加签"})
+                raise FormInvalid({"to": Msg("task.sign_self")})
+            if not signers.may_sign(target):
+                raise FormInvalid({"to": Msg("task.signer_role", roles="、".join(signers.SIGNER_ROLES))})
             text, now = _reason(reason), self.clock()
             workflow = self._claim(session, row.instance, now)
             task = workflow.get_task_from_id(UUID(row.task_guid))
             schema = task_schema(session, row, task.data)
             if forms.ballot_fields(schema):
-                raise Conflict("无记名表决只能本人投票，不能加签（R8）")
+                raise Conflict("task.sign_ballot")
             if position == "after":
                 row.draft = forms.validate(schema, data)
             row.assignee_id = user.id  # a pool task becomes the holder's own while it waits
@@ -126,7 +119,7 @@ class FlowActions:
         """A signer's answer: 后加签 agreed completes the holder's waiting answer, otherwise it goes back."""
         task, agreed = signers.sign_off(session, sign, user, data, now)
         if task.state != "waiting":
-            raise Conflict("原任务已不在等待加签")
+            raise Conflict("task.not_waiting")
         if agreed and sign.sign_position == "after":
             return self._complete_row(session, task, task.assignee, task.draft or {}, now)
         signers.give_back(session, task, user, agreed, (data.get("comment") or "").strip(), now)
@@ -137,7 +130,7 @@ class FlowActions:
         """Completed steps on the row's path that have a task row to reopen, and what stops the walk."""
         task = workflow.get_task_from_id(UUID(row.task_guid))
         if task is None:
-            raise Conflict("该任务已不在待办状态")
+            raise Conflict("task.not_ready")
         found, blocked = rewind.earlier_steps(task, version_forms(row.instance.process_version))
         rows = {r.task_guid: r for r in session.scalars(select(HumanTask).where(
             HumanTask.instance_id == row.instance_id, HumanTask.state == "completed",

@@ -7,6 +7,7 @@ so viewing a matter never runs dot.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import tempfile
 import textwrap
@@ -73,7 +74,7 @@ def css_selector(prefix: str, element_id: str) -> str:
 
 def _node(node, kind: str) -> str:
     nid, name = node.get("id"), (node.get("name") or "").strip()
-    base = f'id={_q("el_" + nid)}, class={_q("bpmn " + kind)}, tooltip={_q(name or nid)}'
+    base = f'id={_q("el_" + nid)}, class={_q("bpmn " + kind)}' + (f", tooltip={_q(name)}" if name else "")
     if kind.endswith("Event"):
         width = "3" if kind == "endEvent" else "1.5"
         shape = "doublecircle" if kind in ("intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent") else "circle"
@@ -210,7 +211,21 @@ def layout(bpmn_xml: str, process_key: str, dot_binary: str = "dot") -> Layout:
             x, y = (float(v) for v in obj["pos"].split(","))
             nodes[elements.get(obj["name"], obj["name"])] = [x, -y, float(obj["width"]) * 72,
                                                               float(obj["height"]) * 72]
-    return Layout(svg=svg[svg.index("<svg"):], nodes=nodes, flows=flows)
+    return Layout(svg=readable_titles(svg[svg.index("<svg"):]), nodes=nodes, flows=flows)
+
+
+_NODE_TITLE = re.compile(r'<title>[^<]*</title>(\s*<g id="a_[^"]*"><a xlink:title="([^"]*)">)')
+_CLUSTER_TITLE = re.compile(r'(<g id="[^"]*" class="cluster">\s*)<title>[^<]*</title>'
+                            r'((?:\s*<(?:polygon|path)[^>]*/>)*\s*<text[^>]*>([^<]*)</text>)')
+_OTHER_TITLE = re.compile(r'(<g id="[^"]*" class="(?:edge[^"]*|graph|node[^"]*)"[^>]*>\s*)<title>[^<]*</title>'
+                          r'(?!\s*<g id="a_)')
+
+
+def readable_titles(svg: str) -> str:
+    """Hover titles that name things: a node's or lane's name; none for flows and unnamed nodes (dot writes ids)."""
+    svg = _NODE_TITLE.sub(r"<title>\2</title>\1", svg)
+    svg = _CLUSTER_TITLE.sub(r"\1<title>\3</title>\2", svg)
+    return _OTHER_TITLE.sub(r"\1", svg)
 
 
 def publishable(bpmn_xml: str, process_key: str, title: str, dot_binary: str = "dot") -> tuple[str, bytes]:
@@ -221,7 +236,7 @@ def publishable(bpmn_xml: str, process_key: str, title: str, dot_binary: str = "
         subprocess.run([dot_binary, "-Tsvg", "-o", str(svg_path), "-Tpng", "-Gdpi=110", "-o", str(png_path)],
                        input=source.encode("utf-8"), check=True, capture_output=True, timeout=60)
         svg = svg_path.read_text(encoding="utf-8")
-        return svg[svg.index("<svg"):], png_path.read_bytes()
+        return readable_titles(svg[svg.index("<svg"):]), png_path.read_bytes()
 
 
 def _style(chart_state: dict, layout: Layout) -> str:

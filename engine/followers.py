@@ -17,7 +17,7 @@ def set_following(session: Session, user: User, instance_id: int, on: bool, now:
     """Follow or stop following a matter the user may see; returns the new state."""
     instance = session.get(Instance, instance_id)
     if instance is None or not can_view(session, user, instance):
-        raise NotFound("事项不存在或您无权查看")
+        raise NotFound("matter.not_visible")
     following = is_following(session, user, instance_id)
     if on and not following:
         session.add(Follow(user_id=user.id, instance_id=instance_id, created_at=now))

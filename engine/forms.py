@@ -6,34 +6,52 @@ from typing import Callable
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from .errors import FormInvalid
+from .errors import FormInvalid, Msg
 
 # An options provider maps an ``x-options`` source ("fields", "role:常委") to [(value, label)].
 OptionsProvider = Callable[[str], list[tuple[str, str]]]
 _FORMATS = FormatChecker()
 
 
+# Each JSON Schema keyword a field can fail: the message's code, and the parameter the limit goes in.
+_CODES = {"required": ("form.required", None), "minLength": ("form.min_length", "count"),
+          "maxLength": ("form.max_length", "count"), "enum": ("form.choose_given", None),
+          "const": ("form.must_confirm", None), "type": ("form.wrong_type", None),
+          "minimum": ("form.minimum", "limit"), "maximum": ("form.maximum", "limit"),
+          "minItems": ("form.min_items", "count"), "maxItems": ("form.max_items", "count"),
+          "uniqueItems": ("form.no_duplicates", None), "pattern": ("form.bad_format", None)}
+_FORMAT_CODES = {"date": "form.bad_date", "date-time": "form.bad_datetime", "email": "form.bad_email"}
+
+
 def _message(error) -> str:
     v, val = error.validator, error.validator_value
-    messages = {
-        "required": "此项必填",
-        "minLength": f"至少 {val} 个字符",
-        "maxLength": f"最多 {val} 个字符",
-        "enum": "请从给出的选项中选择",
-        "const": "必须确认此项",
-        "type": "类型不正确",
-        "minimum": f"不能小于 {val}",
-        "maximum": f"不能大于 {val}",
-        "minItems": f"至少选择 {val} 项",
-        "maxItems": f"最多选择 {val} 项",
-        "uniqueItems": "不能重复选择",
-        "pattern": "格式不正确",
-        "format": {"date": "日期格式应为 YYYY-MM-DD", "date-time": "时间格式不正确",
-                   "email": "邮箱格式不正确"}.get(val, "格式不正确") if v == "format" else "",
-    }
     if v == "pattern" and isinstance(error.schema, dict) and error.schema.get("x-pattern-message"):
         return error.schema["x-pattern-message"]
-    return messages.get(v) or error.message
+    if v == "format":
+        return Msg(_FORMAT_CODES.get(val, "form.bad_format"))
+    if v in _CODES:
+        code, param = _CODES[v]
+        return Msg(code, **({param: val} if param else {}))
+    return error.message
+
+
+def keep_order(schema: dict) -> dict:
+    """A copy of a form noting its fields' designed order in ``x-order`` (PostgreSQL's JSONB sorts keys)."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+        return schema
+    return {**schema, "x-order": list(schema["properties"])}
+
+
+def in_order(forms: dict[str, dict]) -> dict[str, dict]:
+    """The forms with each one's fields back in the order ``x-order`` notes (see keep_order)."""
+    result = {}
+    for name, schema in (forms or {}).items():
+        order, props = schema.get("x-order"), schema.get("properties")
+        if isinstance(order, list) and isinstance(props, dict):
+            ranked = [k for k in order if k in props] + [k for k in props if k not in order]
+            schema = {**schema, "properties": {k: props[k] for k in ranked}}
+        result[name] = schema
+    return result
 
 
 def with_options(schema: dict, options: OptionsProvider) -> dict:
@@ -57,7 +75,7 @@ def ballot_fields(schema: dict) -> list[str]:
 def validate(schema: dict, data: object) -> dict:
     """Validate ``data`` against a form; return the form's fields (missing optional ones empty) or raise."""
     if not isinstance(data, dict):
-        raise FormInvalid({"_form": "数据必须是一个 JSON 对象"})
+        raise FormInvalid({"_form": Msg("form.not_object")})
     properties = schema.get("properties", {})
     data = {k: v for k, v in data.items() if k in properties}
     errors: dict[str, str] = {}

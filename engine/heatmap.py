@@ -6,6 +6,7 @@ median, over every task that has left the step, of completion minus arrival, in 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 from statistics import median
 
 from sqlalchemy import func, select
@@ -61,13 +62,18 @@ def _colour(count: int, top: int) -> str:
     return SCALE[min(len(SCALE) - 1, 1 + (count * (len(SCALE) - 2)) // top)]
 
 
-def render_heat(layout: Layout, heat: dict[str, StepHeat]) -> str:
-    """The chart with each step filled by its open count and labelled "N 件在办 · 中位 D 天"."""
+def heat_label(h: StepHeat) -> str:
+    """A step's label in Chinese: "N 件在办 · 中位 D 天"."""
+    days = "—" if h.median_days is None else f"{h.median_days:g} 天"
+    return f"{h.open_matters} 件在办 · 中位 {days}"
+
+
+def render_heat(layout: Layout, heat: dict[str, StepHeat], label: Callable[[StepHeat], str] = heat_label) -> str:
+    """The chart with each step filled by its open count and labelled by ``label`` (Chinese by default)."""
     top = max((h.open_matters for h in heat.values()), default=0)
     css, labels = [], {}
     for element, h in heat.items():
         sel = css_selector("el_", element)
         css.append(f"{sel} polygon,{sel} ellipse,{sel} path{{fill:{_colour(h.open_matters, top)};stroke:#a63603}}")
-        days = "—" if h.median_days is None else f"{h.median_days:g} 天"
-        labels[element] = f"{h.open_matters} 件在办 · 中位 {days}"
+        labels[element] = label(h)
     return overlay(layout, "".join(css), labels, colour="#7f2704")

@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import idempotency
 from .directory import Directory, hash_password
-from .errors import Conflict, FormInvalid, NotFound
+from .errors import Conflict, FormInvalid, Msg, NotFound
 from .models import AuditEvent, HumanTask, User
 from .public_models import Letter
 from .runtime import Runtime
@@ -50,26 +51,34 @@ def _check(writer: str, contact: str, content: str) -> dict:
     errors = {}
     content = (content or "").strip()
     if len(content) < 10:
-        errors["content"] = "请写明反映的问题（至少 10 个字）"
+        errors["content"] = Msg("letter.content_short")
     elif len(content) > MAX_CONTENT:
-        errors["content"] = f"来信内容最多 {MAX_CONTENT} 个字"
+        errors["content"] = Msg("letter.content_long", limit=MAX_CONTENT)
     if len(writer or "") > 100:
-        errors["writer"] = "最多 100 个字符"
+        errors["writer"] = Msg("letter.too_long_chars", limit=100)
     if len(contact or "") > 100:
-        errors["contact"] = "最多 100 个字符"
+        errors["contact"] = Msg("letter.too_long_chars", limit=100)
     if errors:
         raise FormInvalid(errors)
     return {"writer": (writer or "").strip() or "匿名", "contact": (contact or "").strip(), "content": content,
             "channel": "网上信箱"}
 
 
-def write(runtime: Runtime, writer: str, contact: str, content: str) -> str:
-    """File a letter as a new matter in one transaction; return its tracking number."""
+def write(runtime: Runtime, writer: str, contact: str, content: str, token: object = None) -> str:
+    """File a letter as a new matter in one transaction; return its tracking number.
+
+    With the form's one-time ``token``, a second submission files nothing and returns the first number.
+    """
     data = _check(writer, contact, content)
+    return idempotency.once(runtime.db, "letter", token, None, lambda key: _file(runtime, data, key))[0]
+
+
+def _file(runtime: Runtime, data: dict, token: str | None) -> str:
     number = "XF" + "".join(secrets.choice(_ALPHABET) for _ in range(10))
     title = "网上来信：" + data["content"][:30].replace("\n", " ")
 
     def record(session: Session, instance) -> None:
+        idempotency.record(session, "letter", token, None, number, instance.started_at)
         session.add(Letter(tracking_number=number, instance_id=instance.id, created_at=instance.started_at))
 
     with runtime.db.transaction() as session:
@@ -81,7 +90,7 @@ def write(runtime: Runtime, writer: str, contact: str, content: str) -> str:
 def _find(session: Session, tracking_number: str) -> Letter:
     letter = session.scalar(select(Letter).where(Letter.tracking_number == (tracking_number or "").strip().upper()))
     if letter is None:
-        raise NotFound("没有这个查询编号的来信")
+        raise NotFound("letter.missing")
     return letter
 
 
@@ -95,11 +104,11 @@ def status(session: Session, tracking_number: str) -> LetterStatus:
     steps = session.scalars(select(HumanTask.name).where(HumanTask.instance_id == instance.id,
                                                          HumanTask.state == "ready")).all()
     if instance.status == "completed":
-        stage = "已办结"
+        stage = Msg("letter.stage_done")
     elif reply is not None:
-        stage = "已答复，正在考核办理质量"
+        stage = Msg("letter.stage_replied")
     else:
-        stage = "正在办理：" + "、".join(sorted(set(steps))) if steps else "正在办理"
+        stage = Msg("letter.stage_steps", steps="、".join(sorted(set(steps)))) if steps else Msg("letter.stage_running")
     return LetterStatus(letter.tracking_number, letter.created_at, stage, instance.status == "completed",
                         (reply.details.get("data") or {}).get("reply_text") if reply else None,
                         reply.at if reply else None, letter.rating)
@@ -110,14 +119,14 @@ def rate(session: Session, tracking_number: str, rating: object, comment: str, n
     letter = _find(session, tracking_number)
     errors = {}
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        errors["rating"] = "请选择 1–5 分"
+        errors["rating"] = Msg("letter.rating")
     if len(comment or "") > 1000:
-        errors["comment"] = "最多 1000 个字"
+        errors["comment"] = Msg("letter.too_long", limit=1000)
     if errors:
         raise FormInvalid(errors)
     if status(session, tracking_number).reply is None:
-        raise Conflict("答复之后才能评价")
+        raise Conflict("letter.rate_after_reply")
     if letter.rating is not None:
-        raise Conflict("已经评价过了")
+        raise Conflict("letter.rated")
     letter.rating, letter.rating_comment, letter.rated_at = rating, (comment or "").strip() or None, now
 

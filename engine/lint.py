@@ -7,14 +7,19 @@ from pathlib import Path
 from lxml import etree
 
 from .catalog import load_catalog
-from .definitions import NS, load_forms, parse_bpmn, secure_xml
-from .errors import DefinitionError
+from .definitions import NS, load_forms, parse_documents, process_problems, secure_xml
+from .errors import DefinitionError, Msg
 from .xml_ids import MESSAGE as BAD_ID, invalid_ids
 
 FLOW_NODE_TAGS = ("startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
                   "userTask", "scriptTask", "serviceTask", "manualTask", "businessRuleTask", "task", "sendTask",
                   "receiveTask", "callActivity", "subProcess", "exclusiveGateway", "parallelGateway",
                   "inclusiveGateway", "eventBasedGateway")
+
+# What the engine runs (the modeler offers only these): element -> the event definitions it may carry.
+SUPPORTED = {"startEvent": set(), "endEvent": set(), "intermediateCatchEvent": {"timer", "message"},
+             "boundaryEvent": {"timer"}, "userTask": set(), "scriptTask": set(), "businessRuleTask": set(),
+             "callActivity": set(), "subProcess": set(), "exclusiveGateway": set(), "parallelGateway": set()}
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,33 @@ def _lanes(process, roles: set[str], filename: str) -> list[Problem]:
             props = task.xpath(".//spiffworkflow:property[@name='candidateRole']/@value", namespaces=NS)
             return props and props[0] in roles
         if not tasks or not all(declared(t) for t in tasks):
-            problems.append(Problem(filename, lane.get("id"), f"泳道“{name}”不是已知角色，且其中任务未都指定已知的 candidateRole"))
+            problems.append(Problem(filename, lane.get("id"), Msg("lint.lane_role", name=name)))
     return problems
+
+
+def _supported(process, filename: str) -> list[Problem]:
+    """Only element types and events the engine runs."""
+    problems = []
+    for node in process.xpath(".//*", namespaces=NS):
+        if not isinstance(node.tag, str) or _local(node) not in FLOW_NODE_TAGS:
+            continue
+        kind = _local(node)
+        events = {_local(d).removesuffix("EventDefinition") for d in node
+                  if isinstance(d.tag, str) and _local(d).endswith("EventDefinition")}
+        if kind not in SUPPORTED:
+            problems.append(Problem(filename, node.get("id"), Msg("lint.unsupported_element", kind=kind)))
+        elif events - SUPPORTED[kind] or (kind in ("intermediateCatchEvent", "boundaryEvent") and not events):
+            problems.append(Problem(filename, node.get("id"), Msg("lint.unsupported_event", kind=kind, events="、".join(sorted(events)) or "none")))
+    return problems
+
+
+def element_names(data: bytes) -> dict[str, str]:
+    """Each element's name by its id, to report problems by name (an unreadable document has none)."""
+    try:
+        root = secure_xml(data, "document").getroot()
+    except DefinitionError:
+        return {}
+    return {n.get("id"): n.get("name") for n in root.iter() if isinstance(n.tag, str) and n.get("id") and n.get("name")}
 
 
 def _gateways(process, filename: str) -> list[Problem]:
@@ -65,7 +95,7 @@ def _gateways(process, filename: str) -> list[Problem]:
                 and not f.xpath("./bpmn:conditionExpression", namespaces=NS)]
         if bare:
             problems.append(Problem(filename, gateway.get("id"),
-                                    f"排他网关的分支 {', '.join(bare)} 既没有条件，网关也没有默认分支"))
+                                    Msg("lint.gateway_branches", flows=", ".join(bare))))
     return problems
 
 
@@ -94,8 +124,8 @@ def _reachability(container, filename: str) -> list[Problem]:
     starts = {i for i, n in nodes.items() if _local(n) == "startEvent"}
     ends = {i for i, n in nodes.items() if _local(n) == "endEvent"}
     reached, finishing = closure(starts, forward), closure(ends, backward)
-    problems = [Problem(filename, i, "从开始事件无法到达该元素") for i in nodes if i not in reached]
-    problems += [Problem(filename, i, "该元素无法到达任何结束事件") for i in nodes if i in reached and i not in finishing]
+    problems = [Problem(filename, i, Msg("lint.unreachable")) for i in nodes if i not in reached]
+    problems += [Problem(filename, i, Msg("lint.dead_end")) for i in nodes if i in reached and i not in finishing]
     for node in nodes.values():
         if _local(node) == "subProcess":
             problems += _reachability(node, filename)
@@ -108,7 +138,7 @@ def _diagram(root, filename: str) -> list[Problem]:
                            namespaces={"bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI"}))
     elements = [n for n in root.xpath("//bpmn:process//*", namespaces=NS)
                 if isinstance(n.tag, str) and (_local(n) in FLOW_NODE_TAGS or _local(n) in ("sequenceFlow", "lane"))]
-    return [Problem(filename, n.get("id"), "缺少图形信息（DI）") for n in elements if n.get("id") not in drawn]
+    return [Problem(filename, n.get("id"), Msg("lint.no_diagram")) for n in elements if n.get("id") not in drawn]
 
 
 def lint_file(path: Path, forms: dict, dmn: dict, roles: set[str], library: dict[str, bytes] | None = None) -> list[Problem]:
@@ -128,17 +158,24 @@ def lint_document(data: bytes, filename: str, forms: dict, dmn: dict, roles: set
         return [Problem(error.filename, error.element, error.message)]
     bad_ids = invalid_ids(root)
     problems = [Problem(filename, element, BAD_ID) for element in bad_ids]
-    for process in root.xpath("//bpmn:process", namespaces=NS):
-        problems += _lanes(process, roles, filename) + _gateways(process, filename)
+    processes = root.xpath("//bpmn:process", namespaces=NS)
+    if not root.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS):
+        problems.append(Problem(filename, None, Msg("definition.no_executable")))
+    for process in processes:
+        problems += _supported(process, filename) + _lanes(process, roles, filename) + _gateways(process, filename)
+        if not process.xpath("./bpmn:startEvent", namespaces=NS):
+            problems.append(Problem(filename, process.get("id"), Msg("lint.no_start")))
         problems += _reachability(process, filename)
+        # roles were checked per lane above, so that the error names the lane
+        problems += [Problem(filename, e, m) for e, m in process_problems(process, filename, forms, None)]
     problems += _diagram(root, filename)
-    if bad_ids:
-        return problems  # the parse below would only refuse the first bad id again
-    try:  # roles were checked per lane above, so that the error names the lane
-        parse_bpmn(data, filename, forms, dmn, None, library)
+    if bad_ids or not processes:
+        return problems  # the parse below would only refuse the first bad id (or the missing process) again
+    try:
+        parse_documents({**(library or {}), filename: data}, forms, dmn, None, only=filename, checks=False)
     except DefinitionError as error:
         problems.append(Problem(error.filename, error.element, error.message))
-    return problems
+    return list(dict.fromkeys(problems))
 
 
 def lint_directory(processes_dir: Path, roles: set[str]) -> list[Problem]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from .database import Database
 from .directory import Directory
-from .errors import FormInvalid, NotFound, PowerflowError
+from .errors import FormInvalid, Msg, NotFound, PowerflowError
 from .login_throttle import address_key, reserve, succeeded
 from .models import User
 
@@ -28,7 +28,7 @@ class LockedOut(PowerflowError):
         self.until = until
         self.seconds = max(1, math.ceil((until - now).total_seconds()))
         self.minutes = math.ceil(self.seconds / 60)
-        super().__init__(f"用户名或密码不正确，或尝试过于频繁，请 {self.minutes} 分钟后再试")
+        super().__init__("user.locked_out", minutes=self.minutes)
 
 
 def sign_in(db: Database, username: str, password: str, address: str | None, now: datetime) -> User | None:
@@ -36,7 +36,7 @@ def sign_in(db: Database, username: str, password: str, address: str | None, now
     # Known, unknown and deactivated names take the same steps (throttle, Argon2): neither the answer nor its
     # time tells them apart.
     if not possible_name(username):
-        raise FormInvalid({"username": "用户名最多 64 个字符，且不能含控制字符"})
+        raise FormInvalid({"username": Msg("user.name_too_long")})
     key = address_key(address)
     with db.transaction() as session:  # committed before the slow check: the count holds even if it fails
         reservation = reserve(session, username, key, now)
@@ -53,7 +53,7 @@ def sign_in(db: Database, username: str, password: str, address: str | None, now
 def revoke_tokens(session: Session, username: str) -> User:
     """End every API token and web session of ``username`` (sign out everywhere); NotFound for an unknown name."""
     if not possible_name(username):
-        raise NotFound(f"用户 {username[:MAX_NAME]!r} 不存在")
+        raise NotFound("user.missing", username=repr(username[:MAX_NAME]))
     user = Directory(session).user(username)
     session.execute(update(User).where(User.id == user.id).values(token_generation=User.token_generation + 1))
     return user

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .errors import NotFound
+from .errors import Msg, NotFound
 from .workdays import LOCAL_TZ, WorkdayCalendar
 
 NOTICE_WORKING_DAYS = 2  # R4
@@ -24,7 +24,7 @@ BODIES = {b.name: b for b in (Body("常委会", "常委", "常委会纪要"), Bo
 
 def body(name: str) -> Body:
     if name not in BODIES:
-        raise NotFound(f"没有名为“{name}”的决策机构")
+        raise NotFound("body.missing", name=name)
     return BODIES[name]
 
 
@@ -37,7 +37,7 @@ def notice_refusal(calendar: WorkdayCalendar, notice_at: datetime, meeting_day: 
     """R4: why a meeting on ``meeting_day`` cannot be noticed at ``notice_at``, or None when it can."""
     earliest = earliest_meeting_day(calendar, notice_at)
     if meeting_day < earliest:
-        return f"R4：须提前 2 个工作日书面通知，按今天发出通知最早可在 {earliest} 召开"
+        return Msg("rule.r4_notice", earliest=earliest)
     return None
 
 
@@ -50,11 +50,11 @@ def quorum(should_attend: int, present: int, personnel: bool, member_in_charge_p
     reasons = []
     if personnel:
         if present * 3 < should_attend * 2:
-            reasons.append(f"人事事项须有三分之二以上成员到会（应到 {should_attend} 人，实到 {present} 人）")
+            reasons.append(Msg("rule.quorum_personnel", should=should_attend, present=present))
     elif present * 2 <= should_attend:
-        reasons.append(f"到会成员未超过半数（应到 {should_attend} 人，实到 {present} 人）")
+        reasons.append(Msg("rule.quorum", should=should_attend, present=present))
     if member_in_charge_present is False:
-        reasons.append("分管该议题的常委未到会")
+        reasons.append(Msg("rule.member_absent"))
     return reasons
 
 

@@ -6,14 +6,12 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from .errors import FormInvalid
+from .errors import FormInvalid, Msg
+from .messages import MESSAGES
 from .matter_models import NotificationSetting, OutgoingMail
 from .models import Notification, Role, User, UserRole
 
-KINDS = {
-    "task": "新任务（到达、转办、委派、退回、加签）", "urge": "催办", "overdue": "逾期提醒",
-    "follow": "关注的事项有进展", "copy": "抄送给我", "notice": "会议通知", "flag": "预警与通报",
-}
+KINDS = {kind: MESSAGES[f"notify.{kind}"] for kind in ("task", "urge", "overdue", "follow", "copy", "notice", "flag")}
 
 
 def settings(session: Session, user_id: int) -> dict[str, dict[str, bool]]:
@@ -40,7 +38,7 @@ def checked_email(value: object) -> str | None:
         return None
     local, _, domain = text.partition("@")
     if len(text) > 255 or not local or "." not in domain or any(c.isspace() for c in text):
-        raise FormInvalid({"email": "请填写有效的邮箱地址"})
+        raise FormInvalid({"email": Msg("mail.bad_address")})
     return text
 
 
@@ -104,3 +102,16 @@ def mark_read(session: Session, user_id: int, at: datetime) -> int:
     result = session.execute(update(Notification).where(
         Notification.user_id == user_id, Notification.read_at.is_(None)).values(read_at=at))
     return result.rowcount or 0
+
+
+def pending_tasks(session: Session, user: User, instance_ids: list[int]) -> dict[int, int]:
+    """The user's first ready task in each of these matters (where a notification about it should lead)."""
+    from .models import HumanTask
+    ids = list({i for i in instance_ids if i is not None})
+    if not ids:
+        return {}
+    mine = (HumanTask.assignee_id == user.id) | (HumanTask.assignee_id.is_(None)
+                                                  & HumanTask.candidate_role.in_(user.role_names or [""]))
+    rows = session.execute(select(HumanTask.instance_id, HumanTask.id).where(
+        HumanTask.instance_id.in_(ids), HumanTask.state == "ready", mine).order_by(HumanTask.id.desc()))
+    return {instance_id: task_id for instance_id, task_id in rows}  # ascending ids win: the oldest task

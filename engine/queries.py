@@ -7,6 +7,7 @@ from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from .directory import Directory
+from .errors import Msg
 from .models import AuditEvent, HumanTask, Instance, ProcessVersion, User, utcnow
 
 
@@ -141,7 +142,7 @@ def task_summary(session: Session, task: HumanTask) -> dict:
     }
 
 
-WITHHELD = {"withheld": "R15：审议材料在决定公开前不对决策机构以外的人员公开"}
+WITHHELD = {"withheld": Msg("matter.withheld")}
 
 
 def describe(session: Session, instance: Instance, withhold: bool = False) -> dict:
@@ -149,7 +150,9 @@ def describe(session: Session, instance: Instance, withhold: bool = False) -> di
 
     ``withhold`` (R15) keeps every step, actor and time but none of what was entered or decided.
     """
+    from .charts import element_names
     version = instance.process_version
+    names = element_names(version)
     return {"withheld": withhold,
         "id": instance.id, "title": instance.title, "status": instance.status, "error": instance.error,
         "process": {"key": version.process_key, "name": version.name, "version": version.version},
@@ -159,9 +162,16 @@ def describe(session: Session, instance: Instance, withhold: bool = False) -> di
         "history": [{
             "at": _iso(e.at), "action": e.action, "actor": e.actor.username if e.actor else None,
             "actor_name": e.actor.display_name if e.actor else None, "element_id": e.element_id,
-            "element_name": e.element_name, "details": WITHHELD if withhold else e.details,
+            "element_name": _element_name(e, names), "details": WITHHELD if withhold else e.details,
         } for e in timeline(session, instance.id)],
     }
+
+
+def _element_name(event: AuditEvent, names: dict) -> str | None:
+    """The step's name as drawn; an unnamed element (recorded by its id) gets a label of its kind."""
+    if event.element_id is None or (event.element_name and event.element_name != event.element_id):
+        return event.element_name
+    return (names.get(event.element_id) or {}).get("label") or event.element_name
 
 
 def describe_for(session: Session, instance: Instance, user: User) -> dict:

@@ -22,6 +22,7 @@ from SpiffWorkflow.dmn.specs import BusinessRuleTaskMixin as BusinessRuleTask
 from SpiffWorkflow.util.task import TaskState
 
 from . import forms
+from .errors import Msg
 from .script_api import SIDE_EFFECT_FUNCTIONS
 from .task_mirror import task_properties
 
@@ -45,31 +46,31 @@ def blocker(task, version_forms: dict) -> Blocked | None:
     spec = task.task_spec
     name = spec.bpmn_name or getattr(spec, "bpmn_id", None) or spec.name
     if isinstance(spec, (ParallelGateway, InclusiveGateway)):
-        return Blocked(name, "并行分支")
+        return Blocked(name, Msg("rewind.parallel"))
     if isinstance(spec, LoopTask) or isinstance(task.parent.task_spec if task.parent else None, LoopTask):
-        return Blocked(name, "会签或表决")
+        return Blocked(name, Msg("rewind.vote"))
     if isinstance(spec, UserTask):
         props = task_properties(task)
         if props.get("publishes") == "true":
-            return Blocked(name, "已公开发布")
+            return Blocked(name, Msg("rewind.published"))
         if forms.ballot_fields(version_forms.get(props.get("formJsonSchemaFilename")) or {}):
-            return Blocked(name, "无记名表决")
+            return Blocked(name, Msg("rewind.ballot"))
         return None
     if isinstance(spec, ScriptTask):
         effects = _script_effects(spec)
-        return Blocked(name, f"已对外生效（{effects}）") if effects else None
+        return Blocked(name, Msg("rewind.effects", effects=effects)) if effects else None
     if isinstance(spec, (ExclusiveGateway, BusinessRuleTask, StartEvent, BoundaryEventSplit, BpmnStartTask)):
         return None
     if type(spec) is SimpleBpmnTask or getattr(spec, "bpmn_id", None) is None:  # the engine's own plumbing
         return None
-    return Blocked(name, "等待事件或子流程")
+    return Blocked(name, Msg("rewind.waiting"))
 
 
 def earlier_steps(task, version_forms: dict) -> tuple[list, Blocked | None]:
     """Completed user tasks on the current task's own path, nearest first, and what stops the walk."""
     found, node = [], task.parent
     own = blocker(task, version_forms)
-    if own is not None and own.reason in ("会签或表决", "无记名表决"):
+    if own is not None and own.reason.code in ("rewind.vote", "rewind.ballot"):
         return [], own
     while node is not None:
         if isinstance(node.task_spec, UserTask) and node.state == TaskState.COMPLETED:
@@ -91,7 +92,7 @@ def withdraw_blocker(task, version_forms: dict) -> Blocked | None:
         spec = node.task_spec
         if isinstance(spec, UserTask):
             if node.state != TaskState.READY or blocker(node, version_forms) is not None:
-                return Blocked(spec.bpmn_name or spec.bpmn_id, "下一步已办理或正在表决")
+                return Blocked(spec.bpmn_name or spec.bpmn_id, Msg("rewind.next_done"))
             continue
         if isinstance(spec, ParallelGateway) and (node.state == TaskState.WAITING or len(spec.inputs) == 1):
             continue  # a split whose branches have not acted (checked below it), or a join still waiting

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from . import topics
 from .calendar_days import load_calendar
-from .errors import FormInvalid
+from .errors import FormInvalid, Msg, joined
 from .meetings import notice_refusal
 from .models import Topic
 from .workdays import LOCAL_TZ
@@ -36,13 +36,13 @@ def agenda(ctx: CheckContext) -> dict[str, str]:
     problems = []
     for topic in ctx.session.query(Topic).filter(Topic.id.in_(chosen)):
         if topic.state != "pending" or topic.body != body:
-            problems.append(f"议题“{topic.title}”不在{body}的待议队列中")
+            problems.append(Msg("topic.not_queued", title=topic.title, body=body))
         elif topic.kind in ("ordinary", "personnel") and not topic.consented:
-            problems.append(f"R1：议题“{topic.title}”尚未经分管常委同意")
+            problems.append(Msg("rule.r1_consent", title=topic.title))
     missing = [t.title for t in topics.pending(ctx.session, body) if t.mandatory and t.id not in chosen]
     if missing:
-        problems.append(f"R12：半数以上成员联名提出的议题必须列入议程：{'、'.join(missing)}")
-    return {"topics": "；".join(problems)} if problems else {}
+        problems.append(Msg("rule.r12_mandatory", titles="、".join(missing)))
+    return {"topics": joined(problems)} if problems else {}
 
 
 def notice(ctx: CheckContext) -> dict[str, str]:
@@ -56,7 +56,7 @@ def emergency(ctx: CheckContext) -> dict[str, str]:
     """R2: an item not on the notified agenda may be added only as a declared emergency."""
     added = _ids(ctx.data.get("emergency_topics"))
     if added and len((ctx.data.get("emergency_reason") or "").strip()) < 4:
-        return {"emergency_reason": "R2：未列入已通知议程的议题只能作为紧急事项临时增加，须说明紧急情况"}
+        return {"emergency_reason": Msg("rule.r2_emergency")}
     return {}
 
 
@@ -65,7 +65,7 @@ def publicity(ctx: CheckContext) -> dict[str, str]:
     ends = ctx.data.get("publicity_ends")
     if ends and ctx.now < datetime.fromisoformat(ends):
         day = datetime.fromisoformat(ends).astimezone(LOCAL_TZ).date()
-        return {"objection_outcome": f"R17：任前公示期至 {day} 结束，期满后方可办结"}
+        return {"objection_outcome": Msg("rule.r17_publicity", day=day)}
     return {}
 
 
@@ -82,6 +82,6 @@ def enforce(value: str | None, ctx: CheckContext) -> None:
     errors: dict[str, str] = {}
     for name in names(value):
         for field_name, message in CHECKS[name](ctx).items():
-            errors[field_name] = f"{errors[field_name]}；{message}" if field_name in errors else message
+            errors[field_name] = joined([errors[field_name], message]) if field_name in errors else message
     if errors:
         raise FormInvalid(errors)

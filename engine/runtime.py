@@ -23,7 +23,7 @@ from .deployment import published_version
 from .directory import Directory
 from .flow_actions import FlowActions
 from .followers import tell_followers
-from .errors import Conflict, Forbidden, FormInvalid, NotFound, PowerflowError
+from .errors import Conflict, Forbidden, FormInvalid, Msg, NotFound, PowerflowError
 from .models import HumanTask, Instance, utcnow
 from .progress import chart_state, progress_note
 from .scripting import DEFAULT_TIME_LIMIT, SandboxedScriptEngine
@@ -68,15 +68,15 @@ class Runtime(FlowActions):
             user = Directory(session).user(username)
             version = published_version(session, process_key)
             if check_role and not can_start(user, version):
-                raise Forbidden(f"只有“{version.start_role}”可以发起{version.name}")
+                raise Forbidden("process.start_role", role=version.start_role, process=version.name)
             title = (title or "").strip() if isinstance(title, str) else ""
             errors = {}
             if not title or len(title) > MAX_TITLE:
-                errors["title"] = f"请填写标题（1–{MAX_TITLE} 个字符）"
+                errors["title"] = Msg("matter.title_required", limit=MAX_TITLE)
             if data is not None and not isinstance(data, dict):
-                errors["data"] = "数据必须是一个 JSON 对象"
+                errors["data"] = Msg("form.not_object")
             elif reserved := sorted(set(data or {}) & (RESERVED_DATA | set(SCRIPT_FUNCTIONS))):
-                errors["data"] = f"数据不能使用保留字段：{'、'.join(reserved)}"
+                errors["data"] = Msg("matter.reserved_fields", fields="、".join(reserved))
             if errors:
                 raise FormInvalid(errors)
             now = self.clock()
@@ -101,11 +101,11 @@ class Runtime(FlowActions):
             # The matter's state comes in the same read; the lock taken in _claim proves it is still current.
             row = session.get(HumanTask, task_id, options=[joinedload(HumanTask.instance).undefer(Instance.state)])
             if row is None:
-                raise NotFound(f"任务 {task_id} 不存在")
+                raise NotFound("task.missing", task_id=task_id)
             if not can_complete(user, row):
-                raise Forbidden("这不是您的任务")
+                raise Forbidden("task.not_yours")
             if row.state != "ready":
-                raise Conflict("该任务已被办理或已取消" if row.state != "waiting" else "该任务正在等待加签意见")
+                raise Conflict("task.done_or_cancelled" if row.state != "waiting" else "task.awaiting_signers")
             if row.kind == "sign":
                 return self._sign_off(session, row, user, data, self.clock())
             return self._complete_row(session, row, user, data, self.clock())
@@ -116,7 +116,7 @@ class Runtime(FlowActions):
         workflow = self._claim(session, instance, now)
         task = workflow.get_task_from_id(UUID(row.task_guid))
         if task is None or task.state != TaskState.READY:
-            raise Conflict("该任务已不在待办状态")
+            raise Conflict("task.not_ready")
         schema = task_schema(session, row, task.data)
         clean = forms.validate(schema, data)
         secret = {f: clean.pop(f) for f in forms.ballot_fields(schema) if f in clean}
@@ -176,10 +176,10 @@ class Runtime(FlowActions):
             with self.db.transaction() as session:
                 yield session
         except StaleDataError:
-            raise Conflict("该事项已被他人同时处理，请刷新后重试") from None
+            raise Conflict("matter.busy_now") from None
         except OperationalError as err:
             if _is_lock_error(err):
-                raise Conflict("该事项正被他人处理，请稍后重试") from None
+                raise Conflict("matter.busy") from None
             raise
 
     def _claim(self, session: Session, instance: Instance, now: datetime):

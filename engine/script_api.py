@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from . import ballots, topics
 from .calendar_days import load_calendar
 from .directory import Directory
-from .errors import WorkflowFailed
+from .errors import Msg, WorkflowFailed
 from .meetings import ballot_options, body as body_of, chosen, notice_refusal, passes, quorum
 from .models import HumanTask, Instance
 from .notifications import notify_role
@@ -55,7 +55,7 @@ def _checked(method: Callable) -> Callable:
             types = allowed[name]
             if types and not (isinstance(value, types) or (int in types and isinstance(value, str)
                                                            and value.isdigit())):
-                raise TypeError(f"参数 {name} 的类型不对：{type(value).__name__}")
+                raise TypeError(Msg("script.bad_type", name=name, kind=type(value).__name__))
         return method(*args, **kwargs)
     return call
 

@@ -45,7 +45,7 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
     def _check_names(self, context: Mapping[str, Any]) -> None:
         clash = set(self.functions) & set(context)
         if clash:
-            raise ScriptRefused(f"数据字段与内置函数重名：{', '.join(sorted(clash))}")
+            raise ScriptRefused("script.name_clash", names=", ".join(sorted(clash)))
 
     def evaluate(self, expression: str, context: Mapping[str, Any], external_context: Mapping | None = None):
         """The value of a designer's expression over the matter's data."""
@@ -70,7 +70,7 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         return True
 
     def call_service(self, context, **kwargs):
-        raise ScriptRefused("本系统未开放服务任务调用")
+        raise ScriptRefused("script.no_services")
 
 
 class SandboxedScriptEngine(PythonScriptEngine):

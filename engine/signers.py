@@ -11,11 +11,20 @@ from uuid import uuid4
 from sqlalchemy.orm import Session
 
 from . import audit
-from .errors import FormInvalid
+from .errors import FormInvalid, Msg
 from .models import HumanTask, User
 from .notifications import notify
 
 POSITIONS = {"before": "前加签", "after": "后加签"}
+# Who may be asked to sign off: the committee's own officials and working bodies. Not the superior
+# organization (it rules through its own step, R10), nor system roles (管理员, 设计员), nor outside
+# supervisors and delegates (监督员, 党代表), nor plenary-only members, who act at plenary meetings.
+SIGNER_ROLES = ("书记", "副书记", "常委", "办公室", "组织部", "纪委", "职能部门")
+
+
+def may_sign(user: User) -> bool:
+    """Whether ``user`` may be asked to sign off (加签): active and holding one of SIGNER_ROLES."""
+    return user.active and any(role in SIGNER_ROLES for role in user.role_names)
 AGREE, DISAGREE = "同意", "不同意"
 SIGN_SCHEMA = {
     "type": "object", "title": "加签意见", "required": ["opinion"],
@@ -48,11 +57,11 @@ def sign_off(session: Session, sign: HumanTask, signer: User, data: object, now:
     opinion, comment = data.get("opinion"), data.get("comment") or ""
     errors = {}
     if opinion not in (AGREE, DISAGREE):
-        errors["opinion"] = "请选择“同意”或“不同意”"
+        errors["opinion"] = Msg("sign.opinion")
     if not isinstance(comment, str) or len(comment) > 500:
-        errors["comment"] = "说明最多 500 个字"
+        errors["comment"] = Msg("sign.comment_too_long")
     elif opinion == DISAGREE and len(comment.strip()) < 2:
-        errors["comment"] = "不同意时请说明理由"
+        errors["comment"] = Msg("sign.reason_required")
     if errors:
         raise FormInvalid(errors)
     sign.state, sign.completed_at, sign.completed_by_id = "completed", now, signer.id

@@ -8,8 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .deployment import process_names
+from .messages import MESSAGES
 from .models import AuditEvent, HumanTask, Instance
 from .workdays import LOCAL_TZ
+
+UNCLASSIFIED = MESSAGES["stats.unclassified"]  # letters not yet given a category
 
 
 def _month(value: datetime) -> str:
@@ -67,10 +70,10 @@ def letters_by_category(session: Session) -> dict[str, dict[str, int]]:
             select(AuditEvent.instance_id, AuditEvent.details).join(Instance, Instance.id == AuditEvent.instance_id)
             .where(Instance.process_key == "public_feedback", AuditEvent.action == "complete",
                    AuditEvent.element_id == "classify").order_by(AuditEvent.id)):
-        categories[instance_id] = (details.get("data") or {}).get("category") or "未分类"
+        categories[instance_id] = (details.get("data") or {}).get("category") or UNCLASSIFIED
     result: dict[str, dict[str, int]] = {}
     for instance_id, status in session.execute(select(Instance.id, Instance.status)
                                                .where(Instance.process_key == "public_feedback")):
-        counts = result.setdefault(categories.get(instance_id, "未分类"), {"running": 0, "completed": 0, "error": 0})
+        counts = result.setdefault(categories.get(instance_id, UNCLASSIFIED), {"running": 0, "completed": 0, "error": 0})
         counts[status] = counts.get(status, 0) + 1
     return result

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from . import audit, forms
 from .access import can_complete, can_view, takes_part
 from .directory import Directory
-from .errors import Conflict, Forbidden, FormInvalid, NotFound
+from .errors import Conflict, Forbidden, FormInvalid, Msg, NotFound
 from .models import HumanTask, Instance, User
 from .notifications import notify
 from .public_models import Copy
@@ -24,20 +24,20 @@ MAX_REASON = 500
 def _reason(reason: object, required: bool = True) -> str:
     text = reason.strip() if isinstance(reason, str) else ""
     if required and len(text) < 2:
-        raise FormInvalid({"reason": "请说明理由（至少 2 个字）"})
+        raise FormInvalid({"reason": Msg("task.reason_required")})
     if len(text) > MAX_REASON:
-        raise FormInvalid({"reason": f"理由最多 {MAX_REASON} 个字"})
+        raise FormInvalid({"reason": Msg("task.reason_too_long", limit=MAX_REASON)})
     return text
 
 
 def _ready_task(session: Session, task_id: int, user: User) -> HumanTask:
     task = session.get(HumanTask, task_id)
     if task is None:
-        raise NotFound(f"任务 {task_id} 不存在")
+        raise NotFound("task.missing", task_id=task_id)
     if task.state != "ready":
-        raise Conflict("该任务已办理或已取消")
+        raise Conflict("task.done_or_cancelled_short")
     if not can_complete(user, task):
-        raise Forbidden("这不是您的任务")
+        raise Forbidden("task.not_yours")
     return task
 
 
@@ -46,11 +46,11 @@ def _colleague(session: Session, task: HumanTask, username: object, user: User) 
     target = Directory(session).find(username) if isinstance(username, str) else None
     role = task.candidate_role or task.lane
     if target is None or not target.active:
-        raise FormInvalid({"to": "没有这个用户"})
+        raise FormInvalid({"to": Msg("user.no_such")})
     if target.id == user.id:
-        raise FormInvalid({"to": "不能交给自己"})
+        raise FormInvalid({"to": Msg("task.hand_self")})
     if role and role not in target.role_names:
-        raise FormInvalid({"to": f"只能交给同样担任“{role}”的人"})
+        raise FormInvalid({"to": Msg("task.hand_same_role", role=role)})
     return target
 
 
@@ -58,7 +58,7 @@ def reassign(session: Session, task_id: int, user: User, to: object, reason: obj
     """转办: the task becomes another colleague's, for good."""
     task = _ready_task(session, task_id, user)
     if task.delegated_by_id is not None:
-        raise Conflict("受委派的任务只能办理后交回委派人，不能转办")
+        raise Conflict("task.delegated_no_transfer")
     target, text = _colleague(session, task, to, user), _reason(reason)
     task.assignee = target
     audit.record(session, "reassign", now, task.instance_id, user.id, task.element_id, task.name,
@@ -72,9 +72,9 @@ def delegate(session: Session, task_id: int, user: User, to: object, reason: obj
     """委派: a colleague fills the task in on the holder's behalf; it then returns to the holder to confirm."""
     task = _ready_task(session, task_id, user)
     if task.delegated_by_id is not None:
-        raise Conflict("该任务已在委派中")
+        raise Conflict("task.already_delegated")
     if forms.ballot_fields(version_forms(task.instance.process_version).get(task.form_file) or {}):
-        raise Conflict("无记名表决只能本人投票，不能委派（R8）")
+        raise Conflict("task.delegate_ballot")
     target, text = _colleague(session, task, to, user), _reason(reason)
     task.delegated_by_id, task.assignee = user.id, target
     audit.record(session, "delegate", now, task.instance_id, user.id, task.element_id, task.name,
@@ -99,16 +99,16 @@ def copy_to(session: Session, instance_id: int, user: User, usernames: object, n
     """抄送: chosen users are told and may read the matter from then on; returns who was added."""
     instance = session.get(Instance, instance_id)
     if instance is None or not can_view(session, user, instance):
-        raise NotFound("事项不存在或您无权查看")
+        raise NotFound("matter.not_visible")
     if not takes_part(session, user, instance):  # auditors and readers read; sharing is for participants
-        raise Forbidden("只有事项的参与人可以抄送")
+        raise Forbidden("task.copy_participants")
     if not isinstance(usernames, list) or not usernames or len(usernames) > 50:
-        raise FormInvalid({"to": "请选择 1–50 位抄送对象"})
+        raise FormInvalid({"to": Msg("task.copy_count")})
     directory, readers = Directory(session), []
     for name in usernames:
         target = directory.find(name) if isinstance(name, str) else None
         if target is None or not target.active:
-            raise FormInvalid({"to": f"没有用户 {name}"})
+            raise FormInvalid({"to": Msg("user.no_such_named", name=name)})
         readers.append(target)
     text = _reason(note, required=False)
     existing = set(session.scalars(select(Copy.user_id).where(Copy.instance_id == instance_id)))

@@ -9,7 +9,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from .directory import Directory
 from .notifications import notify, notify_role
-from .errors import WorkflowFailed
+from .errors import Msg, WorkflowFailed
 from .models import HumanTask, Instance
 from .workdays import WorkdayCalendar
 
@@ -33,24 +33,24 @@ class TaskMirror:
         try:
             return task.workflow.script_engine.evaluate(task, expression)
         except Exception as exc:  # the expression is the designer's, not the user's
-            raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 无法{what}（{expression}）：{exc}") from None
+            raise WorkflowFailed("script.failed", element=task.task_spec.bpmn_id, what=what, expression=expression, error=exc) from None
 
     def _assignee_id(self, task, expression: str) -> int:
-        username = self._evaluate(task, expression, "确定办理人")
+        username = self._evaluate(task, expression, Msg("script.what_assignee"))
         user = Directory(self.session).find(str(username))
         if user is None or not user.active:
-            raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 办理人 {username} 不存在或已停用")
+            raise WorkflowFailed("script.assignee_missing", element=task.task_spec.bpmn_id, username=username)
         return user.id
 
     def _days(self, task, value: str) -> int:
         """dueInWorkingDays: a number, or an expression over the matter's data (e.g. a chosen deadline)."""
         if value.isdigit():
             return int(value)
-        days = self._evaluate(task, value, "计算期限")
+        days = self._evaluate(task, value, Msg("script.what_due"))
         try:
             return int(days)
         except (TypeError, ValueError):
-            raise WorkflowFailed(f"[{task.task_spec.bpmn_id}] 无法计算期限（{value}）：{days!r} 不是整数") from None
+            raise WorkflowFailed("script.days_not_integer", element=task.task_spec.bpmn_id, value=value, days=repr(days)) from None
 
     def _due_at(self, task):
         due_days = task_properties(task).get("dueInWorkingDays")

@@ -6,10 +6,11 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from . import forms, signers
+from . import forms, matter_file, signers
 from .definitions import show_pairs
 from .directory import Directory
-from .models import HumanTask, utcnow
+from .matter_file import MatterFile
+from .models import HumanTask, User, utcnow
 from .script_api import ScriptApi
 from .scripting import SandboxedScriptEngine
 from .serialization import load_state
@@ -19,11 +20,14 @@ from .version_cache import version_forms, version_specs
 
 @dataclass
 class TaskForm:
-    """A task's form with its choices filled in, the `show` pairs, and the form fields' current values."""
+    """A task's form with its choices filled in, the `show` pairs, the form fields' current values, and the
+    matter's file as the viewer may see it (None when the designer chose to show none)."""
 
     schema: dict
     shown: list[tuple[str, object]] = field(default_factory=list)
     values: dict = field(default_factory=dict)
+    file: MatterFile | None = None
+    data: dict = field(default_factory=dict, repr=False)  # the task's data, for the meeting's agenda item
 
 
 def task_schema(session: Session, row: HumanTask, data: dict) -> dict:
@@ -35,11 +39,19 @@ def task_schema(session: Session, row: HumanTask, data: dict) -> dict:
                               lambda source: directory.options(source, data))
 
 
-def task_form(session: Session, row: HumanTask) -> TaskForm:
-    """Everything a task page needs; a task no longer ready shows its bare form.
+def task_form(session: Session, row: HumanTask, viewer: User | None = None) -> TaskForm:
+    """Everything a task page needs, with the matter's file when ``viewer`` is given.
 
-    Reads the workflow in a session that is never committed, so nothing here can change it.
+    A task no longer ready shows its bare form. Reads the workflow in a session that is never committed,
+    so nothing here can change it.
     """
+    form = _form(session, row)
+    if viewer is not None:
+        form.file = matter_file.for_task(session, row, viewer, form.data)
+    return form
+
+
+def _form(session: Session, row: HumanTask) -> TaskForm:
     if row.kind == "sign":
         return TaskForm(signers.SIGN_SCHEMA, _sign_context(session, row))
     if row.state != "ready":
@@ -61,7 +73,7 @@ def task_form(session: Session, row: HumanTask) -> TaskForm:
     secret = set(forms.ballot_fields(schema))
     entered = {**task.data, **(row.draft or {})}  # what a delegate entered comes first (委派)
     values = {k: v for k, v in entered.items() if k in schema.get("properties", {}) and k not in secret}
-    return TaskForm(schema, shown, values)
+    return TaskForm(schema, shown, values, data=task.data)
 
 
 def _sign_context(session: Session, sign: HumanTask) -> list[tuple[str, object]]:

@@ -25,13 +25,13 @@ def submit(session: Session, instance: Instance, element_id: str, body: str, tit
            changes_decision_id: int | None = None, choices: list[str] | None = None) -> Topic:
     """Put a matter's topic in the queue of ``body``; ``choices`` make its vote a choice among candidates (R17)."""
     if kind not in KIND_LABELS:
-        raise WorkflowFailed(f"未知的议题类型 {kind}")
+        raise WorkflowFailed("topic.unknown_kind", kind=kind)
     if choices is not None and (len(choices) < 2 or len(set(choices)) != len(choices) or "abstain" in choices):
-        raise WorkflowFailed("差额票决须有两名以上互不相同的人选")
+        raise WorkflowFailed("topic.choices")
     if changes_decision_id is not None:
         original = session.get(Decision, changes_decision_id)
         if original is None:
-            raise WorkflowFailed(f"要变更的决定 {changes_decision_id} 不存在")
+            raise WorkflowFailed("topic.no_decision", decision=changes_decision_id)
         body = original.body  # R13: only the body that made a decision may change it
     topic = Topic(instance_id=instance.id, element_id=element_id, body=body, title=title, kind=kind,
                   member_in_charge_id=member_in_charge_id, consented=consented, mandatory=mandatory,
@@ -60,7 +60,7 @@ def _topics(session: Session, ids: list[int]) -> list[Topic]:
     topics = {t.id: t for t in session.scalars(select(Topic).where(Topic.id.in_(ids)))}
     missing = [i for i in ids if i not in topics]
     if missing:
-        raise NotFound(f"议题 {missing} 不存在")
+        raise NotFound("topic.missing", topic=missing)
     return [topics[i] for i in ids]
 
 
@@ -70,7 +70,7 @@ def schedule(session: Session, ids: list[int], meeting_id: int, body: str,
     topics = _topics(session, ids)
     for topic in topics:
         if topic.state != "pending" or topic.body != body:
-            raise Conflict(f"议题“{topic.title}”不在{body}的待议队列中")
+            raise Conflict("topic.not_queued", title=topic.title, body=body)
         topic.state, topic.meeting_id, topic.emergency_reason = "scheduled", meeting_id, emergency_reason
     return topics
 
@@ -96,9 +96,9 @@ def decide(session: Session, meeting_id: int, body: str, topic_id: int, outcome:
     """Record a body's decision on a topic of its notified agenda (R2); a passed change supersedes (R13)."""
     topic = _topics(session, [topic_id])[0]
     if topic.meeting_id != meeting_id or topic.state != "scheduled":
-        raise WorkflowFailed(f"R2：议题“{topic.title}”不在本次会议已通知的议程上，也未作为紧急事项列入，不能决定")
+        raise WorkflowFailed("topic.not_on_agenda", title=topic.title)
     if topic.body != body:
-        raise WorkflowFailed(f"议题“{topic.title}”属于{topic.body}，不能由{body}决定")
+        raise WorkflowFailed("topic.other_body", title=topic.title, owner=topic.body, body=body)
     decision = Decision(topic_id=topic.id, body=body, meeting_id=meeting_id, outcome=outcome,
                         agree=tally.get("agree", 0), disagree=tally.get("disagree", 0), abstain=tally.get("abstain", 0),
                         should_attend=should_attend, present=present, vote_outcome=vote_outcome,
@@ -110,7 +110,7 @@ def decide(session: Session, meeting_id: int, body: str, topic_id: int, outcome:
     if topic.changes_decision_id is not None and outcome == "passed":
         original = session.get(Decision, topic.changes_decision_id)
         if original.body != body:
-            raise WorkflowFailed(f"R13：{original.body}的决定只能由{original.body}变更")
+            raise WorkflowFailed("topic.change_body", body=original.body)
         original.superseded_by_id = decision.id
     return decision
 

@@ -23,15 +23,15 @@ def urge(session: Session, task_id: int, user: User, now: datetime) -> int:
     """Notify whoever may complete the task; return how many were notified."""
     task = session.get(HumanTask, task_id)
     if task is None:
-        raise NotFound(f"任务 {task_id} 不存在")
+        raise NotFound("task.missing", task_id=task_id)
     if task.state != "ready":
-        raise Conflict("该任务已办理，无需催办")
+        raise Conflict("urge.done")
     if not may_urge(user, task):
-        raise Forbidden("只有事项发起人和纪委、监督员可以催办")
+        raise Forbidden("urge.who")
     if task.urged_at is not None:
         last, today = task.urged_at.astimezone(LOCAL_TZ).date(), now.astimezone(LOCAL_TZ).date()
         if load_calendar(session).working_days_between(last, today) == 0:
-            raise Conflict("该任务今天已催办过，每个工作日只能催办一次")
+            raise Conflict("urge.today")
     task.urged_at = now
     holders = [u.id for u in candidates(session, task)]
     title = f"催办：{task.instance.title}「{task.name}」（{user.display_name}）"

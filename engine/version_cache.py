@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+from .forms import in_order
 from .models import ProcessVersion
 from .serialization import specs_from_json
 
@@ -24,7 +25,7 @@ def version_specs(version: ProcessVersion) -> tuple:
 
 def version_forms(version: ProcessVersion) -> dict:
     """The version's forms by file name; shared, so callers copy before changing one."""
-    return _cached(_forms, version, lambda: version.forms)
+    return _cached(_forms, version, lambda: in_order(version.forms))  # fields as designed, even from JSONB
 
 
 def _cached(store: OrderedDict, version: ProcessVersion, load):

@@ -62,7 +62,7 @@ def history(session: Session, process_key: str) -> list[tuple[ProcessVersion, Ch
     versions = list(session.scalars(select(ProcessVersion).where(ProcessVersion.process_key == process_key)
                                     .order_by(ProcessVersion.version)))
     if not versions:
-        raise NotFound(f"流程 {process_key} 不存在")
+        raise NotFound("process.missing", process_key=process_key)
     return [(v, changes(versions[i - 1] if i else None, v)) for i, v in enumerate(versions)][::-1]
 
 
@@ -97,11 +97,11 @@ def migrate(session: Session, instance_id: int, version: int, user: User, now: d
     require_designer(user)
     instance = session.get(Instance, instance_id)
     if instance is None:
-        raise NotFound(f"事项 {instance_id} 不存在")
+        raise NotFound("matter.missing", instance_id=instance_id)
     target = session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == instance.process_key,
                                                          ProcessVersion.version == version))
     if target is None:
-        raise NotFound(f"流程 {instance.process_key} 没有第 {version} 版")
+        raise NotFound("process.no_version", process_key=instance.process_key, version=version)
     refusal = migration_refusal(session, instance, target)
     if refusal:
         raise Conflict(refusal)

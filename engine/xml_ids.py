@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import re
 
-from .errors import DefinitionError
+from .errors import DefinitionError, Msg
 
 # XML 1.0 (5th edition) NameStartChar and NameChar, without the colon (Namespaces in XML: NCName)
 _START = ("A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
           "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
 _CHAR = _START + "\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040"
 NCNAME = re.compile(f"[{_START}][{_CHAR}]*")
-MESSAGE = "标识不是有效的 XML 名称（NCName）：须以字母或下划线开头，只能含字母、数字、“.”、“-”、“_”，不能含冒号、空格或其他符号"
+MESSAGE = Msg("definition.bad_id")
 
 
 def is_ncname(value: str) -> bool:

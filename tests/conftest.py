@@ -215,9 +215,12 @@ def live_url(web_app):
     server.shutdown()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright (skipped without it unless POWERFLOW_REQUIRE_BROWSER=1)."""
+    """Debian's Chromium driven by Playwright, launched once per run (tests open their own pages).
+
+    Skipped without it unless POWERFLOW_REQUIRE_BROWSER=1.
+    """
     from tests.browser_helpers import CHROMIUM, FLAGS
     if not Path(CHROMIUM).exists():
         if os.environ.get("POWERFLOW_REQUIRE_BROWSER") == "1":

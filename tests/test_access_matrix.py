@@ -58,6 +58,9 @@ ROUTES = {
                                 expect(302, 302, 403, 403, 403)),
     ("GET", "matters.show"): ("/matters/{matter}", None, MATTER),
     ("GET", "matters.flowchart"): ("/matters/{matter}/flowchart.svg", None, MATTER),
+    ("GET", "live_chart.fragment"): ("/matters/{matter}/chart", None, MATTER),
+    ("GET", "live_chart.bpmn"): ("/matters/{matter}/diagram.bpmn", None, MATTER),
+    ("GET", "live_chart.states"): ("/matters/{matter}/states.json", None, MATTER),
     ("GET", "tasks.show"): ("/tasks/{task}", None, HOLDER_ONLY),
     ("POST", "tasks.complete"): ("/tasks/{task}", {"consent_opinion": ""}, expect(302, 403, 422, 403, 403)),
     ("POST", "tasks.urge"): ("/tasks/{task}/urge", {}, URGE),
@@ -67,12 +70,14 @@ ROUTES = {
     ("GET", "audit.charts"): ("/audit/charts", None, AUDIT),
     ("GET", "public.catalog"): ("/public/", None, everyone(200)),
     ("GET", "public.chart"): ("/public/processes/major_decision.svg", None, everyone(200)),
+    ("GET", "public.flowchart"): ("/public/processes/major_decision", None, everyone(200)),
     ("GET", "public.decisions"): ("/public/decisions", None, everyone(200)),
     ("GET", "public.decision"): ("/public/decisions/{matter}", None, everyone(404)),  # not yet published
     ("GET", "public.mailbox"): ("/public/mailbox", None, everyone(200)),
     ("POST", "public.mailbox"): ("/public/mailbox", {"content": "路灯"}, everyone(422)),
     ("GET", "public.find_letter"): ("/public/letters", None, everyone(200)),
     ("GET", "public.letter"): ("/public/letters/{letter}", None, everyone(200)),
+    ("GET", "public.letter_written"): ("/public/letters/{letter}/written", None, everyone(200)),
     ("POST", "public.letter"): ("/public/letters/{letter}", {"rating": "5"}, everyone(409)),  # no reply yet
     ("POST", "api.token"): ("/api/v1/auth/token", {"username": "nobody", "password": "x"}, everyone(401)),
     ("POST", "api.revoke"): ("/api/v1/auth/revoke", {}, expect(401, 200, 200, 200, 200)),  # signs out: runs last
@@ -135,7 +140,7 @@ ROUTES = {
     ("GET", "api_actions.started"): ("/api/v1/instances/started?q=矩阵", None, expect(401, 200, 200, 200, 200)),
     ("GET", "api_actions.copies"): ("/api/v1/copies", None, expect(401, 200, 200, 200, 200)),
     ("GET", "discussion.download"): ("/matters/{matter}/attachments/{attachment}", None, MATTER),
-    ("POST", "discussion.add"): ("/matters/{matter}/comments", {"body": ""}, expect(302, 302, 302, 404, 302)),
+    ("POST", "discussion.add"): ("/matters/{matter}/comments", {"body": ""}, expect(302, 422, 422, 404, 422)),
     ("POST", "discussion.follow"): ("/matters/{matter}/follow", {"on": "0"}, expect(302, 302, 302, 404, 302)),
     ("GET", "notifications.settings"): ("/notifications/settings", None, LOGGED_IN),
     ("POST", "notifications.settings"): ("/notifications/settings", {"email": "bad"}, expect(302, 422, 422, 422, 422)),
@@ -170,7 +175,8 @@ def world(web_app):
     assert task["candidates"] == ["zhoucw"]
     client = web_app.test_client()
     token = csrf_token(client.get("/public/mailbox").get_data(as_text=True))
-    written = client.post("/public/mailbox", data={"content": "矩阵测试来信：反映噪音扰民问题。", "csrf_token": token})
+    written = client.post("/public/mailbox", data={"content": "矩阵测试来信：反映噪音扰民问题。", "csrf_token": token},
+                          follow_redirects=True)
     letter = re.search(r'id="tracking-number">(\w+)<', written.get_data(as_text=True)).group(1)
     attached = api.client.post(f"/api/v1/instances/{matter}/comments", content_type="multipart/form-data",
                                headers={"Authorization": f"Bearer {api.token('bangong')}"},

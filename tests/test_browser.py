@@ -104,13 +104,29 @@ def test_a_designer_draws_deploys_and_the_process_runs_in_chromium(live_url, bro
     # The office also holds the next step (its lane's role), so the browser goes straight to it.
     office.wait_for_selector("h1:has-text('审批')")
     assert "张三请假三天" in office.inner_text("p.crumbs")
+    review_url = office.url
+
+    # The second holder sees the first holder's answer, labelled, with who gave it: no `show` was drawn.
+    colleague = browser.new_page(viewport={"width": 1280, "height": 900})
+    login(colleague, live_url, "bangong2")
+    colleague.goto(review_url)
+    file = colleague.locator("#matter-file")
+    assert "填写申请" in file.inner_text() and "孙主任（办公室）" in file.inner_text()
+    assert file.locator("dt", has_text="请假事由").count() == 1
+    assert file.locator("dd.answer").first.inner_text() == "家中有事。"
+    for page_ in (page, office, colleague):
+        page_.close()
+
+
+# dmn-js's minified bundle carries Inferno's development check, which reports itself with console.error
+INFERNO_NOTICE = "It looks like you're using a minified copy of the development build of Inferno"
 
 
 def test_pages_with_diagrams_run_under_the_content_security_policy(live_url, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     refused = []
     page.on("console", lambda message: refused.append(message.text) if message.type == "error"
-            and not message.text.startswith("Failed to load resource") else None)
+            and not message.text.startswith(("Failed to load resource", INFERNO_NOTICE)) else None)
     page.on("response", lambda response: refused.append(f"{response.status} {response.url}")
             if response.status >= 400 and not response.url.endswith("/favicon.ico") else None)
     login(page, live_url, "sheji")

@@ -115,8 +115,11 @@ def test_a_major_decision_with_a_return_and_a_delegation_to_publication(live_url
     member.select_option("#rt-to", "research")
     member.fill("#rt-reason", "调研只覆盖了6个小区，请补齐12个小区")
     people.shot(member, "zhoucw-return")
-    member.click("form[action$='/return'] button")
+    asked = []
+    member.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    member.click("form[action$='/return'] button")  # 驳回 asks before sending the work back
     member.wait_for_selector("p.flash")
+    assert asked and "驳回" in asked[0]
     assert "已驳回" in member.inner_text("p.flash")
     task, _ = holder_of(api, matter)
     member = open_task(people, "zhoucw", task["id"])

@@ -95,7 +95,8 @@ def test_R4_notice_must_reach_members_two_working_days_ahead(app, api, database_
     refused = api.complete(task["id"], "bangong", {"meeting_date": today, "notice_text": "今天开会。"})
     assert refused.status_code == 422
     message = refused.get_json()["errors"]["meeting_date"]
-    assert "R4" in message and meeting_day(database_url) in message  # says the earliest allowed day
+    earliest = date.fromisoformat(meeting_day(database_url))
+    assert "R4" in message and f"{earliest:%Y年%m月%d日}" in message  # says the earliest allowed day, in Chinese
     day = meeting_day(database_url)
     assert api.complete(task["id"], "bangong", {"meeting_date": day, "notice_text": f"定于 {day} 开会。"}).status_code == 200
     with db_of(app).reader() as session:  # the written notice is a record for every member

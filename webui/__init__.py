@@ -150,14 +150,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
 
     from . import (actions, api, api_actions, api_designs, api_discussion, audit, auth, discussion, errors, flow,
-                   inbox, language, matters, modeler, notifications, processes, public, security, tasks, vendor)
+                   inbox, language, live_chart, matters, modeler, notifications, processes, public, security, tasks,
+                   times, vendor)
     auth.init_app(app)
     language.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     json_limits.init_app(app)
     for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, api_actions,
-                   audit, public, modeler, actions, flow, discussion, api_discussion, language):
+                   audit, public, modeler, actions, flow, discussion, api_discussion, language, live_chart):
         app.register_blueprint(module.bp)
     app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("POWERFLOW_RATELIMIT_STORAGE", "memory://"))
     public.limiter.init_app(app)
@@ -166,7 +167,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(api_discussion.bp)
     csrf.exempt(api_actions.bp)  # the API authenticates with bearer tokens, not cookies
     app.add_url_rule("/", endpoint="index", view_func=inbox.index)
-    app.jinja_env.filters.update(local_time=_local_time)
+    times.init_app(app)
     return app
 
 
@@ -175,16 +176,3 @@ def services() -> Services:
     from flask import current_app
     return current_app.extensions["powerflow"]
 
-
-def _local_time(value, fmt: str | None = None) -> str:
-    """A UTC time in Beijing time: 2026年11月22日 14:05 (2026-11-22 14:05 in English)."""
-    from engine.workdays import LOCAL_TZ
-
-    from .language import chosen_locale
-    fmt = fmt or ("%Y-%m-%d %H:%M" if chosen_locale() == "en" else "%Y年%m月%d日 %H:%M")
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        from datetime import datetime
-        value = datetime.fromisoformat(value)
-    return value.astimezone(LOCAL_TZ).strftime(fmt)

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from engine import queries, task_actions
 from engine.directory import Directory
+from engine.withdrawal import withdrawable
 from engine.errors import Conflict, FormInvalid
 from engine.models import HumanTask, utcnow
 
 from . import services
+from .errors import engine_text, field_errors
 from .params import page_number
 
 bp = Blueprint("actions", __name__)
@@ -18,7 +21,8 @@ PAGE = 50
 
 def flash_refusal(prefix: str, refused: Exception) -> None:
     """Tell the user why an action was refused: each field's reason, else the refusal itself."""
-    flash(prefix + "：" + "；".join(getattr(refused, "errors", {}).values() or [str(refused)]))
+    reasons = list(field_errors(getattr(refused, "errors", None)).values()) or [engine_text(getattr(refused, "msg", refused))]
+    flash(prefix + _("：") + _("；").join(reasons))
 
 
 def listing(template: str, fetch, **extra):
@@ -35,7 +39,11 @@ def listing(template: str, fetch, **extra):
 @bp.get("/done")
 @login_required
 def done():
-    return listing("done.html", queries.done_by)
+    def fetch(session, user, q, limit, offset):
+        rows = queries.done_by(session, user, q, limit, offset)
+        can = withdrawable(session, user, [r["task_id"] for r in rows if r["status"] == "running"])
+        return [r | {"can_withdraw": r["task_id"] in can} for r in rows]  # 撤回 only where it would succeed
+    return listing("done.html", fetch)
 
 
 @bp.get("/copied")
@@ -53,10 +61,11 @@ def hand_over(task_id: int):
         with services().db.transaction() as session:
             task = action(session, task_id, Directory(session).user(current_user.username), request.form.get("to"),
                           request.form.get("reason"), utcnow())
-            flash(f"已{'委派' if action is task_actions.delegate else '转办'}给{task.assignee.display_name}")
+            done = _("已委派给%(name)s") if action is task_actions.delegate else _("已转办给%(name)s")
+            flash(done % {"name": task.assignee.display_name})
             instance_id = task.instance_id
     except (FormInvalid, Conflict) as refused:
-        flash_refusal("未能交办", refused)
+        flash_refusal(_("未能交办"), refused)
         return redirect(url_for("tasks.show", task_id=task_id))
     return redirect(url_for("matters.show", instance_id=instance_id))
 
@@ -68,9 +77,9 @@ def copy(instance_id: int):
         with services().db.transaction() as session:
             added = task_actions.copy_to(session, instance_id, Directory(session).user(current_user.username),
                                          request.form.getlist("to"), request.form.get("note"), utcnow())
-        flash(f"已抄送 {len(added)} 人" if added else "所选人员都已抄送过")
+        flash(ngettext("已抄送 %(num)d 人", "已抄送 %(num)d 人", len(added)) if added else _("所选人员都已抄送过"))
     except FormInvalid as refused:
-        flash_refusal("未能抄送", refused)
+        flash_refusal(_("未能抄送"), refused)
     return redirect(url_for("matters.show", instance_id=instance_id))
 
 

@@ -6,17 +6,18 @@ from functools import wraps
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
-from engine import notifications, queries
+from engine import notifications, queries, waiting
 from engine.access import can_complete, can_start, visible_instance
 from engine.deployment import latest_versions
 from engine.directory import ADMIN_ROLE, Directory
-from engine.errors import Forbidden, FormInvalid, NotFound
+from engine.errors import Forbidden, FormInvalid, Msg, NotFound
 from engine.logins import MAX_NAME, LockedOut, revoke_tokens
 from engine.models import HumanTask
 from engine.task_view import task_form
 
 from . import services
 from .auth import check_password, issue_token, principal_from_token, refusal
+from .live_chart import chart_svg
 from .params import MAX_OFFSET, bounded_arg
 from .public import limiter
 from .openapi import openapi_document
@@ -27,9 +28,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def _json_body() -> dict:
     body = request.get_json(silent=True)
     if body is None:
-        raise FormInvalid({"_body": "请求体必须是 JSON（Content-Type: application/json）"})
+        raise FormInvalid({"_body": Msg("api.json_required")})
     if not isinstance(body, dict):
-        raise FormInvalid({"_body": "请求体必须是 JSON 对象"})
+        raise FormInvalid({"_body": Msg("api.json_object")})
     return body
 
 
@@ -39,7 +40,7 @@ def token_required(view):
         header = request.headers.get("Authorization", "")
         principal = principal_from_token(header[7:].strip()) if header.startswith("Bearer ") else None
         if principal is None:
-            return jsonify({"error": "需要有效的令牌（Authorization: Bearer <token>）"}), 401
+            return jsonify({"error": _("需要有效的令牌（Authorization: Bearer <token>）")}), 401
         g.principal = principal
         return view(*args, **kwargs)
     return wrapper
@@ -54,7 +55,7 @@ def _user(session):
 def token():
     body = _json_body()
     username, password = body.get("username"), body.get("password")
-    errors = {k: "此项必填" for k, v in (("username", username), ("password", password))
+    errors = {k: Msg("form.required") for k, v in (("username", username), ("password", password))
               if not isinstance(v, str) or not v}
     if not errors and len(username) > MAX_NAME:
         errors["username"] = _("用户名最多 %(n)d 个字符", n=MAX_NAME)
@@ -114,7 +115,8 @@ def start(key: str):
 def instance(instance_id: int):
     with services().db.reader() as session:
         instance = visible_instance(session, instance_id, g.principal.username)
-        return jsonify(queries.describe_for(session, instance, _user(session)))
+        return jsonify(queries.describe_for(session, instance, _user(session))
+                       | {"waiting_for": waiting.waiting_for(session, instance)})
 
 
 @bp.get("/instances/<int:instance_id>/flowchart.svg")
@@ -122,7 +124,7 @@ def instance(instance_id: int):
 def flowchart(instance_id: int):
     with services().db.reader() as session:
         svg = services().charts.live_svg(session, visible_instance(session, instance_id, g.principal.username))
-    return Response(svg, mimetype="image/svg+xml")
+    return Response(chart_svg(svg), mimetype="image/svg+xml")
 
 
 @bp.get("/tasks")
@@ -140,12 +142,13 @@ def task(task_id: int):
     with services().db.reader() as session:
         row = session.get(HumanTask, task_id)
         if row is None:
-            raise NotFound(f"任务 {task_id} 不存在")
+            raise NotFound("task.missing", task_id=task_id)
         if not can_complete(_user(session), row):
-            raise Forbidden("这不是您的任务")
-        form = task_form(session, row)
-        return jsonify(queries.task_summary(session, row) | {"form": form.schema,
-                                                             "context": [[k, v] for k, v in form.shown]})
+            raise Forbidden("task.not_yours")
+        form = task_form(session, row, _user(session))
+        return jsonify(queries.task_summary(session, row) | {
+            "form": form.schema, "context": [[k, v] for k, v in form.shown],
+            "file": form.file.as_dict() if form.file else None})
 
 
 @bp.post("/tasks/<int:task_id>/complete")

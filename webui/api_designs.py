@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
+from flask_babel import gettext as _
 
 from engine import designs, versions
 from engine.models import utcnow
@@ -66,5 +67,5 @@ def migrate(instance_id: int):
 def _int(value) -> int:
     from engine.errors import FormInvalid
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise FormInvalid({"version": "请给出版本号（正整数）"})
+        raise FormInvalid({"version": _("请给出版本号（正整数）")})
     return value

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext as _
 
 from engine import comments, followers, notifications
 from engine.errors import FormInvalid
@@ -43,7 +44,7 @@ def attachment(instance_id: int, attachment_id: int):
 def follow(instance_id: int):
     on = _json_body().get("follow", True)
     if not isinstance(on, bool):
-        raise FormInvalid({"follow": "须为 true 或 false"})
+        raise FormInvalid({"follow": _("须为 true 或 false")})
     with services().db.transaction() as session:
         return jsonify({"following": followers.set_following(session, _user(session), instance_id, on, utcnow())})
 
@@ -64,7 +65,7 @@ def save_settings():
     chosen = body.get("settings", {})
     if not isinstance(chosen, dict) or any(k not in notifications.KINDS or not isinstance(v, dict)
                                            for k, v in chosen.items()):
-        raise FormInvalid({"settings": "按类别给出 {\"in_app\": true/false, \"email\": true/false}"})
+        raise FormInvalid({"settings": _("按类别给出 {\"in_app\": true/false, \"email\": true/false}")})
     with services().db.transaction() as session:
         user = _user(session)
         if "email" in body:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
 
 from engine import dashboard, exports, heatmap, statistics
 from engine.deployment import published_version
@@ -10,6 +11,7 @@ from engine.models import utcnow
 from engine.workdays import LOCAL_TZ
 
 from . import chart_svg, services
+from .errors import field_errors
 from .auth import roles_required
 from .params import page_number
 
@@ -29,6 +31,8 @@ def matters():
         total = dashboard.count(session, matter_filter)
         rows = dashboard.rows(session, matter_filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)
         choices = dashboard.filter_choices(session)
+    choices["status"] = [(status, _(label)) for status, label in choices["status"]]
+    matter_filter.errors = field_errors(matter_filter.errors)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     query = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("audit_matters.html", rows=rows, total=total, page=page, pages=pages, query=query,
@@ -52,13 +56,18 @@ def export(fmt: str):
                     headers={"Content-Disposition": f'attachment; filename="matters-{stamp}.{fmt}"'})
 
 
+def _heat_label(h: heatmap.StepHeat) -> str:
+    days = "—" if h.median_days is None else _("%(days)g 天", days=h.median_days)
+    return _("%(open)d 件在办 · 中位 %(days)s", open=h.open_matters, days=days)
+
+
 @bp.get("/heatmap/<process_key>")
 @auditors_only
 def process_heatmap(process_key: str):
     with services().db.reader() as session:
         version = published_version(session, process_key)
         heat = heatmap.step_heat(session, process_key)
-        svg = heatmap.render_heat(services().charts.layout(version), heat)
+        svg = heatmap.render_heat(services().charts.layout(version), heat, _heat_label)
         name = version.name
     steps = sorted(heat.values(), key=lambda h: -h.open_matters)
     return render_template("audit_heatmap.html", svg=svg, steps=steps, name=name, process_key=process_key)
@@ -74,12 +83,13 @@ def charts():
         kept = statistics.within_deadline(session)
         letters = statistics.letters_by_category(session)
     categories = sorted(letters)
+    shown = [_(c) if c == statistics.UNCLASSIFIED else c for c in categories]
     svgs = [
-        chart_svg.bars("每月新发起与办结的事项", months, {"发起": opened, "办结": closed}),
-        chart_svg.bars("各流程办结周期中位数（天）", [c[0] for c in cycles], {"中位天数": [c[1] for c in cycles]}),
-        chart_svg.bars("按期办理的步骤占比", [k[0] for k in kept], {"按期占比": [k[1] for k in kept]}, percent=True),
-        chart_svg.stacked("群众来信：类别与办理状态", categories,
+        chart_svg.bars(_("每月新发起与办结的事项"), months, {_("发起"): opened, _("办结"): closed}),
+        chart_svg.bars(_("各流程办结周期中位数（天）"), [c[0] for c in cycles], {_("中位天数"): [c[1] for c in cycles]}),
+        chart_svg.bars(_("按期办理的步骤占比"), [k[0] for k in kept], {_("按期占比"): [k[1] for k in kept]}, percent=True),
+        chart_svg.stacked(_("群众来信：类别与办理状态"), shown,
                           {label: [letters[c].get(status, 0) for c in categories]
-                           for status, label in (("running", "办理中"), ("completed", "已办结"), ("error", "出错"))}),
+                           for status, label in (("running", _("办理中")), ("completed", _("已办结")), ("error", _("出错")))}),
     ]
     return render_template("audit_charts.html", svgs=svgs)

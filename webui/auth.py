@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
@@ -23,7 +23,7 @@ from .redirects import is_local_path
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "请先登录"
+login_manager.login_message = _l("请先登录")
 
 
 @dataclass
@@ -81,8 +81,8 @@ def _load(session_id: str) -> Principal | None:
 
 
 class LoginForm(FlaskForm):
-    username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=64)])
-    password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(max=256)])
+    username = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名")), Length(max=64)])
+    password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码")), Length(max=256)])
 
 
 def init_app(app) -> None:
@@ -127,7 +127,7 @@ def login():
 @login_required
 def logout():
     logout_user()
-    flash("您已退出登录")
+    flash(_("您已退出登录"))
     return redirect(url_for("auth.login"))
 
 

@@ -22,7 +22,7 @@ def return_task(task_id: int):
         outcome = services().runtime.return_task(task_id, current_user.username, request.form.get("reason"),
                                                  request.form.get("to"))
     except (FormInvalid, Conflict) as refused:
-        flash_refusal("未能驳回", refused)
+        flash_refusal(_("未能驳回"), refused)
         return redirect(url_for("tasks.show", task_id=task_id))
     flash(_("已驳回"))
     return redirect(url_for("matters.show", instance_id=outcome.instance_id))
@@ -34,7 +34,7 @@ def withdraw(task_id: int):
     try:
         services().runtime.withdraw(task_id, current_user.username, request.form.get("reason"))
     except (FormInvalid, Conflict) as refused:
-        flash_refusal("未能撤回", refused)
+        flash_refusal(_("未能撤回"), refused)
         return redirect(request.referrer or url_for("actions.done"))
     flash(_("已撤回，请重新办理"))
     return redirect(url_for("tasks.show", task_id=task_id))
@@ -53,7 +53,7 @@ def add_signer(task_id: int):
         outcome = services().runtime.add_signer(task_id, current_user.username, request.form.get("sign_to"),
                                                 position, request.form.get("sign_reason"), data)
     except (FormInvalid, Conflict) as refused:
-        flash_refusal("未能加签", refused)
+        flash_refusal(_("未能加签"), refused)
         return redirect(url_for("tasks.show", task_id=task_id))
     flash(_("已加签，等待对方意见"))
     return redirect(url_for("matters.show", instance_id=outcome.instance_id))

@@ -4,15 +4,32 @@ from __future__ import annotations
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user, login_required
 
-from engine import queries
+from engine import queries, waiting
+from engine.directory import AUDITOR_ROLES, Directory
 
+from . import services
 from .actions import listing
 
 bp = Blueprint("inbox", __name__)
 
 
+def landing(roles: set[str], has_tasks: bool) -> str:
+    """Where a user with these roles starts: their tasks first, else where their kind of work is."""
+    if has_tasks:
+        return "inbox.todo"
+    if roles & AUDITOR_ROLES:
+        return "audit.matters"  # 纪委、监督员 supervise every matter
+    if roles == {"设计员"}:
+        return "modeler.index"
+    return "inbox.todo"  # officials and 上级组织: what they can act on arrives there
+
+
 def index():
-    return redirect(url_for("inbox.todo" if current_user.is_authenticated else "auth.login"))
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    with services().db.reader() as session:
+        has_tasks = queries.inbox_count(session, Directory(session).user(current_user.username), cap=1) > 0
+    return redirect(url_for(landing(set(current_user.roles), has_tasks)))
 
 
 @bp.get("/tasks")
@@ -25,4 +42,5 @@ def todo():
 @bp.get("/matters")
 @login_required
 def mine():
-    return listing("mine.html", queries.started_by)
+    return listing("mine.html", lambda session, user, q, limit, offset: waiting.annotate(
+        session, queries.started_by(session, user, q, limit, offset)))

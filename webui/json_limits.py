@@ -25,7 +25,7 @@ class TooDeep(BadRequest):
     """A JSON document nested deeper than the app allows."""
 
     def __init__(self, limit: int):
-        super().__init__(f"JSON 嵌套过深：最多 {limit} 层")
+        super().__init__(_("JSON 嵌套过深：最多 %(limit)d 层", limit=limit))
         self.limit = limit
 
 

@@ -14,8 +14,12 @@ babel = Babel()
 
 
 def chosen_locale() -> str:
-    """The session's language, else Chinese (the committee's working language)."""
-    return session.get("lang") if session.get("lang") in LANGUAGES else "zh"
+    """The session's language; for the API, the Accept-Language header; else Chinese (the working language)."""
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    if request.path.startswith("/api/"):  # pages stay Chinese until chosen, whatever the browser prefers
+        return request.accept_languages.best_match(list(LANGUAGES), default="zh")
+    return "zh"
 
 
 def init_app(app) -> None:

@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2.utils import htmlsafe_json_dumps
 
 from engine import designs, versions
 from engine.definitions import load_forms
 from engine.deployment import latest_versions, published_version
 from engine.directory import Directory
-from engine.errors import Conflict, FormInvalid
+from engine.errors import Conflict, FormInvalid, Msg
+from engine.forms import in_order
 from engine.models import Instance, utcnow
 
 from . import services
+from .errors import engine_text
 from .api_designs import version_summary
 from .auth import roles_required
 
@@ -45,7 +49,9 @@ def _page(key: str | None):
                      .order_by(Instance.id).limit(200)]
         else:
             older = []
-    return render_template("modeler.html", key=key, xml=xml, roles=roles, forms=forms, history=history,
+    # not |tojson: Flask's JSON sorts keys, and a form's fields must stay in their designed order
+    forms_json = htmlsafe_json_dumps(in_order(forms))
+    return render_template("modeler.html", key=key, xml=xml, roles=roles, forms_json=forms_json, history=history,
                            older=older, latest=history[0]["version"] if history else None)
 
 
@@ -64,26 +70,39 @@ def edit(key: str):
 def _design():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise FormInvalid({"_body": "请求体必须是 JSON 对象"})
+        raise FormInvalid({"_body": Msg("api.json_object")})
     return designs.design_from_json(body)
+
+
+def _refused(rejected: designs.DesignRejected):
+    """Every problem at once, each with its element's name, for the modeler to list and mark."""
+    problems = [{**d, "message": engine_text(d["message"])} for d in rejected.details]
+    return jsonify({"error": _("有 %(n)d 个问题需要修改", n=len(problems)), "problems": problems,
+                    "errors": {k: engine_text(v) for k, v in rejected.errors.items()}}), 422
 
 
 @bp.post("/validate")
 @designers_only
 def validate():
-    design = _design()
-    with services().db.reader() as session:
-        definitions = designs.check(session, design, services().processes_dir)
+    try:
+        design = _design()
+        with services().db.reader() as session:
+            definitions = designs.check(session, design, services().processes_dir)
+    except designs.DesignRejected as rejected:
+        return _refused(rejected)
     return jsonify({"ok": True, "processes": [d.key for d in definitions]})
 
 
 @bp.post("/deploy")
 @designers_only
 def deploy():
-    design = _design()
-    with services().db.transaction() as session:
-        user = Directory(session).user(current_user.username)
-        results = designs.deploy(session, design, services().processes_dir, user)
+    try:
+        design = _design()
+        with services().db.transaction() as session:
+            user = Directory(session).user(current_user.username)
+            results = designs.deploy(session, design, services().processes_dir, user)
+    except designs.DesignRejected as rejected:
+        return _refused(rejected)
     return jsonify({"deployed": [vars(r) for r in results]}), 201
 
 
@@ -101,7 +120,7 @@ def table(name: str):
 def deploy_table(name: str):
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("xml"), str):
-        raise FormInvalid({"xml": "缺少决策表 XML"})
+        raise FormInvalid({"xml": _("缺少决策表 XML")})
     with services().db.transaction() as session:
         user = Directory(session).user(current_user.username)
         results = designs.deploy_table(session, name, body["xml"], services().processes_dir, user)
@@ -114,7 +133,7 @@ def rollback(key: str):
     version = request.form.get("version", type=int)
     with services().db.transaction() as session:
         result = designs.rollback(session, key, version or 0, Directory(session).user(current_user.username))
-    flash(f"已回滚：第 {version} 版的内容发布为第 {result.version} 版")
+    flash(_("已回滚：第 %(old)d 版的内容发布为第 %(new)d 版", old=version, new=result.version))
     return redirect(url_for("modeler.edit", key=key))
 
 
@@ -127,9 +146,9 @@ def migrate(instance_id: int):
             instance = versions.migrate(session, instance_id, version, Directory(session).user(current_user.username),
                                         utcnow())
             key = instance.process_key
-        flash(f"事项 {instance_id} 已迁移到第 {version} 版")
+        flash(_("事项 %(id)d 已迁移到第 %(version)d 版", id=instance_id, version=version))
     except Conflict as refused:
         with services().db.reader() as session:
             key = session.get(Instance, instance_id).process_key
-        flash(f"事项 {instance_id} 不能迁移：{refused}")
+        flash(_("事项 %(id)d 不能迁移：%(why)s", id=instance_id, why=engine_text(refused.msg)))
     return redirect(url_for("modeler.edit", key=key))

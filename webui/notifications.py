@@ -10,6 +10,7 @@ from engine.directory import Directory
 from engine.errors import FormInvalid
 
 from . import services
+from .errors import field_errors
 
 bp = Blueprint("notifications", __name__)
 
@@ -27,8 +28,11 @@ def unread_count():
 def listing():
     db = services().db
     with db.reader() as session:
+        recent = notifications.recent(session, current_user.id)
+        tasks = notifications.pending_tasks(session, Directory(session).user(current_user.username),
+                                            [n.instance_id for n in recent])
         items = [{"title": n.title, "kind": n.kind, "created_at": n.created_at, "read": n.read_at is not None,
-                  "instance_id": n.instance_id} for n in notifications.recent(session, current_user.id)]
+                  "instance_id": n.instance_id, "task_id": tasks.get(n.instance_id)} for n in recent]
     with db.transaction() as session:  # seen now: the header count drops to zero
         from engine.models import utcnow
         notifications.mark_read(session, current_user.id, utcnow())
@@ -49,7 +53,7 @@ def settings():
                 user.email = notifications.checked_email(request.form.get("email"))
                 notifications.save_settings(session, user.id, chosen)
         except FormInvalid as invalid:
-            errors, status = invalid.errors, 422
+            errors, status = field_errors(invalid.errors), 422
         else:
             flash(_("通知设置已保存"))
             return redirect(url_for("notifications.settings"))
@@ -57,5 +61,6 @@ def settings():
         user = Directory(session).user(current_user.username)
         email = request.form.get("email", user.email or "") if errors else (user.email or "")
         chosen = notifications.settings(session, user.id)
-    return render_template("notification_settings.html", kinds=notifications.KINDS, chosen=chosen, email=email,
+    return render_template("notification_settings.html",
+                           kinds={kind: _(label) for kind, label in notifications.KINDS.items()}, chosen=chosen, email=email,
                            errors=errors), status

@@ -18,6 +18,20 @@ _INBOX_ITEM = {"type": "object", "properties": {
     "lane": {"type": ["string", "null"]}, "candidate_role": {"type": ["string", "null"]},
     "assigned_to_me": {"type": "boolean"}, "created_at": {"type": "string", "format": "date-time"},
     "due_at": {"type": ["string", "null"]}}}
+_WAITING = {"type": "array", "description": (
+    "事项没有待办步骤时在等什么（办结或异常时为空）。kind：meeting 等待会议（topic_title 议题、meeting_id/"
+    "meeting_title/meeting_date 已列入议程的会议，scheduled 为 false 时尚在待议队列）、timer 等待定时（due_at）、"
+    "process 等待被调用的流程（process_key、process_name）、message 等待消息（message）"),
+    "items": {"type": "object", "required": ["kind", "element_id"], "properties": {
+        "kind": {"type": "string", "enum": ["meeting", "timer", "process", "message"]},
+        "element_id": {"type": "string"}, "element_name": {"type": ["string", "null"]},
+        "body": {"type": "string"}, "topic_id": {"type": "integer"}, "topic_title": {"type": "string"},
+        "topic_kind": {"type": "string"}, "scheduled": {"type": "boolean"},
+        "deferred_reason": {"type": ["string", "null"]}, "meeting_id": {"type": ["integer", "null"]},
+        "meeting_title": {"type": ["string", "null"]}, "meeting_date": {"type": ["string", "null"], "format": "date"},
+        "meeting_steps": {"type": "array", "items": {"type": "string"}},
+        "due_at": {"type": "string", "format": "date-time"}, "process_key": {"type": "string"},
+        "process_name": {"type": "string"}, "message": {"type": ["string", "null"]}}}}
 _INSTANCE = {"type": "object", "properties": {
     "id": {"type": "integer"}, "title": {"type": "string"},
     "status": {"type": "string", "enum": ["running", "completed", "cancelled", "error"]},
@@ -29,7 +43,8 @@ _INSTANCE = {"type": "object", "properties": {
     "history": {"type": "array", "items": {"type": "object", "properties": {
         "at": {"type": "string"}, "action": {"type": "string", "enum": ["start", "complete", "auto", "error"]},
         "actor": {"type": ["string", "null"]}, "element_id": {"type": ["string", "null"]},
-        "element_name": {"type": ["string", "null"]}, "details": {"type": "object"}}}}}}
+        "element_name": {"type": ["string", "null"]}, "details": {"type": "object"}}}},
+    "waiting_for": _WAITING}}
 
 _REVOKED = {"type": "object", "properties": {"username": {"type": "string"}, "revoked": {"type": "boolean"}}}
 
@@ -96,7 +111,12 @@ def openapi_document() -> dict:
                                           {"type": "object", "properties": {
                 "form": {"type": "object"},
                 "context": {"type": "array", "description": "[标签, 值]：流程设计者为此步骤列出的事项数据",
-                            "items": {"type": "array"}}}}]}),
+                            "items": {"type": "array"}},
+                "file": {"type": ["object", "null"], "description":
+                         "事项材料：此前各步骤的答复（表单标签、办理人、时间）、意见与附件；会议步骤另有各议题的材料"
+                         "（agenda）。withheld 为 true 时按 R15 只列步骤不含内容；设计者设 file=none 时为 null",
+                         "properties": {"steps": {"type": "array"}, "remarks": {"type": "array"},
+                                        "agenda": {"type": "array"}, "withheld": {"type": "boolean"}}}}}]}),
             **_errors(401, 403, 404)}}},
         "/tasks/{task_id}/complete": {"post": {
             "summary": "提交表单并办理任务", "security": secured, "parameters": task_id,

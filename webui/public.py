@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from engine import letters, publications
+from engine import idempotency, letters, publications
 from engine.catalog import load_catalog
 from engine.deployment import published_version
 from engine.errors import Conflict, FormInvalid, NotFound
 from engine.models import utcnow
 
 from . import services
+from .errors import engine_text, field_errors
+from .live_chart import chart_svg
 from .params import page_number
 
 bp = Blueprint("public", __name__, url_prefix="/public")
@@ -44,13 +47,31 @@ def catalog():
     return render_template("public_catalog.html", categories=categories, recent=recent)
 
 
+def _public_power(process_key: str):
+    power = next((p for p in _public_powers() if p.process == process_key), None)
+    if power is None:
+        abort(404)
+    return power
+
+
 @bp.get("/processes/<process_key>.svg")
 def chart(process_key: str):
-    if process_key not in {p.process for p in _public_powers() if p.process}:
-        abort(404)
+    _public_power(process_key)
     with services().db.reader() as session:
         svg = services().charts.process_svg(published_version(session, process_key))
-    return Response(svg, mimetype="image/svg+xml")
+    return Response(chart_svg(svg), mimetype="image/svg+xml")
+
+
+@bp.get("/processes/<process_key>")
+def flowchart(process_key: str):
+    """A public power's flowchart as a page: its title, basis, legend and the chart at a readable size."""
+    power = _public_power(process_key)
+    with services().db.reader() as session:
+        version = published_version(session, process_key)
+        svg = services().charts.process_svg(version)
+        process = {"key": version.process_key, "name": version.name, "version": version.version,
+                   "deployed_at": version.deployed_at}
+    return render_template("public_flowchart.html", power=power, process=process, svg=svg)
 
 
 @bp.get("/decisions")
@@ -66,7 +87,7 @@ def decision(instance_id: int):
     with services().db.reader() as session:
         found = publications.for_instance(session, instance_id)
         if found is None:  # unpublished or unknown: the same 404, so no title leaks
-            raise NotFound("没有找到该公开事项")
+            raise NotFound("public.missing")
         item = _published(found)
     return render_template("public_decision.html", item=item, now=utcnow())
 
@@ -86,13 +107,24 @@ def _published(p) -> dict:
 @limiter.limit(lambda: current_app.config.get("MAILBOX_RATE_LIMIT", "5 per hour;20 per day"), methods=["POST"])
 def mailbox():
     if request.method == "GET":
-        return render_template("public_mailbox.html", values={}, errors={})
+        return render_template("public_mailbox.html", values={}, errors={}, form_token=idempotency.new_token())
     values = {k: request.form.get(k, "") for k in ("writer", "contact", "content")}
+    token = request.form.get(idempotency.FIELD)
     try:
-        number = letters.write(services().runtime, **values)
+        number = letters.write(services().runtime, **values, token=token)
     except FormInvalid as invalid:
-        return render_template("public_mailbox.html", values=values, errors=invalid.errors), 422
-    return render_template("public_letter_written.html", number=number), 201
+        return render_template("public_mailbox.html", values=values, errors=field_errors(invalid.errors),
+                               form_token=idempotency.usable(token) or idempotency.new_token()), 422
+    # Post/redirect/get: reloading the confirmation shows the same number and files nothing.
+    return redirect(url_for("public.letter_written", number=number))
+
+
+@bp.get("/letters/<number>/written")
+@limiter.limit(lambda: current_app.config.get("LOOKUP_RATE_LIMIT", "60 per hour"))
+def letter_written(number: str):
+    with services().db.reader() as session:
+        found = letters.status(session, number)
+    return render_template("public_letter_written.html", number=found.tracking_number)
 
 
 @bp.get("/letters")
@@ -113,9 +145,9 @@ def letter(number: str):
                 letters.rate(session, number, request.form.get("rating", type=int), request.form.get("comment", ""),
                              utcnow())
         except FormInvalid as invalid:
-            errors, status = invalid.errors, 422
+            errors, status = field_errors(invalid.errors), 422
         except Conflict as conflict:
-            errors, status = {"rating": str(conflict)}, 409
+            errors, status = {"rating": engine_text(conflict.msg)}, 409
     with services().db.reader() as session:
         found = letters.status(session, number)
     return render_template("public_letter.html", letter=found, errors=errors), status

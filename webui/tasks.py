@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from engine import forms, queries
@@ -10,10 +10,12 @@ from engine.access import can_complete, can_view
 from engine.directory import Directory
 from engine.errors import Forbidden, FormInvalid, NotFound
 from engine.models import HumanTask
+from engine.signers import may_sign
 from engine.task_view import task_form
 
 from . import formdata, services
 from .actions import colleagues
+from .errors import field_errors
 
 bp = Blueprint("tasks", __name__)
 
@@ -21,13 +23,13 @@ bp = Blueprint("tasks", __name__)
 def _load(session, task_id: int) -> HumanTask:
     task = session.get(HumanTask, task_id)
     if task is None:
-        raise NotFound("任务不存在")
+        raise NotFound("task.missing_plain")
     user = Directory(session).user(current_user.username)
     if task.state == "ready":
         if not can_complete(user, task):
-            raise Forbidden("这不是您的任务")
+            raise Forbidden("task.not_yours")
     elif not can_view(session, user, task.instance):
-        raise NotFound("任务不存在")
+        raise NotFound("task.missing_plain")
     return task
 
 
@@ -35,16 +37,18 @@ def _render(task_id: int, values: dict | None = None, errors: dict | None = None
     with services().db.reader() as session:
         task = _load(session, task_id)
         summary = queries.task_summary(session, task)
-        matter = queries.describe_for(session, task.instance, Directory(session).user(current_user.username))
-        form = task_form(session, task)
+        viewer = Directory(session).user(current_user.username)
+        matter = queries.describe_for(session, task.instance, viewer)
+        form = task_form(session, task, viewer)
         # A ballot is cast by its holder alone (R8): no hand-over, return or signer.
         own = (task.state == "ready" and task.kind == "task" and task.delegated_by_id is None
                and not forms.ballot_fields(form.schema))
         others = colleagues(session, task) if own else []
         signers = [(u.username, u.display_name) for u in Directory(session).users()
-                   if u.active and u.username != current_user.username] if own else []
+                   if may_sign(u) and u.username != current_user.username] if own else []
     targets = services().runtime.return_targets(task_id, current_user.username) if own else []
     return render_template("task.html", task=summary, schema=form.schema, matter=matter, shown=form.shown,
+                           file=form.file,
                            values=values if values is not None else form.values, errors=errors or {},
                            colleagues=others, signers=signers, targets=targets), status
 
@@ -59,7 +63,7 @@ def show(task_id: int):
 @login_required
 def urge(task_id: int):
     notified = services().runtime.urge(task_id, current_user.username)
-    flash(f"已催办，通知了 {notified} 人")
+    flash(ngettext("已催办，通知了 %(num)d 人", "已催办，通知了 %(num)d 人", notified))
     with services().db.reader() as session:
         instance_id = session.get(HumanTask, task_id).instance_id
     return redirect(url_for("matters.show", instance_id=instance_id))
@@ -75,7 +79,7 @@ def complete(task_id: int):
         outcome = services().runtime.complete(task_id, data, current_user.username)
     except FormInvalid as invalid:
         shown = {k: v for k, v in data.items() if k not in forms.ballot_fields(schema)}
-        return _render(task_id, shown, invalid.errors, 422)
+        return _render(task_id, shown, field_errors(invalid.errors), 422)
     flash(_("已办理完成"))
     with services().db.reader() as session:
         user = Directory(session).user(current_user.username)

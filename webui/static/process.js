@@ -4,5 +4,5 @@ document.addEventListener('DOMContentLoaded', async () => {
   const viewer = new BpmnJS({ container: el });
   const xml = await (await fetch(el.dataset.src)).text();
   try { await viewer.importXML(xml); viewer.get('canvas').zoom('fit-viewport'); }
-  catch (err) { el.textContent = '无法显示 BPMN 图：' + err.message; }
+  catch (err) { el.textContent = (el.dataset.failed || '无法显示 BPMN 图：') + err.message; }
 });
