@@ -75,7 +75,7 @@ def add(session: Session, store: AttachmentStore, instance_id: int, user: User, 
                                created_at=now))
     audit.record(session, "comment", now, instance.id, user.id,
                  details={"comment": comment.id, "attachments": [s.filename for s, _ in checked]})
-    tell_followers(session, instance, f"新意见：{instance.title}", f"{user.display_name} 发表了意见", now, user.id)
+    tell_followers(session, instance, Msg("notice.remark", matter=instance.title), Msg("notice.remark_by", by=user.display_name), now, user.id)
     session.flush()
     return comment
 

@@ -80,7 +80,7 @@ class FlowActions:
             audit.record(session, "withdraw", now, instance.id, user.id, row.element_id, row.name, {"reason": text})
             following = self._open_holders(session, instance.id)
             outcome = self._reopen(session, instance, workflow, task, row, user.id, f"已撤回：{text}", now, user)
-            notify(session, following, "task", f"已撤回：{row.name}（{instance.title}）", now,
+            notify(session, following, "task", Msg("notice.withdrawn", step=row.name, matter=instance.title), now,
                    f"{user.display_name}：{text}", instance.id)
             return outcome
 
@@ -149,7 +149,7 @@ class FlowActions:
         session.flush()
         self._advance(session, instance, workflow, now, actor.id)
         if holder_id and holder_id != actor.id:
-            notify(session, [holder_id], "task", f"退回给您：{row.name}（{instance.title}）", now, note, instance.id)
+            notify(session, [holder_id], "task", Msg("notice.returned", step=row.name, matter=instance.title), now, note, instance.id)
         return self._outcome(instance, [row.id])
 
     @staticmethod

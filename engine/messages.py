@@ -206,3 +206,26 @@ MESSAGES.update({  # process definitions, lint and designs from the modeler
     "design.bad_filename": N_("文件名须形如 xxx.bpmn"),
     "dmn.missing": N_("决策表 {name} 不存在"),
 })
+
+MESSAGES.update({  # notifications: stored with their code, so each reader sees them in their language
+    "notice.new_task": N_("新任务：{step}（{matter}）"),
+    "notice.withdrawn": N_("已撤回：{step}（{matter}）"),
+    "notice.returned": N_("退回给您：{step}（{matter}）"),
+    "notice.sign_asked": N_("请您加签：{step}（{matter}）"),
+    "notice.sign_answered": N_("加签已回复：{step}（{matter}）"),
+    "notice.reassigned": N_("转办给您：{step}（{matter}）"),
+    "notice.delegated": N_("委派给您：{step}（{matter}）"),
+    "notice.delegate_done": N_("委派已办理，请确认：{step}（{matter}）"),
+    "notice.copied": N_("抄送：{matter}"),
+    "notice.urged": N_("催办：{matter}「{step}」（{by}）"),
+    "notice.overdue": N_("已逾期：{step}（{matter}）"),
+    "notice.overdue_body": N_("请尽快办理，逾期情况已记录。"),
+    "notice.progress": N_("事项有进展：{matter}"),
+    "notice.remark": N_("新意见：{matter}"),
+    "notice.meeting": N_("会议通知：{matter}（{when}）"),
+    "notice.completed": N_("事项已办结"),
+    "notice.stopped": N_("事项出错停止：{error}"),
+    "notice.reached": N_("到达：{steps}"),
+    "notice.updated": N_("事项已更新"),
+    "notice.remark_by": N_("{by} 发表了意见"),
+})

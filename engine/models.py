@@ -234,6 +234,7 @@ class Notification(Base):
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message: Mapped[dict | None] = mapped_column(JSONType)  # {"title"|"body": {"code", "params"}}: translatable
 
 
 class Timer(Base):

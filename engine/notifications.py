@@ -71,14 +71,27 @@ def _recipients(kind: str):
                        & (NotificationSetting.kind == kind)))
 
 
+def coded(title: object, body: object) -> dict | None:
+    """The codes and parameters of a notification's title and body, where they have them."""
+    parts = {name: {"code": text.code, "params": {k: str(v) for k, v in text.params.items()}}
+             for name, text in (("title", title), ("body", body)) if isinstance(text, Msg) and text.code}
+    return parts or None
+
+
+def stored_message(part: dict | None) -> Msg | None:
+    """A stored title or body back as a message the web layer can translate."""
+    return Msg(part["code"], **part.get("params", {})) if part else None
+
+
 def _tell(session: Session, rows, kind: str, title: str, at: datetime, body: str, instance_id: int | None) -> int:
-    told = 0
+    told, message = 0, coded(title, body)
+    title, body = str(title), str(body)
     for user_id, address, active, in_app, email in rows:
         in_app, email = in_app is not False, email is not False
         mailed = email and bool(address) and active
         if in_app:
             session.add(Notification(user_id=user_id, kind=kind, title=title, body=body, instance_id=instance_id,
-                                     created_at=at))
+                                     created_at=at, message=message))
         if mailed:
             session.add(OutgoingMail(user_id=user_id, to_address=address, subject=title[:255],
                                      body=body, instance_id=instance_id, created_at=at))

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .errors import Msg
 from .models import HumanTask
 from .notifications import notify
 from .queries import candidates
@@ -19,5 +20,5 @@ def flag_overdue(session: Session, now: datetime, limit: int = 200) -> int:
     for task in rows:
         task.overdue_notified_at = now
         notify(session, [u.id for u in candidates(session, task)], "overdue",
-               f"已逾期：{task.name}（{task.instance.title}）", now, "请尽快办理，逾期情况已记录。", task.instance_id)
+               Msg("notice.overdue", step=task.name, matter=task.instance.title), now, Msg("notice.overdue_body"), task.instance_id)
     return len(rows)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from SpiffWorkflow.util.task import TaskState
 
+from .errors import Msg
+
 # Highest first: an element shows the most "alive" state of any of its tasks (loops, instances).
 _RANK = [("current", TaskState.READY | TaskState.STARTED), ("error", TaskState.ERROR),
          ("waiting", TaskState.WAITING), ("completed", TaskState.COMPLETED)]
@@ -44,10 +46,12 @@ def chart_state(workflow) -> dict:
     return {"elements": elements, "flows": sorted([list(f) for f in flows]), "waiting": waiting}
 
 
-def progress_note(instance, added: list) -> str:
+def progress_note(instance, added: list) -> Msg:
     """One line on where a matter now stands, for its followers."""
     if instance.status == "completed":
-        return "事项已办结"
+        return Msg("notice.completed")
     if instance.status == "error":
-        return f"事项出错停止：{instance.error}"
-    return "到达：" + "、".join(dict.fromkeys(t.name for t in added)) if added else "事项已更新"
+        return Msg("notice.stopped", error=instance.error)
+    if added:
+        return Msg("notice.reached", steps="、".join(dict.fromkeys(t.name for t in added)))
+    return Msg("notice.updated")

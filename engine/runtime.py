@@ -245,7 +245,7 @@ class Runtime(FlowActions):
         instance.state = dump_state(workflow)
         instance.chart_state = chart_state(workflow)
         session.flush()
-        tell_followers(session, instance, f"事项有进展：{instance.title}", progress_note(instance, added), now, actor_id)
+        tell_followers(session, instance, Msg("notice.progress", matter=instance.title), progress_note(instance, added), now, actor_id)
         deliveries, workflow.script_engine.api.deliveries = workflow.script_engine.api.deliveries, []
         for delivery in deliveries:
             self._deliver(session, delivery, now)

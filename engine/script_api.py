@@ -162,7 +162,7 @@ class ScriptApi:
         refusal = notice_refusal(load_calendar(self.session), self.now, date.fromisoformat(meeting_date))
         if refusal:  # the completion check refuses first; this guards scripts that skip it
             raise WorkflowFailed(refusal)
-        title = f"会议通知：{self.instance.title}（{meeting_date}{' ' + place if place else ''}）"
+        title = Msg("notice.meeting", matter=self.instance.title, when=f"{meeting_date}{' ' + place if place else ''}")
         return notify_role(self.session, body_of(body).member_role, "notice", title, self.now, "", self.instance.id)
 
     def quorum_check(self, item: dict, present: list, should_attend: int) -> dict:

@@ -46,7 +46,7 @@ def open_sign(session: Session, task: HumanTask, holder: User, signer: User, pos
     session.add(sign)
     audit.record(session, "add_sign", now, task.instance_id, holder.id, task.element_id, task.name,
                  {"to": signer.username, "position": POSITIONS[position], "reason": reason})
-    notify(session, [signer.id], "task", f"请您加签：{task.name}（{task.instance.title}）", now,
+    notify(session, [signer.id], "task", Msg("notice.sign_asked", step=task.name, matter=task.instance.title), now,
            f"{holder.display_name}：{reason}", task.instance_id)
     return sign
 
@@ -76,4 +76,4 @@ def give_back(session: Session, task: HumanTask, signer: User, agreed: bool, com
     task.state = "ready"
     task.note = f"{signer.display_name} 加签意见：{AGREE if agreed else DISAGREE}" + (f"。{comment}" if comment else "")
     notify(session, [task.assignee_id] if task.assignee_id else [], "task",
-           f"加签已回复：{task.name}（{task.instance.title}）", now, task.note, task.instance_id)
+           Msg("notice.sign_answered", step=task.name, matter=task.instance.title), now, task.note, task.instance_id)

@@ -63,7 +63,7 @@ def reassign(session: Session, task_id: int, user: User, to: object, reason: obj
     task.assignee = target
     audit.record(session, "reassign", now, task.instance_id, user.id, task.element_id, task.name,
                  {"to": target.username, "reason": text})
-    notify(session, [target.id], "task", f"转办给您：{task.name}（{task.instance.title}）", now,
+    notify(session, [target.id], "task", Msg("notice.reassigned", step=task.name, matter=task.instance.title), now,
            f"{user.display_name}：{text}", task.instance_id)
     return task
 
@@ -79,7 +79,7 @@ def delegate(session: Session, task_id: int, user: User, to: object, reason: obj
     task.delegated_by_id, task.assignee = user.id, target
     audit.record(session, "delegate", now, task.instance_id, user.id, task.element_id, task.name,
                  {"to": target.username, "reason": text})
-    notify(session, [target.id], "task", f"委派给您：{task.name}（{task.instance.title}）", now,
+    notify(session, [target.id], "task", Msg("notice.delegated", step=task.name, matter=task.instance.title), now,
            f"{user.display_name}：{text}", task.instance_id)
     return task
 
@@ -90,7 +90,7 @@ def return_delegated(session: Session, task: HumanTask, user: User, data: dict, 
     task.draft, task.assignee, task.delegated_by_id = data, holder, None
     audit.record(session, "delegate_done", now, task.instance_id, user.id, task.element_id, task.name,
                  {"data": data, "back_to": holder.username})
-    notify(session, [holder.id], "task", f"委派已办理，请确认：{task.name}（{task.instance.title}）", now,
+    notify(session, [holder.id], "task", Msg("notice.delegate_done", step=task.name, matter=task.instance.title), now,
            "", task.instance_id)
 
 
@@ -119,6 +119,6 @@ def copy_to(session: Session, instance_id: int, user: User, usernames: object, n
     if added:
         audit.record(session, "copy", now, instance_id, user.id, details={"to": [r.username for r in added],
                                                                           "note": text})
-        notify(session, [r.id for r in added], "copy", f"抄送：{instance.title}", now,
+        notify(session, [r.id for r in added], "copy", Msg("notice.copied", matter=instance.title), now,
                f"{user.display_name}{'：' + text if text else ''}", instance_id)
     return [r.username for r in added]

@@ -91,7 +91,7 @@ class TaskMirror:
         added = [self._new_row(instance, task) for guid, task in ready.items() if guid not in open_rows]
         self.session.add_all(added)
         for row in added:
-            title = f"新任务：{row.name}（{instance.title}）"
+            title = Msg("notice.new_task", step=row.name, matter=instance.title)
             if row.assignee_id:
                 notify(self.session, [row.assignee_id] if row.assignee_id != actor_id else [], "task", title,
                        self.now, row.subject or "", instance.id)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from . import audit
 from .access import is_auditor
 from .calendar_days import load_calendar
-from .errors import Conflict, Forbidden, NotFound
+from .errors import Conflict, Forbidden, Msg, NotFound
 from .models import HumanTask, User
 from .notifications import notify
 from .queries import candidates
@@ -34,7 +34,7 @@ def urge(session: Session, task_id: int, user: User, now: datetime) -> int:
             raise Conflict("urge.today")
     task.urged_at = now
     holders = [u.id for u in candidates(session, task)]
-    title = f"催办：{task.instance.title}「{task.name}」（{user.display_name}）"
+    title = Msg("notice.urged", step=task.name, matter=task.instance.title, by=user.display_name)
     count = notify(session, holders, "urge", title, now, "", task.instance_id)
     audit.record(session, "urge", now, task.instance_id, user.id, task.element_id, task.name, {"task_id": task.id})
     return count

@@ -16,6 +16,7 @@ from engine.models import HumanTask
 from engine.task_view import task_form
 
 from . import services
+from .notifications import told_text
 from .auth import check_password, issue_token, principal_from_token, refusal
 from .live_chart import chart_svg
 from .params import MAX_OFFSET, bounded_arg
@@ -176,7 +177,8 @@ def urge(task_id: int):
 @token_required
 def notification_list():
     with services().db.reader() as session:
-        return jsonify([{"id": n.id, "kind": n.kind, "title": n.title, "instance_id": n.instance_id,
+        return jsonify([{"id": n.id, "kind": n.kind, "title": told_text(n, "title"), "body": told_text(n, "body"),
+                         "message": n.message, "instance_id": n.instance_id,
                          "created_at": n.created_at.isoformat(), "read": n.read_at is not None}
                         for n in notifications.recent(session, g.principal.id)])
 

@@ -10,7 +10,7 @@ from engine.directory import Directory
 from engine.errors import FormInvalid
 
 from . import services
-from .errors import field_errors
+from .errors import engine_text, field_errors
 
 bp = Blueprint("notifications", __name__)
 
@@ -31,12 +31,18 @@ def listing():
         recent = notifications.recent(session, current_user.id)
         tasks = notifications.pending_tasks(session, Directory(session).user(current_user.username),
                                             [n.instance_id for n in recent])
-        items = [{"title": n.title, "kind": n.kind, "created_at": n.created_at, "read": n.read_at is not None,
+        items = [{"title": told_text(n, "title"), "body": told_text(n, "body"), "kind": n.kind, "created_at": n.created_at, "read": n.read_at is not None,
                   "instance_id": n.instance_id, "task_id": tasks.get(n.instance_id)} for n in recent]
     with db.transaction() as session:  # seen now: the header count drops to zero
         from engine.models import utcnow
         notifications.mark_read(session, current_user.id, utcnow())
     return render_template("notifications.html", items=items)
+
+
+def told_text(notification, part: str) -> str:
+    """A notification's title or body in the reader's language (older rows have only the Chinese text)."""
+    stored = notifications.stored_message((notification.message or {}).get(part))
+    return engine_text(stored) if stored is not None else engine_text(getattr(notification, part))
 
 
 @bp.route("/notifications/settings", methods=["GET", "POST"])
