@@ -19,13 +19,22 @@ from RestrictedPython.Guards import (
     safer_getattr,
 )
 
+from ..errors import Msg, joined
+
 SCRIPT_FILENAME = "<script>"
 MAX_ITEMS = 1_000_000  # the largest string, list or tuple a script may build in one step
 MAX_INT_BITS = 4096  # numbers beyond this are an attack, not a budget
 
 
 class Refused(Exception):
-    """The checker refuses a script (before it runs) or one of its steps (while it runs)."""
+    """The checker refuses a script (before it runs) or one of its steps (while it runs).
+
+    ``Refused("sandbox.line_import", line=3)``: ``msg`` is the Msg (its code translates it), ``str()`` its Chinese text.
+    """
+
+    def __init__(self, code: str, /, **params):
+        self.msg = code if isinstance(code, Msg) else Msg(code, **params)
+        super().__init__(str(self.msg))
 
 
 _UNSAFE = {"setattr", "delattr", "__build_class__", "id"}
@@ -47,23 +56,23 @@ def safe_multiply(x: Any, y: Any) -> Any:
     """``x * y`` unless it would build a sequence or number too large to be anything but an attack."""
     for seq, n in ((x, y), (y, x)):
         if _size(seq) is not None and isinstance(n, int) and _size(seq) * max(n, 0) > MAX_ITEMS:
-            raise Refused(f"脚本被拒绝：结果超过 {MAX_ITEMS} 项")
+            raise Refused("sandbox.result_too_large", limit=MAX_ITEMS)
     if isinstance(x, int) and isinstance(y, int) and x.bit_length() + y.bit_length() > MAX_INT_BITS:
-        raise Refused("脚本被拒绝：数值过大")
+        raise Refused("sandbox.number_too_large")
     return x * y
 
 
 def safe_power(x: Any, y: Any) -> Any:
     """``x ** y`` unless the result would be enormous."""
     if isinstance(x, int) and isinstance(y, int) and abs(x) > 1 and y > 0 and x.bit_length() * y > MAX_INT_BITS:
-        raise Refused("脚本被拒绝：数值过大")
+        raise Refused("sandbox.number_too_large")
     return x ** y
 
 
 def safe_modulo(x: Any, y: Any) -> Any:
     """``x % y``, refusing printf-style formats that pad a field to an enormous width."""
     if isinstance(x, str) and _WIDE.search(x):
-        raise Refused("脚本被拒绝：格式宽度过大")
+        raise Refused("sandbox.format_too_wide")
     return x % y
 
 
@@ -72,7 +81,7 @@ def _sized(make: Callable) -> Callable:
     @functools.wraps(make)
     def guarded(*args, **kwargs):
         if args and hasattr(args[0], "__len__") and len(args[0]) > MAX_ITEMS:
-            raise Refused(f"脚本被拒绝：超过 {MAX_ITEMS} 项")
+            raise Refused("sandbox.too_many_items", limit=MAX_ITEMS)
         return make(*args, **kwargs)
     return guarded
 
@@ -92,7 +101,7 @@ def _inplace(op: str, x: Any, y: Any) -> Any:
     ops = {"+=": lambda: x + y, "-=": lambda: x - y, "*=": lambda: safe_multiply(x, y),
            "/=": lambda: x / y, "//=": lambda: x // y, "%=": lambda: safe_modulo(x, y)}
     if op not in ops:
-        raise Refused(f"不支持的运算符 {op}")
+        raise Refused("sandbox.operator", op=op)
     return ops[op]()
 
 
@@ -103,7 +112,7 @@ FORBIDDEN_ATTRIBUTES = {"format", "format_map"}
 def guarded_getattr(obj: Any, name: str, default: Any = None, getattr: Callable = safer_getattr) -> Any:
     """RestrictedPython's attribute guard, also refusing the string-formatting methods."""
     if name in FORBIDDEN_ATTRIBUTES:
-        raise Refused(f"脚本被拒绝：不允许使用 .{name}（请用 f-string）")
+        raise Refused("sandbox.attribute", name=name)
     return getattr(obj, name, default)
 
 
@@ -134,17 +143,17 @@ def _precheck(source: str) -> None:
     try:
         tree = ast.parse(source, mode="exec")
     except SyntaxError as exc:
-        raise Refused(f"脚本语法错误（第 {exc.lineno} 行）：{exc.msg}") from None
+        raise Refused("sandbox.syntax", line=exc.lineno, error=exc.msg) from None
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            raise Refused(f"脚本被拒绝（第 {node.lineno} 行）：不允许 import")
+            raise Refused("sandbox.line_import", line=node.lineno)
         if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES:
-            raise Refused(f"脚本被拒绝（第 {node.lineno} 行）：不允许使用 .{node.attr}（请用 f-string）")
+            raise Refused("sandbox.line_attribute", line=node.lineno, name=node.attr)
         if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
-            raise Refused(f"脚本被拒绝（第 {node.lineno} 行）：不允许使用 {node.id}")
+            raise Refused("sandbox.line_name", line=node.lineno, name=node.id)
         if isinstance(node, ast.FormattedValue) and node.format_spec is not None and _WIDE.search(
                 "{:" + ast.unparse(node.format_spec) + "}"):
-            raise Refused(f"脚本被拒绝（第 {node.lineno} 行）：格式宽度过大")
+            raise Refused("sandbox.line_format_too_wide", line=node.lineno)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -157,16 +166,16 @@ def compile_checked(source: str):
         result = compile_restricted(tree, filename=SCRIPT_FILENAME, mode="exec")
     except SyntaxError as exc:  # RestrictedPython raises a tuple of messages for its refusals
         reasons = exc.args[0] if exc.args and isinstance(exc.args[0], tuple) else (str(exc),)
-        raise Refused("脚本被拒绝：" + "；".join(reasons)) from None
+        raise Refused("sandbox.restricted", reasons=joined(list(reasons))) from None
     if result is None:
-        raise Refused("脚本被拒绝：无法编译")
+        raise Refused("sandbox.not_compiled")
     return result
 
 
-def check_script(source: str) -> str | None:
-    """Return why a script is refused, or None when it is acceptable."""
+def check_script(source: str) -> Msg | None:
+    """Return why a script is refused (a Msg), or None when it is acceptable."""
     try:
         compile_checked(source)
     except Refused as exc:
-        return str(exc)
+        return exc.msg
     return None
