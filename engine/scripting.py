@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from .errors import ScriptRefused
+from .errors import Msg, ScriptRefused
 from .sandbox import expressions
 from .sandbox.checker import check_script
 from .sandbox.pool import RunnerUnavailable, ScriptFailed, shared_pool
@@ -23,8 +23,8 @@ __all__ = ["DEFAULT_TIME_LIMIT", "SandboxedEnvironment", "SandboxedScriptEngine"
            "check_script"]
 
 
-def check_expression(source: str) -> str | None:
-    """Return why an expression is refused, or None when it is acceptable."""
+def check_expression(source: str) -> Msg | None:
+    """Return why an expression is refused (a Msg), or None when it is acceptable."""
     return expressions.check_expression(source)
 
 
@@ -53,7 +53,7 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         try:
             return expressions.evaluate(expression, names, self.lookups)
         except expressions.ExpressionRefused as exc:
-            raise ScriptRefused(str(exc)) from None
+            raise ScriptRefused(exc.msg) from None
 
     def execute(self, script: str, context: dict, external_context: Mapping | None = None) -> bool:
         """Run a script in a runner; the task data becomes what the script left."""
@@ -61,8 +61,8 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         try:
             result = shared_pool().run(script, {**context, **(external_context or {})}, self.functions,
                                        self.time_limit)
-        except (ScriptFailed, RunnerUnavailable) as exc:
-            raise ScriptRefused(str(exc)) from None
+        except (ScriptFailed, RunnerUnavailable) as exc:  # their message is a Msg: it keeps its code
+            raise ScriptRefused(exc.args[0] if exc.args and isinstance(exc.args[0], Msg) else str(exc)) from None
         for key in set(external_context or {}):
             result.pop(key, None)
         context.clear()

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
+import pytest
 from lxml import etree
 from sqlalchemy import select
 
@@ -249,6 +250,70 @@ def test_a_refused_design_reads_in_english(api, app):
                         ({"bpmn_xml": "<not-closed"}, "The XML is malformed")):
         answer = client.post("/modeler/validate", json=body, headers=headers).get_json()
         assert words in answer["problems"][0]["message"], answer
+
+
+def _sandbox_refused_design() -> str:
+    from tests.test_designs import XML
+    script = ('<bpmn:scriptTask id="sneaky" name="脚本"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f2b</bpmn:outgoing>'
+              '<bpmn:script>import os</bpmn:script></bpmn:scriptTask>'
+              '<bpmn:sequenceFlow id="f2b" sourceRef="sneaky" targetRef="review" />')
+    return (XML.replace('<bpmn:sequenceFlow id="f2" sourceRef="fill" targetRef="review" />',
+                        '<bpmn:sequenceFlow id="f2" sourceRef="fill" targetRef="sneaky" />' + script)
+               .replace('<bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:userTask>',
+                        '<bpmn:incoming>f2b</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:userTask>')
+               .replace('name="dueInWorkingDays" value="2"', 'name="dueInWorkingDays" value="_secret + 1"'))
+
+
+def test_sandbox_refusals_read_in_english(api, app):
+    from tests.test_designs import FORMS, designer_client
+    xml = _sandbox_refused_design()
+    english = {"Authorization": f"Bearer {api.token('sheji')}", "Accept-Language": "en"}
+    refused = api.client.post("/api/v1/designs/validate", json={"bpmn_xml": xml, "forms": FORMS}, headers=english)
+    assert refused.status_code == 422
+    errors = refused.get_json()["errors"]
+    assert errors["sneaky"].split("; ")[0] == "Script refused (line 1): import is not allowed", errors  # then: no DI
+    assert errors["review"] == ("dueInWorkingDays must be a non-negative whole number or an expression: "
+                                "Expressions may not use the name _secret"), errors
+    assert not [m for m in errors.values() if HAN.search(m)], errors
+
+    client, headers = designer_client(app)
+    client.get("/language/en")
+    listed = client.post("/modeler/validate", json={"bpmn_xml": xml, "forms": FORMS}, headers=headers).get_json()
+    messages = [p["message"] for p in listed["problems"]] + list(listed["errors"].values())
+    assert any("Script refused (line 1): import is not allowed" in m for m in messages), messages
+    assert any("Expressions may not use the name _secret" in m for m in messages), messages
+    assert not [m for m in messages if HAN.search(m)], messages
+
+
+def test_sandbox_refusals_read_as_before_in_chinese(api):
+    from tests.test_designs import FORMS
+    xml = _sandbox_refused_design()
+    errors = api.post("/designs/validate", "sheji", {"bpmn_xml": xml, "forms": FORMS}).get_json()["errors"]
+    assert errors["sneaky"].split("；")[0] == "脚本被拒绝（第 1 行）：不允许 import", errors
+    assert errors["review"] == "dueInWorkingDays 须是非负整数或表达式：表达式不允许使用名称 _secret", errors
+
+
+def test_script_failures_from_the_runner_keep_their_code(app):
+    from engine.sandbox.pool import ScriptFailed, shared_pool
+    from engine.scripting import SandboxedEnvironment
+    from engine.errors import ScriptRefused
+    from webui.errors import engine_text
+    environment = SandboxedEnvironment({"lookup": lambda key: {}[key]})
+    failures = {}
+    for script in ("x = [1] * 10 ** 7", "x = lookup('a')"):
+        try:
+            environment.execute(script, {})
+        except ScriptRefused as exc:
+            failures[script] = exc.msg
+    assert failures["x = [1] * 10 ** 7"].code == "sandbox.result_too_large"
+    assert failures["x = [1] * 10 ** 7"] == "脚本被拒绝：结果超过 1000000 项"
+    assert failures["x = lookup('a')"] == "第 1 行 ScriptError: lookup()：'a'"
+    with app.test_request_context("/api/v1/instances", headers={"Accept-Language": "en"}):
+        assert engine_text(failures["x = [1] * 10 ** 7"]) == "Script refused: the result would have more than 1000000 items"
+        assert engine_text(failures["x = lookup('a')"]) == "Line 1: ScriptError: lookup(): 'a'"
+    with pytest.raises(ScriptFailed) as refused:
+        shared_pool().run("import os", {}, {}, 2.0)
+    assert refused.value.args[0].code == "sandbox.line_import" and refused.value.args[0].params == {"line": 1}
 
 
 def test_english_catalog_covers_every_engine_message():

@@ -40,6 +40,13 @@ def test_holders_see_the_matter_they_decide_on(live_url, browser, demo_matters):
     assert "征求意见" in item.inner_text() and "科学论证" in item.inner_text()
     assert page.locator("#task-form input[name=ballot]").count() == 3  # the ballot still comes after the file
     _shoot(page, "task-vote")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_url}/language/en?next=/tasks/{vote}")
+    assert page.locator("#matter-file h2").inner_text().startswith("The matter's file")
+    assert [label.inner_text().strip() for label in page.locator(".ballot label").all()] == [
+        "Agree", "Disagree", "Abstain"]
+    assert "Voted (the vote itself is secret)" in page.inner_text("aside")
+    page.goto(f"{live_url}/language/zh?next=/tasks/{vote}")
 
     consent, member = demo_matters["consent"]
     page = browser.new_page(viewport={"width": 1280, "height": 900})

@@ -165,7 +165,7 @@ def compile_checked(source: str):
         tree = ast.fix_missing_locations(_GuardArithmetic().visit(ast.parse(source, mode="exec")))
         result = compile_restricted(tree, filename=SCRIPT_FILENAME, mode="exec")
     except SyntaxError as exc:  # RestrictedPython raises a tuple of messages for its refusals
-        reasons = exc.args[0] if exc.args and isinstance(exc.args[0], tuple) else (str(exc),)
+        reasons = exc.args[0] if exc.args and isinstance(exc.args[0], tuple) and exc.args[0] else (str(exc),)
         raise Refused("sandbox.restricted", reasons=joined(list(reasons))) from None
     if result is None:
         raise Refused("sandbox.not_compiled")

@@ -16,6 +16,8 @@ from typing import Any, Callable, Mapping
 
 import simpleeval
 
+from ..errors import Msg
+
 MAX_BUILT = 1_000_000  # characters or items one evaluation may build in all
 MAX_INT_BITS = 4096
 MAX_SECONDS = 0.25  # checked between steps: a comprehension of slow steps stops here, not at its end
@@ -43,7 +45,11 @@ _WIDE = re.compile(r"\d{4,}")  # a format field 1,000 characters wide or more
 
 
 class ExpressionRefused(Exception):
-    """An expression is not allowed, or tried to build more than its budget."""
+    """An expression is not allowed, or tried to build more than its budget; ``msg`` says why (a Msg)."""
+
+    def __init__(self, code: str, /, **params):
+        self.msg = code if isinstance(code, Msg) else Msg(code, **params)
+        super().__init__(str(self.msg))
 
 
 def _data(value: Any, depth: int = 0) -> bool:
@@ -65,31 +71,31 @@ def parse(source: str) -> ast.AST:
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ExpressionRefused(f"表达式语法错误：{exc.msg}") from None
+        raise ExpressionRefused("expression.syntax", error=exc.msg) from None
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     for node in ast.walk(tree):
         if not isinstance(node, _NODES):
-            raise ExpressionRefused(f"表达式不支持 {type(node).__name__}")
+            raise ExpressionRefused("expression.node", kind=type(node).__name__)
         if isinstance(node, ast.Attribute) and node.attr not in _ATTR_NAMES:
-            raise ExpressionRefused(f"表达式不允许访问属性 .{node.attr}")
+            raise ExpressionRefused("expression.attribute", name=node.attr)
         if isinstance(node, ast.Attribute) and id(node) not in called:
-            raise ExpressionRefused(f"表达式只能调用 .{node.attr}()，不能取用它")
+            raise ExpressionRefused("expression.attribute_not_called", name=node.attr)
         if isinstance(node, ast.Name) and node.id.startswith("_"):
-            raise ExpressionRefused(f"表达式不允许使用名称 {node.id}")
+            raise ExpressionRefused("expression.name_refused", name=node.id)
         if isinstance(node, ast.Call) and not isinstance(node.func, (ast.Name, ast.Attribute)):
-            raise ExpressionRefused("表达式只能调用具名函数")
+            raise ExpressionRefused("expression.named_calls_only")
         if isinstance(node, ast.FormattedValue) and node.format_spec is not None and _WIDE.search(
                 ast.unparse(node.format_spec)):
-            raise ExpressionRefused("表达式的格式宽度过大")
+            raise ExpressionRefused("expression.format_too_wide")
     return tree.body
 
 
-def check_expression(source: str) -> str | None:
-    """Return why an expression is refused, or None when it is acceptable."""
+def check_expression(source: str) -> Msg | None:
+    """Return why an expression is refused (a Msg), or None when it is acceptable."""
     try:
         parse(source)
     except ExpressionRefused as exc:
-        return str(exc)
+        return exc.msg
     return None
 
 
@@ -109,7 +115,7 @@ class _Evaluator(simpleeval.EvalWithCompoundTypes):
 
     def _eval(self, node):
         if time.monotonic() > self.deadline:
-            raise ExpressionRefused(f"表达式运行超过 {MAX_SECONDS} 秒，已中止")
+            raise ExpressionRefused("expression.time_limit", seconds=MAX_SECONDS)
         return super()._eval(node)
 
     def _eval_name(self, node):
@@ -128,15 +134,15 @@ class _Evaluator(simpleeval.EvalWithCompoundTypes):
         if isinstance(value, (str, list, tuple, dict)):
             self.built += len(value)
             if self.built > MAX_BUILT:
-                raise ExpressionRefused(f"表达式构造的数据超过 {MAX_BUILT} 项")
+                raise ExpressionRefused("expression.too_much_data", limit=MAX_BUILT)
         return value
 
     def _multiply(self, x, y):
         for seq, n in ((x, y), (y, x)):
             if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * max(n, 0) > MAX_BUILT:
-                raise ExpressionRefused(f"表达式构造的数据超过 {MAX_BUILT} 项")
+                raise ExpressionRefused("expression.too_much_data", limit=MAX_BUILT)
         if isinstance(x, int) and isinstance(y, int) and x.bit_length() + y.bit_length() > MAX_INT_BITS:
-            raise ExpressionRefused("表达式的数值过大")
+            raise ExpressionRefused("expression.number_too_large")
         return self._charge(x * y)
 
     def _add(self, x, y):
@@ -145,13 +151,13 @@ class _Evaluator(simpleeval.EvalWithCompoundTypes):
     @staticmethod
     def _power(x, y):
         if isinstance(x, int) and isinstance(y, int) and abs(x) > 1 and y > 0 and x.bit_length() * y > MAX_INT_BITS:
-            raise ExpressionRefused("表达式的数值过大")
+            raise ExpressionRefused("expression.number_too_large")
         return x ** y
 
     @staticmethod
     def _modulo(x, y):
         if isinstance(x, str):  # printf-style formatting builds strings of any width: not in expressions
-            raise ExpressionRefused("表达式不支持 % 格式化，请用 f-string")
+            raise ExpressionRefused("expression.no_percent_format")
         return x % y
 
     def _eval_call(self, node):
@@ -161,7 +167,7 @@ class _Evaluator(simpleeval.EvalWithCompoundTypes):
         if node.format_spec is not None:
             spec = str(self._eval(node.format_spec))
             if _WIDE.search(spec):  # checked before formatting: the padding itself is the allocation
-                raise ExpressionRefused("表达式的格式宽度过大")
+                raise ExpressionRefused("expression.format_too_wide")
             return self._charge(("{:" + spec + "}").format(self._eval(node.value)))
         return self._eval(node.value)
 
@@ -179,7 +185,7 @@ def evaluate(source: str, names: Mapping[str, Any], functions: Mapping[str, Call
     try:
         result = evaluator.eval(source, previously_parsed=tree)
     except simpleeval.InvalidExpression as exc:
-        raise ExpressionRefused(f"表达式无法求值：{exc}") from None
+        raise ExpressionRefused("expression.not_evaluated", error=str(exc)) from None
     if not _data(result):
-        raise ExpressionRefused(f"表达式的结果不是数据：{type(result).__name__}")
+        raise ExpressionRefused("expression.not_data", kind=type(result).__name__)
     return result

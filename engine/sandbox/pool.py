@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from ..errors import Msg
 from . import protocol
 from .prefetch import prefetch
 
@@ -27,7 +28,7 @@ START_TIMEOUT = 30.0
 
 
 class ScriptFailed(Exception):
-    """The script raised, was refused, passed a limit, or its runner died; the message says which."""
+    """The script raised, was refused, passed a limit, or its runner died; the message (a Msg) says which."""
 
 
 class RunnerUnavailable(Exception):
@@ -68,7 +69,7 @@ def _start(memory_mb: int) -> _Runner:
         ready = {}
     if ready.get("op") != "ready":
         runner.kill()
-        raise RunnerUnavailable("脚本运行进程无法启动或无法受限（seccomp）")
+        raise RunnerUnavailable(Msg("sandbox.unavailable"))
     return runner
 
 
@@ -108,7 +109,7 @@ class RunnerPool:
         try:  # encoded once, before any leading call is made: data JSON cannot carry changes nothing
             data = protocol.dumps(dict(context))
         except (TypeError, ValueError) as exc:
-            raise ScriptFailed(f"事项数据不是 JSON 数据，无法交给脚本：{exc}") from None
+            raise ScriptFailed(Msg("sandbox.data_not_json", error=str(exc))) from None
         answered = prefetch(script, context, functions, _data)  # the server's work: not the script's time
         request = protocol.encode({"op": "run", "script": script, "context": data,
                                    "functions": sorted(functions), "prefetched": answered})
@@ -132,9 +133,9 @@ class RunnerPool:
             try:
                 message = protocol.receive(runner.from_runner, deadline)
             except protocol.TimedOut:
-                raise ScriptFailed(f"脚本运行超过 {time_limit:g} 秒，已中止") from None
+                raise ScriptFailed(Msg("sandbox.time_limit", seconds=f"{time_limit:g}")) from None
             except protocol.ChannelClosed:
-                raise ScriptFailed("脚本运行进程异常退出（可能超出内存或 CPU 限制），已中止") from None
+                raise ScriptFailed(Msg("sandbox.runner_died")) from None
             if message.get("op") != "call":
                 return message
             began = time.monotonic()
@@ -148,11 +149,11 @@ def _answer(message: dict, functions: Mapping[str, Callable]) -> dict:
     name, args, kwargs = message.get("name"), message.get("args"), message.get("kwargs")
     function = functions.get(name) if isinstance(name, str) else None
     if function is None or not isinstance(args, list) or not isinstance(kwargs, dict):
-        return {"op": "raise", "message": f"没有名为 {name} 的函数"}
+        return {"op": "raise", **protocol.said(Msg("sandbox.no_function", name=name))}
     try:
         value = function(*args, **kwargs)
     except (TypeError, ValueError, KeyError) as exc:  # wrong arguments: the script's error, not the server's
-        return {"op": "raise", "message": f"{name}()：{exc}"}
+        return {"op": "raise", **protocol.said(Msg("sandbox.call_failed", name=name, error=str(exc)))}
     return {"op": "result", "value": _data(value)}
 
 
@@ -170,11 +171,13 @@ def _result(reply: dict) -> dict:
     if op == "done" and isinstance(reply.get("context"), dict):
         return reply["context"]
     if op == "refused":
-        raise ScriptFailed(reply.get("message", "脚本被拒绝"))
+        raise ScriptFailed(protocol.heard(reply) or Msg("sandbox.refused"))
     if op == "memory":
-        raise ScriptFailed("脚本超出内存限制，已中止")
-    where = f"第 {reply['line']} 行 " if reply.get("line") else ""
-    raise ScriptFailed(f"{where}{reply.get('type', 'Error')}: {reply.get('message', '')}")
+        raise ScriptFailed(Msg("sandbox.memory"))
+    kind, message = reply.get("type", "Error"), protocol.heard(reply)
+    if reply.get("line"):
+        raise ScriptFailed(Msg("sandbox.error_at", line=reply["line"], type=kind, message=message))
+    raise ScriptFailed(Msg("sandbox.error", type=kind, message=message))
 
 
 _pools: dict[int, RunnerPool] = {}

@@ -1,4 +1,8 @@
-"""Frames between the server and a script runner: a 4-byte big-endian length, then UTF-8 JSON."""
+"""Frames between the server and a script runner: a 4-byte big-endian length, then UTF-8 JSON.
+
+A frame that tells a user something (a refusal, an error, a refused call) carries its "message" text and,
+for an engine message, its "code" and "params" beside it, so the other side rebuilds the Msg (``said``/``heard``).
+"""
 from __future__ import annotations
 
 import json
@@ -6,6 +10,9 @@ import os
 import select
 import struct
 import time
+
+from ..errors import Msg
+from ..messages import MESSAGES
 
 MAX_FRAME = 64 * 1024 * 1024  # a matter's data is far smaller; anything larger is a runaway
 
@@ -16,6 +23,26 @@ class ChannelClosed(Exception):
 
 class TimedOut(Exception):
     """Nothing arrived before the deadline."""
+
+
+def said(message: str) -> dict:
+    """The fields of a frame that carry ``message``: its text, and its code and params when it has them."""
+    if isinstance(message, Msg) and message.code:
+        return {"message": str(message), "code": message.code, "params": message.params}
+    return {"message": str(message)}
+
+
+def heard(frame: dict, default: str = "") -> str:
+    """The message a frame carries: the Msg its code and params rebuild, else its text (or ``default``)."""
+    text = frame.get("message")
+    text = text if isinstance(text, str) else default
+    code, params = frame.get("code"), frame.get("params")
+    if isinstance(code, str) and code in MESSAGES and isinstance(params, dict):
+        try:
+            return Msg(code, **params)
+        except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+            pass  # params that do not fit the message: its text still says what happened
+    return text
 
 
 def dumps(value) -> str:

@@ -12,6 +12,7 @@ import json
 import sys
 import traceback
 
+from ..errors import Msg
 from . import protocol
 from .checker import GUARDS, SCRIPT_FILENAME, Refused, compile_checked
 from .confine import confine
@@ -34,10 +35,10 @@ def _function(name: str):
         try:
             protocol.send(STDOUT, {"op": "call", "name": name, "args": list(args), "kwargs": kwargs})
         except (TypeError, ValueError):
-            raise ScriptError(f"{name}() 的参数必须是 JSON 数据") from None
+            raise ScriptError(Msg("sandbox.arguments_not_json", name=name)) from None
         answer = protocol.receive(STDIN)
         if answer.get("op") != "result":
-            raise ScriptError(answer.get("message", ""))
+            raise ScriptError(protocol.heard(answer))
         return answer.get("value")
     call.__name__ = name
     return call
@@ -59,18 +60,19 @@ def _run(request: dict) -> dict:
     try:
         code = compile_checked(request["script"])
     except Refused as exc:
-        return {"op": "refused", "message": str(exc)}
+        return {"op": "refused", **protocol.said(exc.msg)}
     _answered[:] = request.get("prefetched") or []
     namespace = {**GUARDS, **_functions(names), **context}
     hidden = set(GUARDS) | set(names)
     try:
         exec(code, namespace)  # noqa: S102 - restricted bytecode, in a confined process
     except Refused as exc:
-        return {"op": "refused", "message": str(exc), "line": _line(exc)}
+        return {"op": "refused", **protocol.said(exc.msg), "line": _line(exc)}
     except MemoryError:
         return {"op": "memory"}
     except Exception as exc:  # the designer's script failed: report it, the runner stays usable
-        return {"op": "error", "type": type(exc).__name__, "message": str(exc), "line": _line(exc)}
+        said = exc.args[0] if isinstance(exc, ScriptError) and exc.args else str(exc)
+        return {"op": "error", "type": type(exc).__name__, **protocol.said(said), "line": _line(exc)}
     return {"op": "done",
             "context": {k: v for k, v in namespace.items() if k not in hidden and not k.startswith("_") and not callable(v)}}
 
@@ -82,8 +84,8 @@ def _not_data(context: dict) -> dict:
             json.dumps(value, allow_nan=False)
         except (TypeError, ValueError):
             return {"op": "error", "type": "TypeError", "line": 0,
-                    "message": f"变量 {key} 不是 JSON 数据（{type(value).__name__}）"}
-    return {"op": "error", "type": "ValueError", "line": 0, "message": "脚本留下的数据无法传回"}
+                    **protocol.said(Msg("sandbox.variable_not_json", key=key, kind=type(value).__name__))}
+    return {"op": "error", "type": "ValueError", "line": 0, **protocol.said(Msg("sandbox.data_not_returned"))}
 
 
 def _reply(reply: dict) -> None:
