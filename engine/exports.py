@@ -10,6 +10,7 @@ import csv
 import io
 import unicodedata
 from datetime import datetime
+from typing import Callable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -23,20 +24,27 @@ DATE_FORMAT = "%Y-%m-%d %H:%M"
 MIN_WIDTH, MAX_WIDTH = 6, 60
 
 
-def _cell(row: dict, key: str):
+Words = Callable[[str], str]  # the reader's language for the fixed words (headers, status, yes/no)
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _cell(row: dict, key: str, words: Words):
     value = row.get(key)
     if key == "status":
-        return row["status_label"]
+        return words(row["status_label"])
     if key == "overdue":
-        return "是" if value else "否"
+        return words("是") if value else words("否")
     if isinstance(value, datetime):  # Beijing time, as the dashboard shows it; Excel has no time zones
         return value.astimezone(LOCAL_TZ).replace(tzinfo=None)
     return "" if value is None else value
 
 
-def table(rows: list[dict]) -> list[list]:
+def table(rows: list[dict], words: Words = _same) -> list[list]:
     """The header and one line per matter, as the auditor reads them (numbers and times typed)."""
-    return [[label for _, label in COLUMNS]] + [[_cell(r, key) for key, _ in COLUMNS] for r in rows]
+    return [[words(label) for _, label in COLUMNS]] + [[_cell(r, key, words) for key, _ in COLUMNS] for r in rows]
 
 
 def formula_like(value) -> bool:
@@ -50,10 +58,10 @@ def _csv_cell(value):
     return "'" + value if formula_like(value) else value
 
 
-def to_csv(rows: list[dict]) -> bytes:
+def to_csv(rows: list[dict], words: Words = _same) -> bytes:
     """The list as CSV; text that could run as a formula starts with an apostrophe."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([[_csv_cell(v) for v in line] for line in table(rows)])
+    csv.writer(buffer).writerows([[_csv_cell(v) for v in line] for line in table(rows, words)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -81,14 +89,14 @@ def column_widths(lines: list[list]) -> list[float]:
             for n in range(len(lines[0]))]
 
 
-def to_xlsx(rows: list[dict]) -> bytes:
+def to_xlsx(rows: list[dict], words: Words = _same) -> bytes:
     """The list as XLSX: text cells are strings, never formulas; numbers and times keep their types.
 
     The header row stays in view while scrolling, and each column is as wide as what it holds.
     """
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("事项")
-    lines = table(rows)
+    sheet = book.create_sheet(words("事项"))
+    lines = table(rows, words)
     sheet.freeze_panes = "A2"  # write-only sheets take layout before the first row
     for n, width in enumerate(column_widths(lines), start=1):
         sheet.column_dimensions[get_column_letter(n)].width = width

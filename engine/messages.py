@@ -271,3 +271,9 @@ MESSAGES.update({  # the sandbox: why a script or expression is refused, or stop
     "expression.not_evaluated": N_("表达式无法求值：{error}"),
     "expression.not_data": N_("表达式的结果不是数据：{kind}"),
 })
+
+MESSAGES.update({  # meeting minutes (R11)
+    "minutes.missing": N_("该会议没有已编号的纪要，或您无权查看"),
+    "minutes.withheld": N_("R15：{number} 的内容在所决定事项公开前只对决策机构成员和参与人员公开"),
+    "minutes.bad_year": N_("年份须是 2000 到 2100 之间的整数"),
+})

@@ -33,7 +33,8 @@ class TaskMirror:
         try:
             return task.workflow.script_engine.evaluate(task, expression)
         except Exception as exc:  # the expression is the designer's, not the user's
-            raise WorkflowFailed("script.failed", element=task.task_spec.bpmn_id, what=what, expression=expression, error=exc) from None
+            raise WorkflowFailed("script.failed", element=task.task_spec.bpmn_id, what=what, expression=expression,
+                                 error=getattr(exc, "msg", exc)) from None  # a coded refusal stays translatable
 
     def _assignee_id(self, task, expression: str) -> int:
         username = self._evaluate(task, expression, Msg("script.what_assignee"))

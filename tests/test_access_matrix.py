@@ -154,6 +154,10 @@ ROUTES = {
     ("PUT", "api_discussion.save_settings"): ("/api/v1/notifications/settings", {"email": "bad"},
                                               expect(401, 422, 422, 422, 422)),
     ("GET", "api.notification_list"): ("/api/v1/notifications", None, expect(401, 200, 200, 200, 200)),
+    ("GET", "minutes.listing"): ("/minutes?body=常委会&year=2026", None, expect(302, 200, 403, 403, 200)),
+    # The matter is no meeting, so it has no minutes: 404 for everyone (test_minutes covers a meeting's).
+    ("GET", "minutes.pdf"): ("/minutes/{matter}.pdf", None, expect(302, 404, 404, 404, 404)),
+    ("GET", "minutes.docx"): ("/minutes/{matter}.docx", None, expect(302, 404, 404, 404, 404)),
 }
 
 

@@ -208,7 +208,8 @@ def test_inbox_task_and_matter_pages_fit_a_phone(live_url, browser, web_app):
     matter = api.start("关于手机端办理的决策")
     task = api.instance(matter)["current_tasks"][0]
     page = people.page("bangong", PHONE)
-    for path, what in (("/tasks", "inbox"), (f"/tasks/{task['id']}", "task"), (f"/matters/{matter}", "matter")):
+    for path, what in (("/tasks", "inbox"), (f"/tasks/{task['id']}", "task"), (f"/matters/{matter}", "matter"),
+                       ("/minutes", "minutes")):
         page.goto(f"{live_url}{path}")
         assert fits(page, PHONE["width"]), f"{path} scrolls sideways at 375 px"
         people.shot(page, f"bangong-{what}-375px")

@@ -378,3 +378,16 @@ def test_notifications_read_in_the_readers_language(app, api):
     listed = api.get("/notifications", "bangong2").get_json()[0]
     assert listed["message"]["title"] == {"code": "notice.reassigned",
                                           "params": {"step": "登记议题", "matter": "老旧小区改造资金安排"}}
+
+
+def test_exports_read_in_the_auditors_language(web_app):
+    import io
+
+    from openpyxl import load_workbook
+    english = _english_client(web_app, "jiwei")
+    sheet = load_workbook(io.BytesIO(english.get("/audit/export.xlsx").data)).active
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    assert not any(re.search(r"[\u4e00-\u9fff]", str(h)) for h in header), header
+    chinese = web_app.test_client()
+    AuthActions(chinese).login("jiwei")
+    assert chinese.get("/audit/export.csv").get_data(as_text=True).lstrip("\ufeff").startswith("编号,流程,标题")

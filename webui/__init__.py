@@ -150,15 +150,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
 
     from . import (actions, api, api_actions, api_designs, api_discussion, audit, auth, discussion, errors, flow,
-                   inbox, language, live_chart, matters, modeler, notifications, processes, public, security, tasks,
-                   times, vendor)
+                   inbox, language, live_chart, matters, minutes, modeler, notifications, processes, public, security,
+                   tasks, times, vendor)
     auth.init_app(app)
     language.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     json_limits.init_app(app)
     for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, api_actions,
-                   audit, public, modeler, actions, flow, discussion, api_discussion, language, live_chart):
+                   audit, public, modeler, actions, flow, discussion, api_discussion, language, live_chart, minutes):
         app.register_blueprint(module.bp)
     app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("POWERFLOW_RATELIMIT_STORAGE", "memory://"))
     public.limiter.init_app(app)

@@ -49,9 +49,9 @@ def export(fmt: str):
         rows = dashboard.rows(session, matter_filter, EXPORT_LIMIT, 0)
     stamp = utcnow().astimezone(LOCAL_TZ).strftime("%Y%m%d-%H%M")
     if fmt == "csv":
-        body, mime = exports.to_csv(rows), "text/csv; charset=utf-8"
+        body, mime = exports.to_csv(rows, _), "text/csv; charset=utf-8"
     else:
-        body, mime = exports.to_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, mime = exports.to_xlsx(rows, _), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, mimetype=mime,
                     headers={"Content-Disposition": f'attachment; filename="matters-{stamp}.{fmt}"'})
 

@@ -5,7 +5,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import comments, followers, idempotency, queries, topics, waiting
+from engine import comments, followers, idempotency, minutes, queries, topics, waiting
 from engine.queries import open_tasks
 from engine.urging import may_urge
 from engine.access import can_complete, can_start, takes_part, visible_instance
@@ -83,6 +83,8 @@ def page(instance_id: int, status: int = 200, comment_body: str = "", comment_er
                       "ruling": d.ruling, "superseded": d.superseded_by_id is not None, "meeting_id": d.meeting_id,
                       "chosen": d.chosen, "choice_tally": d.choice_tally}
                      for d in ([] if matter["withheld"] else topics.for_matter(session, instance.id))]
+        meeting_minutes = minutes.find(session, instance, user)  # this matter is a numbered meeting (R11)
+        deciding_minutes = minutes.deciding(session, instance.id)  # the minutes that decided this matter
         urgeable = {t.id for t in open_tasks(session, instance.id) if may_urge(user, t)}
         can_copy = takes_part(session, user, instance)
         people = [(u.username, u.display_name) for u in Directory(session).users()
@@ -91,6 +93,7 @@ def page(instance_id: int, status: int = 200, comment_body: str = "", comment_er
             session, instance.id, user)]
         following = followers.is_following(session, user, instance.id)
     return render_template("matter.html", matter=matter, chart=chart, waiting=waits, decisions=decisions,
+                           meeting_minutes=meeting_minutes, deciding_minutes=deciding_minutes,
                            urgeable=urgeable, can_copy=can_copy, people=people, comments=remarks, following=following,
                            comment_body=comment_body, comment_errors=comment_errors or {},
                            form_token=idempotency.usable(form_token) or idempotency.new_token()), status

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from engine import idempotency, letters, publications
+from engine import idempotency, letters, minutes, publications
 from engine.catalog import load_catalog
 from engine.deployment import published_version
 from engine.errors import Conflict, FormInvalid, NotFound
@@ -89,6 +89,9 @@ def decision(instance_id: int):
         if found is None:  # unpublished or unknown: the same 404, so no title leaks
             raise NotFound("public.missing")
         item = _published(found)
+        decision = found.decision
+        if decision is not None:  # the public sees the number of the minutes behind the decision (R11)
+            item["minutes_number"] = minutes.numbers(session, [decision.meeting_id]).get(decision.meeting_id)
     return render_template("public_decision.html", item=item, now=utcnow())
 
 
