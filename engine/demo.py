@@ -1,6 +1,7 @@
 """Demo data: users for every role, a 9-member standing committee, fields, matters and meetings."""
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Callable
 
 from sqlalchemy import func, select
@@ -10,9 +11,10 @@ from .calendar_days import load_calendar
 from .database import Database
 from .directory import Directory, hash_password
 from .meetings import earliest_meeting_day
-from .models import Instance, Topic, utcnow
+from .models import Instance, Topic
 from .queries import candidates, open_tasks
 from .runtime import Runtime
+from .workdays import LOCAL_TZ, WorkdayCalendar
 
 DEMO_PASSWORD = "demo"
 COMMITTEE = [  # username, name, extra roles, field in charge
@@ -64,10 +66,9 @@ ANSWERS: dict[str, Answer] = {  # element id -> what a diligent holder would ent
 }
 
 
-def meeting_answers(db: Database, topic_ids: list[int]) -> dict[str, Answer]:
-    """Answers for a meeting on ``topic_ids`` held on the earliest day the notice rule allows (R4)."""
-    with db.reader() as session:
-        day = earliest_meeting_day(load_calendar(session), utcnow()).isoformat()
+def meeting_answers(topic_ids: list[int], day: date) -> dict[str, Answer]:
+    """Answers for a meeting on ``topic_ids`` held on ``day``."""
+    day = day.isoformat()
     return {"propose_agenda": {"meeting_date": day, "place": "常委会议室", "topics": [str(t) for t in topic_ids]},
             "send_notice": {"meeting_date": day, "notice_text": f"定于 {day} 在常委会议室召开常委会会议，请准时出席。"}}
 
@@ -107,23 +108,66 @@ def topic_of(db: Database, instance_id: int) -> int:
         return session.scalar(select(Topic.id).where(Topic.instance_id == instance_id).order_by(Topic.id.desc()))
 
 
+def workdays_before(calendar: WorkdayCalendar, day: date, count: int) -> date:
+    """The working day ``count`` working days before ``day``."""
+    while count > 0:
+        day -= timedelta(days=1)
+        count -= calendar.is_workday(day)
+    return day
+
+
+def notice_for(calendar: WorkdayCalendar, meeting_day: date) -> datetime:
+    """09:00 Beijing time on the last working day a notice still lets the meeting be held on ``meeting_day`` (R4)."""
+    day = meeting_day - timedelta(days=1)
+    while not calendar.is_workday(day) or \
+            earliest_meeting_day(calendar, datetime.combine(day, time(9), LOCAL_TZ)) > meeting_day:
+        day -= timedelta(days=1)
+    return datetime.combine(day, time(9), LOCAL_TZ)
+
+
+def run_from(runtime: Runtime, clock: Callable[[], datetime], moment: datetime) -> None:
+    """Let ``runtime``'s clock run on from ``moment`` (``clock`` is the real one)."""
+    offset = moment - clock()
+    runtime.clock = lambda: clock() + offset
+
+
 def create_matters(db: Database, runtime: Runtime) -> list[int]:
-    """Three major decisions and two meetings, left at different steps."""
+    """Three major decisions and two meetings, left at different steps.
+
+    The story is true to the rules: the first meeting was noticed (R4) and held in the past; the second was
+    noticed in time to be held today, and its vote is under way now.
+    """
     with db.reader() as session:
         if session.scalar(select(func.count(Instance.id))):
             return []
-    start = lambda title: runtime.start("major_decision", title, {}, "bangong").instance_id  # noqa: E731
-    budget, business, housing = (start("关于2027年度财政预算安排的决策"), start("关于优化营商环境若干措施的决策"),
-                                 start("关于城区老旧小区改造项目的决策"))
-    advance(db, runtime, budget, 1)  # waiting for its member in charge
-    for matter in (business, housing):
-        advance(db, runtime, matter, 10)  # submitted to the standing committee
-    first = runtime.start("committee_meeting", "常委会第12次会议", {}, "bangong").instance_id
-    advance(db, runtime, first, 200, meeting_answers(db, [topic_of(db, business)]))
-    advance(db, runtime, business, 1)  # the office publishes the decision
-    second = runtime.start("committee_meeting", "常委会第13次会议", {}, "bangong").instance_id
-    absent = {"present": [u for u, *_ in COMMITTEE if u != "huangcw"]}
-    advance(db, runtime, second, 200, {**meeting_answers(db, [topic_of(db, housing)]), "attendance": absent},
-            stop_at="item_vote")
+        calendar = load_calendar(session)
+    clock = runtime.clock
+    today = clock().astimezone(LOCAL_TZ).date()
+    second_notice = notice_for(calendar, today)
+    first_day = workdays_before(calendar, second_notice.date(), 1)
+    first_notice = notice_for(calendar, first_day)
+    try:
+        run_from(runtime, clock, datetime.combine(workdays_before(calendar, first_notice.date(), 2), time(9), LOCAL_TZ))
+        start = lambda title: runtime.start("major_decision", title, {}, "bangong").instance_id  # noqa: E731
+        budget, business, housing = (start("关于2027年度财政预算安排的决策"), start("关于优化营商环境若干措施的决策"),
+                                     start("关于城区老旧小区改造项目的决策"))
+        advance(db, runtime, budget, 1)  # waiting for its member in charge
+        for matter in (business, housing):
+            advance(db, runtime, matter, 10)  # submitted to the standing committee
+        run_from(runtime, clock, first_notice)
+        first = runtime.start("committee_meeting", "常委会第12次会议", {}, "bangong").instance_id
+        first_answers = meeting_answers([topic_of(db, business)], first_day)
+        advance(db, runtime, first, 200, first_answers, stop_at="attendance")
+        run_from(runtime, clock, datetime.combine(first_day, time(9), LOCAL_TZ))  # the meeting is held (R4)
+        advance(db, runtime, first, 200, first_answers)
+        advance(db, runtime, business, 1)  # the office publishes the decision
+        run_from(runtime, clock, second_notice)
+        second = runtime.start("committee_meeting", "常委会第13次会议", {}, "bangong").instance_id
+        second_answers = {**meeting_answers([topic_of(db, housing)], today),
+                          "attendance": {"present": [u for u, *_ in COMMITTEE if u != "huangcw"]}}
+        advance(db, runtime, second, 200, second_answers, stop_at="attendance")
+    finally:
+        runtime.clock = clock
+    advance(db, runtime, second, 200, second_answers, stop_at="item_vote")  # held today
     advance(db, runtime, second, 4)  # four of eight ballots cast
     return [budget, business, housing, first, second]

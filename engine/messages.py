@@ -277,3 +277,7 @@ MESSAGES.update({  # meeting minutes (R11)
     "minutes.withheld": N_("R15：{number} 的内容在所决定事项公开前只对决策机构成员和参与人员公开"),
     "minutes.bad_year": N_("年份须是 2000 到 2100 之间的整数"),
 })
+
+MESSAGES.update({  # R4 at the meeting itself
+    "rule.r4_meeting_day": N_("R4：会议定于 {day} 召开，会议事项须在当天起办理"),
+})

@@ -52,6 +52,14 @@ def notice(ctx: CheckContext) -> dict[str, str]:
     return {"meeting_date": refusal} if refusal else {}
 
 
+def meeting_day(ctx: CheckContext) -> dict[str, str]:
+    """R4: the meeting is held on the noticed day; its steps open only from that day on (Beijing time)."""
+    day = ctx.data.get("meeting_date")
+    if day and ctx.now.astimezone(LOCAL_TZ).date() < date.fromisoformat(day):
+        return {"_form": Msg("rule.r4_meeting_day", day=date.fromisoformat(day))}
+    return {}
+
+
 def emergency(ctx: CheckContext) -> dict[str, str]:
     """R2: an item not on the notified agenda may be added only as a declared emergency."""
     added = _ids(ctx.data.get("emergency_topics"))
@@ -70,7 +78,8 @@ def publicity(ctx: CheckContext) -> dict[str, str]:
 
 
 CHECKS: dict[str, Callable[[CheckContext], dict[str, str]]] = {
-    "R1_agenda": agenda, "R4_notice": notice, "R2_emergency": emergency, "R17_publicity": publicity}
+    "R1_agenda": agenda, "R4_notice": notice, "R4_meeting_day": meeting_day, "R2_emergency": emergency,
+    "R17_publicity": publicity}
 
 
 def names(value: str | None) -> list[str]:

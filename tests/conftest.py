@@ -174,6 +174,10 @@ class Api:
             self._tokens[username] = response.get_json()["token"]
         return self._tokens[username]
 
+    def forget_tokens(self) -> None:
+        """Drop the cached tokens, e.g. after the app's clock moved past their expiry."""
+        self._tokens.clear()
+
     def get(self, path: str, as_user: str):
         return self.client.get(f"/api/v1{path}", headers={"Authorization": f"Bearer {self.token(as_user)}"})
 

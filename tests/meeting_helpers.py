@@ -1,7 +1,7 @@
 """Driving matters and meetings through the JSON API, as each task's holder in turn."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from engine.calendar_days import load_calendar
 from engine.database import Database
@@ -33,11 +33,15 @@ MEETING = {
 }
 
 
-def meeting_day(db_url: str) -> str:
-    """The earliest day a meeting noticed now may be held (R4)."""
+# The steps of holding the meeting, open only from the noticed meeting day on (R4).
+MEETING_DAY_STEPS = {"attendance", "member_opinion", "secretary_opinion", "item_vote", "write_minutes"}
+
+
+def meeting_day(db_url: str, now: datetime | None = None) -> str:
+    """The earliest day a meeting noticed ``now`` (default: the real now) may be held (R4)."""
     db = Database(db_url)
     with db.reader() as session:
-        day = earliest_meeting_day(load_calendar(session), datetime.now(LOCAL_TZ))
+        day = earliest_meeting_day(load_calendar(session), (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ))
     db.dispose()
     return day.isoformat()
 
@@ -45,6 +49,47 @@ def meeting_day(db_url: str) -> str:
 def agenda(day: str, topic_ids: list[int]) -> dict:
     return {"propose_agenda": {"meeting_date": day, "place": "常委会议室", "topics": [str(t) for t in topic_ids]},
             "send_notice": {"meeting_date": day, "notice_text": f"定于 {day} 召开常委会会议。"}}
+
+
+def runtime_of(api):
+    """The runtime behind the test client ``api`` talks to."""
+    return api.client.application.extensions["powerflow"].runtime
+
+
+def move_clock_to(runtime, day: str) -> bool:
+    """Make ``runtime``'s clock read 09:00 Beijing time on ``day`` (and keep running), unless it is already later."""
+    now, target = runtime.clock(), datetime.combine(date.fromisoformat(day), time(9), LOCAL_TZ)
+    if now >= target:
+        return False
+    base, offset = runtime.clock, target - now
+    runtime.clock = lambda: base() + offset
+    return True
+
+
+def move_app_clock(api, day: str) -> None:
+    """Move the clock of the app ``api`` talks to (see ``move_clock_to``); its tokens are then fetched anew.
+
+    Days have passed for the app, so its per-minute (real time) sign-in limits start afresh too.
+    """
+    if move_clock_to(runtime_of(api), day):
+        api.forget_tokens()
+        from webui.public import limiter
+        with api.client.application.app_context():
+            limiter.reset()
+
+
+def noticed_day(matter: dict) -> str | None:
+    """The meeting date of the matter's last sent notice, from its history."""
+    notices = [e["details"]["data"].get("meeting_date") for e in matter["history"]
+               if e["element_id"] == "send_notice" and e["action"] == "complete" and isinstance(e["details"], dict)
+               and "data" in e["details"]]
+    return notices[-1] if notices else None
+
+
+def to_meeting_day(api, meeting_id: int) -> None:
+    """Move the app's clock to the meeting's noticed day (R4), as ``drive`` does before the meeting's steps."""
+    if day := noticed_day(api.instance(meeting_id)):
+        move_app_clock(api, day)
 
 
 def drive(api, instance_id: int, answers: dict, stop_at: str | None = None, limit: int = 200,
@@ -64,6 +109,8 @@ def drive(api, instance_id: int, answers: dict, stop_at: str | None = None, limi
         holder = task["candidates"][0]
         inbox = api.get("/tasks", holder).get_json()
         assert task["id"] in [t["id"] for t in inbox], f"{holder} does not see {task['name']} in 待办"
+        if task["element_id"] in MEETING_DAY_STEPS and noticed_day(matter):
+            move_app_clock(api, noticed_day(matter))  # the meeting is held on its day (R4)
         answer = answers[task["element_id"]]
         data = answer(holder) if callable(answer) else answer
         response = api.complete(task["id"], holder, data)
@@ -91,7 +138,8 @@ def hold_meeting(api, db_url: str, topic_ids: list[int], answers: dict | None = 
     response = api.post(f"/processes/{process}/instances", "bangong", {"title": title, "data": {}})
     assert response.status_code == 201, response.get_json()
     meeting = response.get_json()["id"]
-    steps = drive(api, meeting, {**MEETING, **agenda(meeting_day(db_url), topic_ids), **(answers or {})}, stop_at)
+    day = meeting_day(db_url, runtime_of(api).clock())  # the app's clock may have been moved to an earlier meeting
+    steps = drive(api, meeting, {**MEETING, **agenda(day, topic_ids), **(answers or {})}, stop_at)
     return meeting, steps
 
 

@@ -78,7 +78,7 @@ def test_R11_two_meetings_closing_at_once_on_postgresql_get_consecutive_numbers(
 
     from engine.workdays import LOCAL_TZ
     from tests.conftest import Api, _app
-    from tests.meeting_helpers import MEETING, agenda, drive, meeting_day, submit_matter
+    from tests.meeting_helpers import MEETING, agenda, drive, meeting_day, runtime_of, submit_matter
     prepare(pg_url).dispose()
     app = _app(pg_url)
     api = Api(app.test_client())
@@ -87,7 +87,8 @@ def test_R11_two_meetings_closing_at_once_on_postgresql_get_consecutive_numbers(
         _, topic = submit_matter(api, f"关于同时闭会的决策 {n}")
         meeting = api.post("/processes/committee_meeting/instances", "bangong",
                            {"title": f"常委会会议 {n}", "data": {}}).get_json()["id"]
-        drive(api, meeting, {**MEETING, **agenda(meeting_day(pg_url), [topic])}, stop_at="write_minutes")
+        day = meeting_day(pg_url, runtime_of(api).clock())  # the clock moved to the first meeting's day
+        drive(api, meeting, {**MEETING, **agenda(day, [topic])}, stop_at="write_minutes")
         meetings.append((meeting, api.instance(meeting)["current_tasks"][0]["id"]))
     barrier, codes = threading.Barrier(2), []
 

@@ -10,7 +10,7 @@ import re
 
 from tests.browser_helpers import ARTIFACTS, login
 from tests.conftest import Api
-from tests.meeting_helpers import MATTER, MEETING, agenda, meeting_day
+from tests.meeting_helpers import MATTER, MEETING, MEETING_DAY_STEPS, agenda, meeting_day, to_meeting_day
 from tests.test_public_feedback import STEPS as FEEDBACK
 
 PHONE = {"width": 375, "height": 812}
@@ -78,6 +78,8 @@ def open_task(people: People, username: str, task_id: int, viewport: dict | None
 def act(people: People, api: Api, matter: int, answers: dict, viewport: dict | None = None) -> tuple[str, str]:
     """The holder of the matter's first open step completes it in the browser."""
     task, holder = holder_of(api, matter)
+    if task["element_id"] in MEETING_DAY_STEPS:
+        to_meeting_day(api, matter)  # the meeting is held on its noticed day (R4)
     page = open_task(people, holder, task["id"], viewport)
     answer = answers[task["element_id"]]
     fill(page, answer(holder) if callable(answer) else answer)

@@ -1,7 +1,7 @@
 """Meeting rules R1–R12, each refused or recorded as the rule says (names cite the rule)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from engine.meetings import earliest_meeting_day, quorum
 from engine.models import Decision, Notification, Topic
 from engine.workdays import LOCAL_TZ, WorkdayCalendar
 from tests.meeting_helpers import (COMMITTEE, MATTER, MEETING, agenda, decided_matter, drive, hold_meeting, meeting_day,
-                                   submit_matter)
+                                   runtime_of, submit_matter, to_meeting_day)
 
 
 def db_of(app):
@@ -65,6 +65,7 @@ def test_R2_an_item_not_on_the_notified_agenda_only_as_a_declared_emergency(api,
     meeting = start_meeting(api)
     drive(api, meeting, {**MEETING, **agenda(meeting_day(database_url), [noticed])}, stop_at="attendance")
     late_matter, late = submit_matter(api, "关于通知后提交的紧急议题的决策")
+    to_meeting_day(api, meeting)
     attendance = current(api, meeting)[0]
     without_reason = api.complete(attendance["id"], "bangong", {"present": COMMITTEE, "emergency_topics": [str(late)]})
     assert without_reason.status_code == 422 and "R2" in without_reason.get_json()["errors"]["emergency_reason"]
@@ -296,3 +297,39 @@ def test_R13_a_change_the_body_rejects_leaves_the_decision_in_force(app, api, da
         assert session.scalars(sa.select(Decision).where(Decision.topic_id == change)).one().outcome == "rejected"
         assert session.get(Decision, original).superseded_by_id is None
     assert api.instance(change_matter)["status"] == "completed"
+
+
+# -- R4 at the meeting itself -------------------------------------------------------------------------
+def set_clock(api, moment: datetime) -> None:
+    runtime_of(api).clock = lambda: moment
+    api.forget_tokens()
+
+
+def test_R4_attendance_is_refused_before_the_noticed_meeting_day(api, database_url):
+    _, topic = submit_matter(api, "关于会议当天办理的决策")
+    meeting = start_meeting(api)
+    day = meeting_day(database_url)
+    drive(api, meeting, {**MEETING, **agenda(day, [topic])}, stop_at="attendance")
+    before = api.instance(meeting)
+    attendance = before["current_tasks"][0]
+    set_clock(api, datetime.combine(date.fromisoformat(day) - timedelta(days=1), time(23, 30), LOCAL_TZ))
+    refused = api.complete(attendance["id"], "bangong", {"present": COMMITTEE})
+    assert refused.status_code == 422
+    message = refused.get_json()["errors"]["_form"]
+    held = date.fromisoformat(day)
+    assert "R4" in message and f"{held.year}年{held.month:02d}月{held.day:02d}日" in message
+    after = api.instance(meeting)
+    assert after["current_tasks"] == before["current_tasks"] and after["history"] == before["history"]
+
+
+def test_R4_attendance_and_the_meeting_go_ahead_on_the_noticed_day(api, database_url):
+    _, topic = submit_matter(api, "关于会议当天办理的决策")
+    meeting = start_meeting(api)
+    day = meeting_day(database_url)
+    drive(api, meeting, {**MEETING, **agenda(day, [topic])}, stop_at="attendance")
+    attendance = current(api, meeting)[0]
+    set_clock(api, datetime.combine(date.fromisoformat(day), time(0, 30), LOCAL_TZ))  # Beijing time: already the day
+    assert api.complete(attendance["id"], "bangong", {"present": COMMITTEE}).status_code == 200
+    assert current(api, meeting)[0]["element_id"] == "member_opinion"
+    drive(api, meeting, MEETING)
+    assert api.instance(meeting)["status"] == "completed"
