@@ -17,6 +17,7 @@ from .access import can_view, sees_deliberation
 from .errors import Forbidden, NotFound
 from .meetings import BODIES, body as body_of
 from .models import AuditEvent, Decision, Instance, Topic, User
+from .topics import meeting_dates
 from .workdays import LOCAL_TZ
 
 NUMBER_STEP = "number_minutes"  # the meeting processes' script step that takes the number
@@ -86,14 +87,8 @@ def _entries(session: Session, *conditions) -> list[MinutesEntry]:
         if match:
             found[meeting_id] = MinutesEntry(meeting_id, title, _body_of_number(number), number,
                                              int(match.group(1)), int(match.group(2)), at)
-    if found:
-        dates = session.execute(select(AuditEvent.instance_id, AuditEvent.details).where(
-            AuditEvent.instance_id.in_(found), AuditEvent.action == "complete",
-            AuditEvent.element_id.in_(("propose_agenda", "send_notice"))).order_by(AuditEvent.id)).all()
-        for meeting_id, details in dates:
-            day = ((details or {}).get("data") or {}).get("meeting_date")
-            if day:
-                found[meeting_id].meeting_date = str(day)
+    for meeting_id, day in meeting_dates(session, found).items():
+        found[meeting_id].meeting_date = day
     return list(found.values())
 
 

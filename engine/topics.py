@@ -14,7 +14,24 @@ from sqlalchemy.orm import Session
 
 from .errors import Conflict, NotFound, WorkflowFailed
 from .meetings import ballot_options
-from .models import Decision, Instance, Topic
+from .models import AuditEvent, Decision, Instance, Topic
+
+AGENDA_STEPS = ("propose_agenda", "send_notice")  # the meeting steps whose forms name the meeting date
+
+
+def meeting_dates(session: Session, meeting_ids) -> dict[int, str]:
+    """The date each meeting's written notice (or, before it, its agenda) names, as ISO text."""
+    ids = list(meeting_ids)
+    rows = session.execute(select(AuditEvent.instance_id, AuditEvent.details).where(
+        AuditEvent.instance_id.in_(ids), AuditEvent.action == "complete",
+        AuditEvent.element_id.in_(AGENDA_STEPS)).order_by(AuditEvent.id)).all() if ids else []
+    found: dict[int, str] = {}
+    for meeting_id, details in rows:  # the latest naming a date wins
+        day = ((details or {}).get("data") or {}).get("meeting_date")
+        if isinstance(day, str) and day:
+            found[meeting_id] = day
+    return found
+
 
 KIND_LABELS = {"ordinary": "一般事项", "personnel": "人事事项", "change": "变更决定", "motion": "成员联名提议",
                "report": "紧急处置报告"}

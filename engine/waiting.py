@@ -8,19 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .charts import element_names
-from .models import AuditEvent, HumanTask, Instance, ProcessVersion, Timer, Topic
-from .topics import KIND_LABELS
-
-
-def _meeting_date(session: Session, meeting_id: int) -> str | None:
-    """The date the meeting's written notice (or, before it, its agenda) names."""
-    events = session.scalars(select(AuditEvent).where(
-        AuditEvent.instance_id == meeting_id, AuditEvent.action == "complete",
-        AuditEvent.element_id.in_(("send_notice", "propose_agenda"))).order_by(AuditEvent.id.desc()).limit(1))
-    for event in events:
-        value = ((event.details or {}).get("data") or {}).get("meeting_date")
-        return value if isinstance(value, str) else None
-    return None
+from .models import HumanTask, Instance, ProcessVersion, Timer, Topic
+from .topics import KIND_LABELS, meeting_dates
 
 
 def _meeting_item(session: Session, topic: Topic, name: str | None) -> dict:
@@ -33,7 +22,7 @@ def _meeting_item(session: Session, topic: Topic, name: str | None) -> dict:
         steps = session.scalars(select(HumanTask.name).where(
             HumanTask.instance_id == topic.meeting_id, HumanTask.state == "ready").order_by(HumanTask.id))
         item.update(meeting_id=topic.meeting_id, meeting_title=meeting.title if meeting else None,
-                    meeting_date=_meeting_date(session, topic.meeting_id), meeting_steps=list(dict.fromkeys(steps)))
+                    meeting_date=meeting_dates(session, [topic.meeting_id]).get(topic.meeting_id), meeting_steps=list(dict.fromkeys(steps)))
     return item
 
 

@@ -56,12 +56,6 @@ def format_short(value) -> str:
     return f"{moment.month:02d}月{moment.day:02d}日 {moment:%H:%M}"
 
 
-def _local_time(value, fmt: str | None = None) -> str:
-    # An explicit strftime format (older templates) still shows Beijing time, just not per language.
-    moment = beijing(value)
-    return moment.strftime(fmt) if fmt and moment is not None else format_datetime(value)
-
-
 def init_app(app) -> None:
     """Register the filters every template uses to show a time."""
-    app.jinja_env.filters.update(local_time=_local_time, local_date=format_date, short_time=format_short)
+    app.jinja_env.filters.update(local_time=format_datetime, local_date=format_date, short_time=format_short)
