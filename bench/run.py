@@ -18,7 +18,7 @@ from importlib.metadata import version
 
 import sqlalchemy as sa
 
-from bench import engine_overhead, flowchart, http, queries, sandbox
+from bench import ballots, engine_overhead, flowchart, http, queries, sandbox
 from bench.common import ROOT
 
 SQLITE = "sqlite:////tmp/powerflow-bench.sqlite"
@@ -102,6 +102,10 @@ def main() -> None:
     sections.append(("4. Live flowchart — `bench/flowchart.py`",
                      "A matter's chart with its done, current and waiting steps and holders. Targets: p50 ≤ 5 ms "
                      "with the cached layout; first render of a version ≤ 150 ms.", flowchart.table(charts)))
+
+    print("secret ballots …", flush=True)
+    sections.append(("7. Secret ballots — `bench/ballots.py`", ballots.ABOUT,
+                     ballots.measure([SQLITE, args.pg], small)))
 
     speed_after = cpu_reference()
     text = ["# Benchmarks", "",

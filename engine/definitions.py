@@ -122,7 +122,7 @@ def _task_problems(node, props: dict, forms: dict, known_roles: set[str] | None,
     for label, expression in show_pairs(props.get("show")):
         if (why := check_expression(expression)) is not None:
             found.append(Msg("definition.show_expression", label=label, why=why))
-    for expression_property in ("subject", "ballotKey"):
+    for expression_property in ("subject", "ballotKey", "ballotOptions"):
         if expression_property in props and (why := check_expression(props[expression_property])):
             found.append(Msg("definition.expression", property=expression_property, why=why))
     due = props.get("dueInWorkingDays")

@@ -7,6 +7,7 @@ from typing import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .ballots import teller_client
 from .calendar_days import load_calendar
 from .database import Database
 from .directory import Directory, hash_password
@@ -14,9 +15,12 @@ from .meetings import earliest_meeting_day
 from .models import Instance, Topic
 from .queries import candidates, open_tasks
 from .runtime import Runtime
+from .task_view import task_form
 from .workdays import LOCAL_TZ, WorkdayCalendar
 
 DEMO_PASSWORD = "demo"
+DEMO_TELLERS = ["wangcw", "zhaocw", "chencw"]  # the meetings' tellers (监票人); any two open a total
+DEMO_TELLER_PASSPHRASE = "teller-demo-2026"  # each demo teller's passphrase (a real teller chooses their own)
 COMMITTEE = [  # username, name, extra roles, field in charge
     ("shuji", "张书记", ["书记"], None),
     ("fushuji", "李副书记", ["副书记"], "党的建设"),
@@ -44,6 +48,14 @@ STAFF = [
     ("caowy", "曹委员", ["全委委员"]),
 ]
 Answer = dict | Callable[[dict], dict]
+
+
+def _teller(context: dict) -> dict:
+    """What a demo teller's browser submits (the passphrase is the demo's, see README)."""
+    return teller_client.answer(DEMO_TELLER_PASSPHRASE, context["form"])
+
+
+
 ANSWERS: dict[str, Answer] = {  # element id -> what a diligent holder would enter
     "file_topic": {"summary": "拟安排专项资金用于老旧小区改造，涉及12个小区、3200户居民。", "field": "城乡建设",
                    "source": "职能部门提出", "topic_kind": "一般事项", "basis": "《城镇老旧小区改造实施意见》"},
@@ -55,7 +67,9 @@ ANSWERS: dict[str, Answer] = {  # element id -> what a diligent holder would ent
     "publish": {"publication_text": "经常委会审议，决定实施该事项，现予公示。", "publication_days": 5, "channel": "党务公开栏"},
     "notify_rejection": {"rejection_notice": "该议题未获通过。"},
     "approve_agenda": {"agenda_approved": True, "agenda_opinion": "同意按此议程召开。"},
-    "attendance": {"present": [u for u, *_ in COMMITTEE]},
+    "attendance": {"present": [u for u, *_ in COMMITTEE], "tellers": DEMO_TELLERS},
+    "teller_key": _teller,
+    "open_tally": _teller,
     "leave_opinion": {"written_opinion": "同意各项议题。"},
     "member_opinion": {"member_view": "agree", "member_remarks": "同意。"},
     "secretary_opinion": {"secretary_view": "agree", "secretary_remarks": "同意。"},
@@ -98,8 +112,11 @@ def advance(db: Database, runtime: Runtime, instance_id: int, steps: int,
             task = tasks[0]
             holder = candidates(session, task)[0].username
             task_id, element = task.id, task.element_id
+            if callable(answers[element]):
+                context = {"holder": holder,
+                           "form": task_form(session, task, Directory(session).user(holder)).schema}
         answer = answers[element]
-        runtime.complete(task_id, answer({"holder": holder}) if callable(answer) else answer, holder)
+        runtime.complete(task_id, answer(context) if callable(answer) else answer, holder)
     return steps
 
 
@@ -164,7 +181,8 @@ def create_matters(db: Database, runtime: Runtime) -> list[int]:
         run_from(runtime, clock, second_notice)
         second = runtime.start("committee_meeting", "常委会第13次会议", {}, "bangong").instance_id
         second_answers = {**meeting_answers([topic_of(db, housing)], today),
-                          "attendance": {"present": [u for u, *_ in COMMITTEE if u != "huangcw"]}}
+                          "attendance": {"present": [u for u, *_ in COMMITTEE if u != "huangcw"],
+                                         "tellers": DEMO_TELLERS}}
         advance(db, runtime, second, 200, second_answers, stop_at="attendance")
     finally:
         runtime.clock = clock

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import audit, forms, rewind, signers, withdrawal
+from .ballots.steps import personal_fields
 from .calendar_days import load_calendar
 from .directory import Directory
 from .errors import Conflict, FormInvalid, Msg, NotFound
@@ -105,7 +106,7 @@ class FlowActions:
             workflow = self._claim(session, row.instance, now)
             task = workflow.get_task_from_id(UUID(row.task_guid))
             schema = task_schema(session, row, task.data)
-            if forms.ballot_fields(schema):
+            if personal_fields(schema):
                 raise Conflict("task.sign_ballot")
             if position == "after":
                 row.draft = forms.validate(schema, data)

@@ -187,7 +187,7 @@ class _Labels:
         out = []
         for name in names:
             prop = properties.get(name, {})
-            if prop.get("x-ballot"):
+            if prop.get("x-ballot") or prop.get("x-teller"):  # secret, or keys only a browser reads
                 continue
             value = self._readable(prop, data[name])
             if value in ("", []):

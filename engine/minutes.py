@@ -2,7 +2,7 @@
 
 Nothing here loads a workflow: the number, the minutes text, the date, place and attendance are
 what the meeting's steps recorded in the audit trail; outcomes and totals are the Decision rows.
-Ballots are never stored (R8), so never shown; R15 decides who reads the content.
+Ballots are stored only encrypted (R8) and never shown; R15 decides who reads the content.
 """
 from __future__ import annotations
 

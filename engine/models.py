@@ -190,19 +190,6 @@ class AuditEvent(Base):
     actor: Mapped[User | None] = relationship(lazy="joined")
 
 
-class BallotCount(Base):
-    """How many secret ballots one choice of one vote (element, item) of a matter got (R8): never a voter."""
-
-    __tablename__ = "ballot_counts"
-    __table_args__ = (UniqueConstraint("instance_id", "element_id", "item_key", "choice"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))
-    element_id: Mapped[str] = mapped_column(String(128))
-    item_key: Mapped[str] = mapped_column(String(64), default="")
-    choice: Mapped[str] = mapped_column(String(64))
-    votes: Mapped[int] = mapped_column(Integer, default=0)
-
-
 class NumberSeries(Base):
     """An independent annual numbering series, e.g. minutes per body per year (R11)."""
 

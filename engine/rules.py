@@ -77,9 +77,19 @@ def publicity(ctx: CheckContext) -> dict[str, str]:
     return {}
 
 
+def tellers(ctx: CheckContext) -> dict[str, str]:
+    """R8: at least two tellers (监票人), each a member present, open the secret ballots' totals together."""
+    chosen, present = ctx.data.get("tellers") or [], set(ctx.data.get("present") or [])
+    if len(set(chosen)) < 2:
+        return {"tellers": Msg("rule.r8_tellers_two")}
+    if not set(chosen) <= present:
+        return {"tellers": Msg("rule.r8_tellers_present")}
+    return {}
+
+
 CHECKS: dict[str, Callable[[CheckContext], dict[str, str]]] = {
     "R1_agenda": agenda, "R4_notice": notice, "R4_meeting_day": meeting_day, "R2_emergency": emergency,
-    "R17_publicity": publicity}
+    "R17_publicity": publicity, "R8_tellers": tellers}
 
 
 def names(value: str | None) -> list[str]:

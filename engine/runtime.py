@@ -15,7 +15,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.util.task import TaskState
 
-from . import audit, ballots, forms, publications, rules, task_actions, urging
+from . import audit, forms, publications, rules, task_actions, urging
+from .ballots import steps as ballot_steps
 from .calendar_days import load_calendar
 from .access import can_complete, can_start
 from .database import Database
@@ -118,19 +119,18 @@ class Runtime(FlowActions):
         if task is None or task.state != TaskState.READY:
             raise Conflict("task.not_ready")
         schema = task_schema(session, row, task.data)
-        clean = forms.validate(schema, data)
-        secret = {f: clean.pop(f) for f in forms.ballot_fields(schema) if f in clean}
+        clean, secret, shares = ballot_steps.split(schema, data)
         if row.delegated_by_id is not None:  # 委派: the answer goes back to the holder to confirm
             task_actions.return_delegated(session, row, user, clean, now)
             return Outcome(instance.id, instance.status, [row.id])
         props = task_properties(task)
         rules.enforce(props.get("check"), rules.CheckContext(session, {**task.data, **clean}, now))
-        item_key = str(workflow.script_engine.evaluate(task, props["ballotKey"])) if props.get("ballotKey") else ""
-        for name, choice in secret.items():
-            ballots.cast(session, instance.id, row.element_id, choice, schema["properties"][name]["enum"], item_key)
+        ballot_steps.record(session, instance.id, row.element_id, schema, secret, shares, task,
+                            workflow.script_engine, props, user.username)
         task.data.update(clean)
         row.state, row.completed_at, row.completed_by_id, row.draft, row.note = "completed", now, user.id, None, None
-        details = {"data": clean} | ({"ballot": "已投票（内容保密）"} if secret else {})
+        details = {"data": clean} | ({"ballot": "已投票（内容保密）"} if secret else {}) \
+            | ({"tally_share": True} if shares else {})
         audit.record(session, "complete", now, instance.id, user.id, row.element_id, row.name, details)
         if props.get("publishes") == "true":
             publications.publish(session, instance, clean, now)

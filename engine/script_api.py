@@ -13,7 +13,8 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from . import ballots, topics
+from . import topics
+from .ballots import box as ballot_box
 from .calendar_days import load_calendar
 from .directory import Directory
 from .errors import Msg, WorkflowFailed
@@ -23,13 +24,15 @@ from .notifications import notify_role
 from .numbering import format_number, next_number
 from .workdays import LOCAL_TZ
 
-SCRIPT_FUNCTIONS = ("members_of", "display_name", "member_in_charge_of", "ballot_tally", "next_number",
+SCRIPT_FUNCTIONS = ("members_of", "display_name", "member_in_charge_of", "ballot_tally", "seal_ballot_box",
+                    "tally_opened", "next_number",
                     "working_days_from_now", "submit_topic", "schedule_agenda", "send_notice", "quorum_check",
                     "defer_topic", "record_decision", "task_overdue", "notify_role", "topic_titles", "vote_result")
 # Functions that only read: expressions (conditions, shown values, timers) may call these too.
-LOOKUP_FUNCTIONS = ("members_of", "display_name", "topic_titles", "working_days_from_now", "task_overdue")
+LOOKUP_FUNCTIONS = ("members_of", "display_name", "topic_titles", "working_days_from_now", "task_overdue",
+                    "tally_opened")
 # Functions that change something outside the matter: a step that called one is never replayed (engine.rewind).
-SIDE_EFFECT_FUNCTIONS = ("next_number", "submit_topic", "schedule_agenda", "send_notice", "defer_topic",
+SIDE_EFFECT_FUNCTIONS = ("seal_ballot_box", "next_number", "submit_topic", "schedule_agenda", "send_notice", "defer_topic",
                          "record_decision", "notify_role")
 
 
@@ -103,7 +106,15 @@ class ScriptApi:
     def ballot_tally(self, element: str, item_key: str = "", options: list | None = None) -> dict:
         """Votes per choice; ``options`` (values or [value, label] pairs) default to agree/disagree/abstain."""
         values = [o[0] if isinstance(o, (list, tuple)) else o for o in options or ballot_options("", None)]
-        return ballots.tally(self.session, self.instance.id, element, str(item_key), values)
+        return ballot_box.tally(self.session, self.instance.id, element, str(item_key), values)
+
+    def seal_ballot_box(self, tellers: list, teller_keys: list) -> dict:
+        """Draw the meeting's vote key, a share wrapped for each teller's public key (R8); never the key itself."""
+        return ballot_box.seal(self.session, self.instance.id, [str(t) for t in tellers], [str(k) for k in teller_keys])
+
+    def tally_opened(self, element: str, item_key: str = "") -> bool:
+        """True once enough tellers have given their shares of the vote's totals (completion of 开启计票)."""
+        return ballot_box.opened(self.session, self.instance.id, element, str(item_key))
 
     def vote_result(self, item: dict, tally: dict, should_attend: int) -> dict:
         """R9 (and R17 for a competitive vote): {"passed", "chosen", "text"} for the minutes."""

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, forms
+from . import audit
+from .ballots.steps import personal_fields
 from .access import can_complete, can_view, takes_part
 from .directory import Directory
 from .errors import Conflict, Forbidden, FormInvalid, Msg, NotFound
@@ -73,7 +74,7 @@ def delegate(session: Session, task_id: int, user: User, to: object, reason: obj
     task = _ready_task(session, task_id, user)
     if task.delegated_by_id is not None:
         raise Conflict("task.already_delegated")
-    if forms.ballot_fields(version_forms(task.instance.process_version).get(task.form_file) or {}):
+    if personal_fields(version_forms(task.instance.process_version).get(task.form_file) or {}):
         raise Conflict("task.delegate_ballot")
     target, text = _colleague(session, task, to, user), _reason(reason)
     task.delegated_by_id, task.assignee = user.id, target

@@ -7,6 +7,7 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from . import forms, matter_file, signers
+from .ballots import steps as ballot_steps
 from .definitions import show_pairs
 from .directory import Directory
 from .matter_file import MatterFile
@@ -45,13 +46,13 @@ def task_form(session: Session, row: HumanTask, viewer: User | None = None) -> T
     A task no longer ready shows its bare form. Reads the workflow in a session that is never committed,
     so nothing here can change it.
     """
-    form = _form(session, row)
+    form = _form(session, row, viewer)
     if viewer is not None:
         form.file = matter_file.for_task(session, row, viewer, form.data)
     return form
 
 
-def _form(session: Session, row: HumanTask) -> TaskForm:
+def _form(session: Session, row: HumanTask, viewer: User | None = None) -> TaskForm:
     if row.kind == "sign":
         return TaskForm(signers.SIGN_SCHEMA, _sign_context(session, row))
     if row.state != "ready":
@@ -64,13 +65,16 @@ def _form(session: Session, row: HumanTask) -> TaskForm:
     if task is None:
         return TaskForm(task_schema(session, row, {}))
     schema = task_schema(session, row, task.data)
+    if viewer is not None:  # a voter's or teller's client needs the vote's key, a teller its wrapped share
+        schema = ballot_steps.with_context(session, instance.id, row.element_id, schema, task, engine,
+                                           task_properties(task), viewer.username)
     shown = []
     for label, expression in show_pairs(task_properties(task).get("show")):
         try:
             shown.append((label, engine.evaluate(task, expression)))
         except Exception as exc:  # a designer's expression failing must not break the page
             shown.append((label, f"（无法显示：{exc}）"))
-    secret = set(forms.ballot_fields(schema))
+    secret = set(ballot_steps.personal_fields(schema))
     entered = {**task.data, **(row.draft or {})}  # what a delegate entered comes first (委派)
     values = {k: v for k, v in entered.items() if k in schema.get("properties", {}) and k not in secret}
     return TaskForm(schema, shown, values, data=task.data)

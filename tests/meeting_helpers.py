@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from engine.ballots import teller_client
 from engine.calendar_days import load_calendar
 from engine.database import Database
 from engine.meetings import earliest_meeting_day
@@ -20,9 +21,30 @@ MATTER = {
     "publish": {"publication_text": "决定实施老旧小区改造项目，现予公示。", "publication_days": 5, "channel": "门户网站"},
     "notify_rejection": {"rejection_notice": "该议题未获通过。"},
 }
+TELLERS = ["wangcw", "zhaocw", "chencw"]  # three tellers: any two open a total
+
+
+def passphrase(teller: str) -> str:
+    """The passphrase each teller sets in these tests."""
+    return f"{teller} 的监票口令"
+
+
+def tellers_among(present: list[str]) -> list[str]:
+    """The usual tellers who are present, else the first three present."""
+    usual = [m for m in TELLERS if m in present]
+    return usual if len(usual) >= 2 else present[:3]
+
+
+def teller_answer(holder: str, task: dict) -> dict:
+    """What the teller's browser submits at 监票人设定口令 and 监票人开启计票."""
+    return teller_client.answer(passphrase(holder), task["form"])
+
+
 MEETING = {
     "approve_agenda": {"agenda_approved": True, "agenda_opinion": "同意。"},
-    "attendance": {"present": [m for m in COMMITTEE if m != "huangcw"]},
+    "attendance": {"present": [m for m in COMMITTEE if m != "huangcw"], "tellers": TELLERS},
+    "teller_key": teller_answer,
+    "open_tally": teller_answer,
     "leave_opinion": {"written_opinion": "我同意该议题。"},
     "member_opinion": {"member_view": "agree", "member_remarks": "同意。"},
     "secretary_opinion": {"secretary_view": "agree", "secretary_remarks": "同意。"},
@@ -34,7 +56,8 @@ MEETING = {
 
 
 # The steps of holding the meeting, open only from the noticed meeting day on (R4).
-MEETING_DAY_STEPS = {"attendance", "member_opinion", "secretary_opinion", "item_vote", "write_minutes"}
+MEETING_DAY_STEPS = {"attendance", "teller_key", "member_opinion", "secretary_opinion", "item_vote", "open_tally",
+                     "write_minutes"}
 
 
 def meeting_day(db_url: str, now: datetime | None = None) -> str:
@@ -96,7 +119,8 @@ def drive(api, instance_id: int, answers: dict, stop_at: str | None = None, limi
           count: int | None = None) -> list:
     """Complete the matter's tasks until none is left (or ``stop_at``, or ``count`` steps); return the steps.
 
-    An answer may be a function of the holder, e.g. each member's ballot.
+    An answer may be a function of the holder, e.g. each member's ballot, or of the holder and the task
+    (as ``GET /api/v1/tasks/<id>`` gives it), e.g. a teller's answer.
     """
     done = []
     for _ in range(limit):
@@ -112,7 +136,12 @@ def drive(api, instance_id: int, answers: dict, stop_at: str | None = None, limi
         if task["element_id"] in MEETING_DAY_STEPS and noticed_day(matter):
             move_app_clock(api, noticed_day(matter))  # the meeting is held on its day (R4)
         answer = answers[task["element_id"]]
-        data = answer(holder) if callable(answer) else answer
+        if callable(answer) and answer.__code__.co_argcount == 2:
+            data = answer(holder, api.get(f"/tasks/{task['id']}", holder).get_json())
+        else:
+            data = answer(holder) if callable(answer) else answer
+        if task["element_id"] == "attendance" and "tellers" not in data:  # tests that only say who came
+            data = {**data, "tellers": tellers_among(data["present"])}
         response = api.complete(task["id"], holder, data)
         assert response.status_code == 200, (task["element_id"], response.get_json())
         done.append((task["element_id"], holder))

@@ -88,6 +88,8 @@ ROUTES = {
                             expect(401, 201, 403, 403, 403)),
     ("GET", "api.instance"): ("/api/v1/instances/{matter}", None, API_MATTER),
     ("GET", "api.flowchart"): ("/api/v1/instances/{matter}/flowchart.svg", None, API_MATTER),
+    # A matter without a ballot box: 404 for those who may see it (nothing to verify), 404 for those who may not.
+    ("GET", "api.ballots"): ("/api/v1/instances/{matter}/ballots", None, expect(401, 404, 404, 404, 404)),
     ("GET", "api.tasks"): ("/api/v1/tasks", None, expect(401, 200, 200, 200, 200)),
     ("GET", "api.task"): ("/api/v1/tasks/{task}", None, expect(401, 403, 200, 403, 403)),
     ("POST", "api.complete"): ("/api/v1/tasks/{task}/complete", {"data": {}}, expect(401, 403, 422, 403, 403)),

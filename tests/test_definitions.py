@@ -33,7 +33,7 @@ def test_every_process_file_parses_with_spiff_and_has_lanes_forms_and_diagram():
     meeting = definitions["committee_meeting"]
     spec, subprocesses = specs_from_json(meeting.spec_json)
     inner = {s.bpmn_id for s in subprocesses["deliberate"].task_specs.values() if type(s).__name__ == "UserTask"}
-    assert inner == {"member_opinion", "secretary_opinion", "item_vote", "superior_ruling"}
+    assert inner == {"member_opinion", "secretary_opinion", "item_vote", "open_tally", "superior_ruling"}
     # Diagram interchange: every flow node and flow has a shape or edge, so it opens in bpmn-js as drawn.
     import re
     pattern = r'<bpmn:(?:userTask|scriptTask|subProcess|startEvent|endEvent|intermediateCatchEvent|exclusiveGateway|sequenceFlow) id="([^"]+)"'

@@ -22,11 +22,13 @@ def test_options_come_from_the_directory_and_are_enforced():
     schema = with_options(ATTENDANCE, lambda source: choices[source])
     assert schema["properties"]["present"]["items"]["enum"] == ["shuji", "zhoucw"]
     assert schema["properties"]["emergency_topics"]["items"]["x-enum-labels"] == ["议题七"]
-    assert validate(schema, {"present": ["shuji"], "extra": 1}) == \
-        {"present": ["shuji"], "emergency_topics": [], "emergency_reason": None}  # every field defined
+    assert validate(schema, {"present": ["shuji", "zhoucw"], "tellers": ["shuji", "zhoucw"], "extra": 1}) == \
+        {"present": ["shuji", "zhoucw"], "tellers": ["shuji", "zhoucw"], "emergency_topics": [],
+         "emergency_reason": None}  # every field defined
     with pytest.raises(FormInvalid) as caught:
-        validate(schema, {"present": ["someone"], "emergency_topics": ["8"]})
-    assert caught.value.errors == {"present": "请从给出的选项中选择", "emergency_topics": "请从给出的选项中选择"}
+        validate(schema, {"present": ["someone"], "tellers": ["shuji"], "emergency_topics": ["8"]})
+    assert caught.value.errors == {"present": "请从给出的选项中选择", "tellers": "至少选择 2 项",
+                                   "emergency_topics": "请从给出的选项中选择"}
     with pytest.raises(FormInvalid) as caught:
         validate(NOTICE, {"meeting_date": "2026-02-30", "notice_text": "定于某日开会"})
     assert caught.value.errors == {"meeting_date": "日期格式应为 YYYY-MM-DD"}

@@ -12,8 +12,8 @@ from engine.errors import WorkflowFailed
 from engine.meetings import earliest_meeting_day, quorum
 from engine.models import Decision, Notification, Topic
 from engine.workdays import LOCAL_TZ, WorkdayCalendar
-from tests.meeting_helpers import (COMMITTEE, MATTER, MEETING, agenda, decided_matter, drive, hold_meeting, meeting_day,
-                                   runtime_of, submit_matter, to_meeting_day)
+from tests.meeting_helpers import (COMMITTEE, MATTER, MEETING, TELLERS, agenda, decided_matter, drive, hold_meeting,
+                                   meeting_day, runtime_of, submit_matter, to_meeting_day)
 
 
 def db_of(app):
@@ -67,9 +67,11 @@ def test_R2_an_item_not_on_the_notified_agenda_only_as_a_declared_emergency(api,
     late_matter, late = submit_matter(api, "关于通知后提交的紧急议题的决策")
     to_meeting_day(api, meeting)
     attendance = current(api, meeting)[0]
-    without_reason = api.complete(attendance["id"], "bangong", {"present": COMMITTEE, "emergency_topics": [str(late)]})
+    without_reason = api.complete(attendance["id"], "bangong", {"present": COMMITTEE, "tellers": TELLERS,
+                                                                 "emergency_topics": [str(late)]})
     assert without_reason.status_code == 422 and "R2" in without_reason.get_json()["errors"]["emergency_reason"]
-    ok = api.complete(attendance["id"], "bangong", {"present": COMMITTEE, "emergency_topics": [str(late)],
+    ok = api.complete(attendance["id"], "bangong", {"present": COMMITTEE, "tellers": TELLERS,
+                                                     "emergency_topics": [str(late)],
                                                      "emergency_reason": "突发险情，需立即决定抢修资金。"})
     assert ok.status_code == 200
     steps = drive(api, meeting, MEETING)
@@ -313,7 +315,7 @@ def test_R4_attendance_is_refused_before_the_noticed_meeting_day(api, database_u
     before = api.instance(meeting)
     attendance = before["current_tasks"][0]
     set_clock(api, datetime.combine(date.fromisoformat(day) - timedelta(days=1), time(23, 30), LOCAL_TZ))
-    refused = api.complete(attendance["id"], "bangong", {"present": COMMITTEE})
+    refused = api.complete(attendance["id"], "bangong", {"present": COMMITTEE, "tellers": TELLERS})
     assert refused.status_code == 422
     message = refused.get_json()["errors"]["_form"]
     held = date.fromisoformat(day)
@@ -329,7 +331,7 @@ def test_R4_attendance_and_the_meeting_go_ahead_on_the_noticed_day(api, database
     drive(api, meeting, {**MEETING, **agenda(day, [topic])}, stop_at="attendance")
     attendance = current(api, meeting)[0]
     set_clock(api, datetime.combine(date.fromisoformat(day), time(0, 30), LOCAL_TZ))  # Beijing time: already the day
-    assert api.complete(attendance["id"], "bangong", {"present": COMMITTEE}).status_code == 200
-    assert current(api, meeting)[0]["element_id"] == "member_opinion"
+    assert api.complete(attendance["id"], "bangong", {"present": COMMITTEE, "tellers": TELLERS}).status_code == 200
+    assert current(api, meeting)[0]["element_id"] == "teller_key"
     drive(api, meeting, MEETING)
     assert api.instance(meeting)["status"] == "completed"

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from engine.models import BallotCount, Decision, utcnow
+from engine.ballots import box
+from engine.models import Decision, utcnow
 from engine.runtime import Runtime
 from tests.conftest import AuthActions
 from tests.meeting_helpers import COMMITTEE, drive, hold_meeting, run_process
@@ -76,9 +77,10 @@ def test_R17_the_elected_candidate_is_published_then_appointed_with_every_step_o
         decision = session.scalars(sa.select(Decision).where(Decision.meeting_id == meeting)).one()
         assert decision.chosen == "张甲" and decision.choice_tally == {"张甲": 6, "李乙": 1}
         assert decision.abstain == 1 and decision.outcome == "passed"
-        counts = {r.choice: r.votes for r in session.scalars(sa.select(BallotCount).where(
-            BallotCount.instance_id == meeting))}
-        assert counts == {"张甲": 6, "李乙": 1, "abstain": 1}
+        # The same totals opened again from the encrypted ballots and the tellers' shares.
+        item_key = str(decision.topic_id)
+        counts = box.tally(session, meeting, "item_vote", item_key, ["张甲", "李乙", "abstain"])
+        assert counts == {"张甲": 6, "李乙": 1, "abstain": 1, "total": 8}
     # 写实: who recommended whom and who inspected how, open on the matter.
     record = next(e for e in matter["history"] if e["element_id"] == "collect")["details"]["set"]
     assert "周常委 推荐 李乙、王丙：熟悉经济工作，群众公认。" in record["recommendation_record"]

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 import shutil
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
+import pytest
 import sqlalchemy as sa
 
 from engine.deployment import deploy_directory
@@ -159,28 +161,35 @@ def test_R4_due_times_use_the_admin_entered_calendar(db, runtime):
     assert calendar.add_working_days(start, 1).date() == date(2027, 10, 9)
 
 
-def test_upgrading_a_database_keeps_the_matters_and_their_ballot_counts(database_url):
+@contextmanager
+def old_schema(database_url: str, revision: str, status: str, title: str, bpmn_xml: str = ""):
+    """A database at an older ``revision`` with one user, one process version and one matter; yields its connection."""
     from alembic import command
     from alembic.config import Config
 
     from engine.database import MIGRATIONS, Database
-    from engine.models import BallotCount
 
     database = Database(database_url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0001")  # the schema before ballots were counted per choice
+        command.upgrade(config, revision)
         connection.execute(sa.text("INSERT INTO users (id, username, display_name, password_hash, active, created_at)"
                                    " VALUES (1, 'u', 'u', 'x', true, '2026-01-01')"))
         connection.execute(sa.text(
             "INSERT INTO process_versions (id, process_key, version, name, content_hash, source_file, bpmn_xml,"
-            " forms, spec_json, deployed_at) VALUES (1, 'm', 1, 'm', 'h', 'm.bpmn', '', '{}', '{}', '2026-01-01')"))
+            " forms, spec_json, deployed_at) VALUES (1, 'm', 1, 'm', 'h', 'm.bpmn', :xml, '{}', '{}', '2026-01-01')"),
+            {"xml": bpmn_xml})
         connection.execute(sa.text(
             "INSERT INTO instances (id, process_version_id, process_key, title, status, state, started_at,"
-            " updated_at, lock_version, chart_state, started_by_id) VALUES (1, 1, 'm', 't', 'running', '{}', '2026-01-01',"
-            " '2026-01-01', 1, '{}', 1)"))
+            " updated_at, lock_version, chart_state, started_by_id) VALUES (1, 1, 'm', :title, :status, '{}',"
+            " '2026-01-01', '2026-01-01', 1, '{}', 1)"), {"title": title, "status": status})
+        yield database, connection
+
+
+def test_upgrading_a_database_keeps_the_matters_and_drops_the_plaintext_ballot_counts(database_url):
+    with old_schema(database_url, "0001", "completed", "t") as (database, connection):  # counted per choice
         connection.execute(sa.text("INSERT INTO ballot_boxes (instance_id, element_id, item_key, agree, disagree,"
                                    " abstain) VALUES (1, 'item_vote', '7', 5, 2, 1)"))
         for n, action in enumerate(("start", "complete", "auto"), start=1):
@@ -188,9 +197,9 @@ def test_upgrading_a_database_keeps_the_matters_and_their_ballot_counts(database
                                        f" VALUES (1, '2026-01-0{n}', 1, '{action}', '{{\"n\": {n}}}')"))
     database.migrate()
     with database.reader() as session:
-        rows = session.scalars(sa.select(BallotCount).where(BallotCount.instance_id == 1)).all()
-        assert {(r.element_id, r.item_key, r.choice, r.votes) for r in rows} == {
-            ("item_vote", "7", "agree", 5), ("item_vote", "7", "disagree", 2), ("item_vote", "7", "abstain", 1)}
+        # R8: counts per choice, written ballot by ballot, are gone; the meeting's decision keeps its totals.
+        tables = sa.inspect(session.get_bind()).get_table_names()
+        assert "ballot_counts" not in tables and "encrypted_ballots" in tables
         assert session.scalar(sa.select(sa.func.count()).select_from(Instance)) == 1
         from engine.audit_chain import verify
         verdict = verify(session)  # the events recorded before the chain existed are chained in order
@@ -200,4 +209,17 @@ def test_upgrading_a_database_keeps_the_matters_and_their_ballot_counts(database
         audit.record(session, "comment", datetime.now(timezone.utc), 1, 1, details={"after": "upgrade"})
     with database.reader() as session:
         assert verify(session).problems == [] and verify(session).head_seq == 4
+    database.dispose()
+
+
+def test_the_upgrade_is_refused_while_a_meeting_still_votes_under_the_old_counters(database_url):
+    counting = "<bpmn:script>tally = ballot_tally('item_vote')</bpmn:script>"
+    with old_schema(database_url, "0011", "running", "常委会第9次会议", counting) as (database, connection):
+        connection.execute(sa.text("INSERT INTO ballot_counts (instance_id, element_id, item_key, choice, votes)"
+                                   " VALUES (1, 'item_vote', '7', 'agree', 3)"))
+    with pytest.raises(Exception, match=r"Upgrade refused: 1 meeting\(s\).*#1 常委会第9次会议"):
+        database.migrate()
+    with database.reader() as session:  # nothing changed: still the old schema, the counts still there
+        assert session.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0011"
+        assert session.scalar(sa.text("SELECT votes FROM ballot_counts")) == 3
     database.dispose()

@@ -38,7 +38,7 @@ def test_holders_see_the_matter_they_decide_on(live_url, browser, demo_matters):
     report = item.locator("dt", has_text="调研报告").locator("xpath=following-sibling::dd[1]")
     assert report.inner_text() == demo.ANSWERS["research"]["research_report"]
     assert "征求意见" in item.inner_text() and "科学论证" in item.inner_text()
-    assert page.locator("#task-form input[name=ballot]").count() == 3  # the ballot still comes after the file
+    assert page.locator("#task-form input[type=radio][name=ballot]").count() == 3  # the ballot comes after the file
     _shoot(page, "task-vote")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_url}/language/en?next=/tasks/{vote}")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from engine import notifications, queries, waiting
 from engine.access import can_complete, can_start, visible_instance
+from engine.ballots.evidence import meeting_evidence
 from engine.deployment import latest_versions
 from engine.directory import ADMIN_ROLE, Directory
 from engine.errors import Forbidden, FormInvalid, Msg, NotFound
@@ -118,6 +119,18 @@ def instance(instance_id: int):
         instance = visible_instance(session, instance_id, g.principal.username)
         return jsonify(queries.describe_for(session, instance, _user(session))
                        | {"waiting_for": waiting.waiting_for(session, instance)})
+
+
+@bp.get("/instances/<int:instance_id>/ballots")
+@token_required
+def ballots(instance_id: int):
+    """A meeting's secret ballots as a verifier needs them (scripts/verify_tally.py): no voter, only ciphertexts."""
+    with services().db.reader() as session:
+        visible_instance(session, instance_id, g.principal.username)
+        evidence = meeting_evidence(session, instance_id)
+    if evidence is None:
+        raise NotFound("ballot.no_box")
+    return jsonify(evidence)
 
 
 @bp.get("/instances/<int:instance_id>/flowchart.svg")

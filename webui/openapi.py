@@ -100,6 +100,13 @@ def openapi_document() -> dict:
         "/instances/{instance_id}/flowchart.svg": {"get": {"summary": "实时流程图", "security": secured,
                                                            "parameters": instance_id, "responses": {
             "200": _resp("SVG", {"type": "string"}, "image/svg+xml"), **_errors(401, 404)}}},
+        "/instances/{instance_id}/ballots": {"get": {
+            "summary": "会议无记名表决的可验证记录：密文选票（随机顺序、无投票人）、合计密文、监票人部分解密及证明、结果",
+            "security": secured, "parameters": instance_id, "responses": {
+                "200": _resp("验证材料（scripts/verify_tally.py 可据此独立核对）", {"type": "object", "properties": {
+                    "meeting_id": {"type": "integer"}, "public_key": {"type": "string"},
+                    "threshold": {"type": "integer"}, "tellers": {"type": "array"}, "votes": {"type": "array"}}}),
+                **_errors(401, 404)}}},
         "/tasks": {"get": {"summary": "调用者现在可以办理的任务（最早的在前）", "security": secured, "parameters": [
             {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 200}},
             {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}}],

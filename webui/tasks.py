@@ -5,8 +5,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
-from engine import forms, queries
+from engine import queries
 from engine.access import can_complete, can_view
+from engine.ballots.steps import personal_fields
 from engine.directory import Directory
 from engine.errors import Forbidden, FormInvalid, NotFound
 from engine.models import HumanTask
@@ -40,9 +41,9 @@ def _render(task_id: int, values: dict | None = None, errors: dict | None = None
         viewer = Directory(session).user(current_user.username)
         matter = queries.describe_for(session, task.instance, viewer)
         form = task_form(session, task, viewer)
-        # A ballot is cast by its holder alone (R8): no hand-over, return or signer.
+        # A ballot is cast, and a teller's key used, by its holder alone (R8): no hand-over, return or signer.
         own = (task.state == "ready" and task.kind == "task" and task.delegated_by_id is None
-               and not forms.ballot_fields(form.schema))
+               and not personal_fields(form.schema))
         others = colleagues(session, task) if own else []
         signers = [(u.username, u.display_name) for u in Directory(session).users()
                    if may_sign(u) and u.username != current_user.username] if own else []
@@ -78,7 +79,7 @@ def complete(task_id: int):
     try:
         outcome = services().runtime.complete(task_id, data, current_user.username)
     except FormInvalid as invalid:
-        shown = {k: v for k, v in data.items() if k not in forms.ballot_fields(schema)}
+        shown = {k: v for k, v in data.items() if k not in personal_fields(schema)}
         return _render(task_id, shown, field_errors(invalid.errors), 422)
     flash(_("已办理完成"))
     with services().db.reader() as session:

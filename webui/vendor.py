@@ -1,10 +1,10 @@
-"""Serves the front-end packages npm installed (never committed), only from their dist folders."""
+"""Serves the front-end packages npm installed and the bundles built from them at install (never committed)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, send_from_directory
 
 bp = Blueprint("vendor", __name__)
-ALLOWED = ("htmx.org/dist/", "bpmn-js/dist/", "dmn-js/dist/")
+ALLOWED = ("htmx.org/dist/", "bpmn-js/dist/", "dmn-js/dist/", ".powerflow/")  # .powerflow: bundles built at install
 
 
 @bp.get("/vendor/<path:filename>")
