@@ -14,10 +14,12 @@ from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from .errors import DefinitionError, Msg
 from .forms import keep_order
+from .lint_structure import call_cycles, lane_refs, supported
 from .rules import CHECKS, names as rule_names
 from .decision_tables import check_decision_table
 from .scripting import check_expression, check_script
 from .serialization import spec_to_json
+from .xml_encoding import to_utf8
 from .xml_ids import check_ids
 
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -76,14 +78,15 @@ def _lanes(process) -> dict[str, str]:
     lanes = {}
     for lane in process.xpath(".//bpmn:lane", namespaces=NS):
         for ref in lane.xpath("./bpmn:flowNodeRef", namespaces=NS):
-            lanes[ref.text.strip()] = lane.get("name") or lane.get("id")
+            if (ref.text or "").strip():  # an empty one is reported by lane_refs
+                lanes[ref.text.strip()] = lane.get("name") or lane.get("id")
     return lanes
 
 
 def process_problems(process, filename: str, forms: dict[str, dict],
                      known_roles: set[str] | None) -> list[tuple[str | None, str]]:
     """Every (element, message) SpiffWorkflow does not check: forms, roles, scripts, conditions, properties."""
-    lanes, found = _lanes(process), []
+    lanes, found = _lanes(process), supported(process) + lane_refs(process)
     for node in process.xpath(".//bpmn:scriptTask", namespaces=NS):
         script = "".join(node.xpath("./bpmn:script/text()", namespaces=NS))
         if (why := check_script(script)) is not None:
@@ -193,10 +196,11 @@ def parse_documents(documents: dict[str, bytes], forms: dict[str, dict], dmn: di
     Each file is parsed with the files it calls (call activities, transitively) and no others, so
     ids private to one file (an embedded subprocess, say) may recur in another.
     """
+    documents = {name: to_utf8(data) for name, data in documents.items()}  # per each one's declared encoding
     trees = {name: secure_xml(data, name) for name, data in documents.items()}
     for name, tree in trees.items():
         check_ids(tree, name)
-    dmn = dmn or {}
+    dmn = {name: to_utf8(data) for name, data in (dmn or {}).items()}
     processes = {node.get("id"): (name, node) for name, tree in trees.items()
                  for node in tree.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS)}
     dmn_text = {k: v.decode("utf-8") for k, v in sorted(dmn.items())}
@@ -210,6 +214,9 @@ def parse_documents(documents: dict[str, bytes], forms: dict[str, dict], dmn: di
             if key in processes and processes[key][0] not in files:
                 files.append(processes[key][0])
                 pending += _called(trees[processes[key][0]])
+        if checks:  # a process calling itself, directly or through others, would recurse without end
+            for element, message in call_cycles([t.getroot() for t in trees.values()], tree.getroot())[:1]:
+                raise DefinitionError(filename, element, message)
         parser = _parser({f: trees[f] for f in files}, dmn)
         for process in tree.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS):
             if checks:

@@ -14,6 +14,7 @@ from .directory import Directory
 from .errors import DefinitionError, Forbidden, Msg, NotFound, joined
 from .lint import Problem, element_names, lint_document
 from .models import ProcessVersion, User
+from .xml_encoding import declared_utf8
 from .xml_ids import is_ncname
 
 DESIGNER_ROLE = "设计员"
@@ -104,6 +105,7 @@ def design_from_json(body: dict) -> Design:
     xml = body.get("bpmn_xml")
     if not isinstance(xml, str) or not xml.strip():
         raise DesignRejected([Problem("bpmn_xml", None, Msg("design.no_xml"))])
+    xml = declared_utf8(xml)  # JSON brings text: its bytes from here on are UTF-8, whatever the file declared
     filename = body.get("filename") or ""
     if not filename:
         try:

@@ -4,22 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-
 from .catalog import load_catalog
 from .definitions import NS, load_forms, parse_documents, process_problems, secure_xml
 from .errors import DefinitionError, Msg
+from .lint_structure import call_cycles, diagram, reachability
+from .xml_encoding import to_utf8
 from .xml_ids import MESSAGE as BAD_ID, invalid_ids
-
-FLOW_NODE_TAGS = ("startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
-                  "userTask", "scriptTask", "serviceTask", "manualTask", "businessRuleTask", "task", "sendTask",
-                  "receiveTask", "callActivity", "subProcess", "exclusiveGateway", "parallelGateway",
-                  "inclusiveGateway", "eventBasedGateway")
-
-# What the engine runs (the modeler offers only these): element -> the event definitions it may carry.
-SUPPORTED = {"startEvent": set(), "endEvent": set(), "intermediateCatchEvent": {"timer", "message"},
-             "boundaryEvent": {"timer"}, "userTask": set(), "scriptTask": set(), "businessRuleTask": set(),
-             "callActivity": set(), "subProcess": set(), "exclusiveGateway": set(), "parallelGateway": set()}
 
 
 @dataclass(frozen=True)
@@ -27,17 +17,11 @@ class Problem:
     filename: str
     element: str | None
     message: str
+    name: str | None = None  # the element's name, where it has one
 
     def __str__(self) -> str:
-        return f"{self.filename}" + (f" [{self.element}]" if self.element else "") + f": {self.message}"
-
-
-def _local(node) -> str:
-    return etree.QName(node).localname
-
-
-def _flow_nodes(container) -> list:
-    return [c for c in container if isinstance(c.tag, str) and _local(c) in FLOW_NODE_TAGS]
+        return (f"{self.filename}" + (f" [{self.element}]" if self.element else "")
+                + (f" “{self.name}”" if self.name else "") + f": {self.message}")
 
 
 def _lanes(process, roles: set[str], filename: str) -> list[Problem]:
@@ -47,29 +31,13 @@ def _lanes(process, roles: set[str], filename: str) -> list[Problem]:
         name = lane.get("name") or ""
         if name in roles:
             continue
-        refs = {r.text.strip() for r in lane.xpath("./bpmn:flowNodeRef", namespaces=NS)}
+        refs = {(r.text or "").strip() for r in lane.xpath("./bpmn:flowNodeRef", namespaces=NS)}
         tasks = [n for n in process.xpath(".//bpmn:userTask", namespaces=NS) if n.get("id") in refs]
         def declared(task):
             props = task.xpath(".//spiffworkflow:property[@name='candidateRole']/@value", namespaces=NS)
             return props and props[0] in roles
         if not tasks or not all(declared(t) for t in tasks):
             problems.append(Problem(filename, lane.get("id"), Msg("lint.lane_role", name=name)))
-    return problems
-
-
-def _supported(process, filename: str) -> list[Problem]:
-    """Only element types and events the engine runs."""
-    problems = []
-    for node in process.xpath(".//*", namespaces=NS):
-        if not isinstance(node.tag, str) or _local(node) not in FLOW_NODE_TAGS:
-            continue
-        kind = _local(node)
-        events = {_local(d).removesuffix("EventDefinition") for d in node
-                  if isinstance(d.tag, str) and _local(d).endswith("EventDefinition")}
-        if kind not in SUPPORTED:
-            problems.append(Problem(filename, node.get("id"), Msg("lint.unsupported_element", kind=kind)))
-        elif events - SUPPORTED[kind] or (kind in ("intermediateCatchEvent", "boundaryEvent") and not events):
-            problems.append(Problem(filename, node.get("id"), Msg("lint.unsupported_event", kind=kind, events="、".join(sorted(events)) or "none")))
     return problems
 
 
@@ -99,48 +67,6 @@ def _gateways(process, filename: str) -> list[Problem]:
     return problems
 
 
-def _reachability(container, filename: str) -> list[Problem]:
-    """Every element is reachable from a start and reaches an end, in each (sub)process scope."""
-    nodes = {n.get("id"): n for n in _flow_nodes(container)}
-    edges = [(f.get("sourceRef"), f.get("targetRef")) for f in container.xpath("./bpmn:sequenceFlow", namespaces=NS)]
-    forward: dict[str, set[str]] = {n: set() for n in nodes}
-    backward: dict[str, set[str]] = {n: set() for n in nodes}
-    for source, target in edges:
-        if source in nodes and target in nodes:
-            forward[source].add(target)
-            backward[target].add(source)
-    for node in nodes.values():  # a boundary event runs when its task does
-        if _local(node) == "boundaryEvent" and node.get("attachedToRef") in nodes:
-            forward[node.get("attachedToRef")].add(node.get("id"))
-
-    def closure(start: set[str], graph: dict[str, set[str]]) -> set[str]:
-        seen, todo = set(start), list(start)
-        while todo:
-            for nxt in graph[todo.pop()] - seen:
-                seen.add(nxt)
-                todo.append(nxt)
-        return seen
-
-    starts = {i for i, n in nodes.items() if _local(n) == "startEvent"}
-    ends = {i for i, n in nodes.items() if _local(n) == "endEvent"}
-    reached, finishing = closure(starts, forward), closure(ends, backward)
-    problems = [Problem(filename, i, Msg("lint.unreachable")) for i in nodes if i not in reached]
-    problems += [Problem(filename, i, Msg("lint.dead_end")) for i in nodes if i in reached and i not in finishing]
-    for node in nodes.values():
-        if _local(node) == "subProcess":
-            problems += _reachability(node, filename)
-    return problems
-
-
-def _diagram(root, filename: str) -> list[Problem]:
-    """DI is present for every element, so the file opens in bpmn-js as drawn."""
-    drawn = set(root.xpath("//bpmndi:BPMNShape/@bpmnElement | //bpmndi:BPMNEdge/@bpmnElement",
-                           namespaces={"bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI"}))
-    elements = [n for n in root.xpath("//bpmn:process//*", namespaces=NS)
-                if isinstance(n.tag, str) and (_local(n) in FLOW_NODE_TAGS or _local(n) in ("sequenceFlow", "lane"))]
-    return [Problem(filename, n.get("id"), Msg("lint.no_diagram")) for n in elements if n.get("id") not in drawn]
-
-
 def lint_file(path: Path, forms: dict, dmn: dict, roles: set[str], library: dict[str, bytes] | None = None) -> list[Problem]:
     """All problems of one BPMN file (see lint_document)."""
     return lint_document(path.read_bytes(), path.name, forms, dmn, roles, library)
@@ -152,6 +78,7 @@ def lint_document(data: bytes, filename: str, forms: dict, dmn: dict, roles: set
 
     ``library`` holds the other BPMN files, whose processes a call activity in this one may call.
     """
+    data = to_utf8(data)  # read per its declared encoding
     try:
         root = secure_xml(data, filename).getroot()
     except DefinitionError as error:
@@ -162,20 +89,32 @@ def lint_document(data: bytes, filename: str, forms: dict, dmn: dict, roles: set
     if not root.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS):
         problems.append(Problem(filename, None, Msg("definition.no_executable")))
     for process in processes:
-        problems += _supported(process, filename) + _lanes(process, roles, filename) + _gateways(process, filename)
+        problems += _lanes(process, roles, filename) + _gateways(process, filename)
         if not process.xpath("./bpmn:startEvent", namespaces=NS):
             problems.append(Problem(filename, process.get("id"), Msg("lint.no_start")))
-        problems += _reachability(process, filename)
         # roles were checked per lane above, so that the error names the lane
-        problems += [Problem(filename, e, m) for e, m in process_problems(process, filename, forms, None)]
-    problems += _diagram(root, filename)
-    if bad_ids or not processes:
-        return problems  # the parse below would only refuse the first bad id (or the missing process) again
-    try:
-        parse_documents({**(library or {}), filename: data}, forms, dmn, None, only=filename, checks=False)
-    except DefinitionError as error:
-        problems.append(Problem(error.filename, error.element, error.message))
-    return list(dict.fromkeys(problems))
+        found = reachability(process) + process_problems(process, filename, forms, None)
+        problems += [Problem(filename, e, m) for e, m in found]
+    problems += [Problem(filename, e, m) for e, m in diagram(root) + call_cycles(_roots(library) + [root], root)]
+    if not bad_ids and processes:  # else the parse would only refuse the first bad id (or the missing process) again
+        try:
+            parse_documents({**(library or {}), filename: data}, forms, dmn, None, only=filename, checks=False)
+        except DefinitionError as error:
+            problems.append(Problem(error.filename, error.element, error.message))
+    names = element_names(data)  # each problem of this file names its element by name as well as id
+    return list(dict.fromkeys(Problem(p.filename, p.element, p.message, names.get(p.element or ""))
+                              if p.filename == filename else p for p in problems))
+
+
+def _roots(library: dict[str, bytes] | None) -> list:
+    """The other documents, for the processes their call activities call (an unreadable one is left out)."""
+    roots = []
+    for name, data in (library or {}).items():
+        try:
+            roots.append(secure_xml(to_utf8(data), name).getroot())
+        except DefinitionError:
+            pass  # lint reports it in its own file
+    return roots
 
 
 def lint_directory(processes_dir: Path, roles: set[str]) -> list[Problem]:
@@ -202,7 +141,14 @@ def lint_directory(processes_dir: Path, roles: set[str]) -> list[Problem]:
         load_catalog(processes_dir, keys)
     except DefinitionError as error:
         problems.append(Problem(error.filename, error.element, error.message))
-    return list(dict.fromkeys(problems))  # a broken table is met again in every file that parses it
+    # A broken table, or a file another one calls, is met again by every file that parses it; keep one
+    # problem each, the one that names its element where any does.
+    unique: dict[tuple, Problem] = {}
+    for problem in problems:
+        key = (problem.filename, problem.element, problem.message)
+        if key not in unique or (problem.name and not unique[key].name):
+            unique[key] = problem
+    return list(unique.values())
 
 
 def lint_table(data: bytes, filename: str) -> list[Problem]:

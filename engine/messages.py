@@ -294,3 +294,11 @@ MESSAGES.update({  # meeting minutes (R11)
 MESSAGES.update({  # R4 at the meeting itself
     "rule.r4_meeting_day": N_("R4：会议定于 {day} 召开，会议事项须在当天起办理"),
 })
+
+MESSAGES.update({  # validation that agrees with the engine (issue 17)
+    "lint.not_human_task": N_("“{name}”是 {kind}，引擎不会把它交给任何人办理：请改为用户任务（userTask），并指定表单和办理角色"),
+    "lint.no_service": N_("“{name}”是 {kind}，引擎不调用外部服务、不收发消息：请改为脚本任务或用户任务"),
+    "lint.lane_empty_ref": N_("泳道“{name}”有一个空的 flowNodeRef，没有指向任何元素"),
+    "lint.lane_missing_ref": N_("泳道“{name}”的 flowNodeRef 指向不存在的元素 {ref}"),
+    "lint.call_cycle": N_("调用活动“{name}”使流程调用自身（{path}），运行时将无限递归"),
+})
