@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, FormInvalid, Msg, WorkflowFailed
@@ -63,14 +63,25 @@ def cast(session: Session, instance_id: int, element_id: str, item_key: str, bal
                                 ballot=json.dumps(ballot, separators=(",", ":"))))
 
 
+def ballots(session: Session, instance_id: int, element_id: str, item_key: str) -> list[dict]:
+    """The vote's stored ballots (ciphertexts and proofs), in the order they were stored."""
+    rows = session.scalars(select(EncryptedBallot.ballot).where(
+        EncryptedBallot.instance_id == instance_id, EncryptedBallot.element_id == element_id,
+        EncryptedBallot.item_key == item_key).order_by(EncryptedBallot.id))
+    return [json.loads(row) for row in rows]
+
+
 def combined(session: Session, instance_id: int, element_id: str, item_key: str,
              options: int) -> tuple[list[tuple[bytes, bytes]], int]:
     """The vote's per-option sum of ciphertexts and how many ballots it holds."""
-    rows = session.scalars(select(EncryptedBallot.ballot).where(
-        EncryptedBallot.instance_id == instance_id, EncryptedBallot.element_id == element_id,
-        EncryptedBallot.item_key == item_key).order_by(EncryptedBallot.id)).all()
-    points = [[(bytes.fromhex(a), bytes.fromhex(b)) for a, b in json.loads(r)["c"]] for r in rows]
-    return elgamal.combine(points, options), len(rows)
+    stored = ballots(session, instance_id, element_id, item_key)
+    return summed(stored, options), len(stored)
+
+
+def summed(stored: list[dict], options: int) -> list[tuple[bytes, bytes]]:
+    """The per-option sum of stored ballots' ciphertexts."""
+    return elgamal.combine([[(bytes.fromhex(a), bytes.fromhex(b)) for a, b in ballot["c"]] for ballot in stored],
+                           options)
 
 
 def public_key(session: Session, instance_id: int) -> str | None:
@@ -117,7 +128,7 @@ def record_share(session: Session, instance_id: int, element_id: str, item_key: 
             threshold.verify_partial(X, A, partial, context)
     except (ValueError, KeyError, TypeError, AttributeError) as err:
         raise FormInvalid({field: Msg("ballot.bad_share", reason=str(err))}) from None
-    if _shares(session, instance_id, element_id, item_key, teller.teller_index):
+    if shares(session, instance_id, element_id, item_key, teller.teller_index):
         raise Conflict("ballot.share_given")
     session.add(TallyShare(instance_id=instance_id, element_id=element_id, item_key=item_key,
                            teller_index=teller.teller_index, partials=json.dumps(partials, separators=(",", ":"))))
@@ -127,20 +138,25 @@ def record_share(session: Session, instance_id: int, element_id: str, item_key: 
 def opened(session: Session, instance_id: int, element_id: str, item_key: str) -> bool:
     """True once the threshold of tellers has given their shares for the vote."""
     box = session.get(BallotKey, instance_id)
-    return box is not None and len(_shares(session, instance_id, element_id, item_key)) >= box.threshold
+    return box is not None and len(shares(session, instance_id, element_id, item_key)) >= box.threshold
 
 
 def tally(session: Session, instance_id: int, element_id: str, item_key: str, choices: list[str]) -> dict[str, int]:
     """Votes per choice from the combined ciphertexts and the tellers' shares, plus the total cast."""
     box = _box(session, instance_id)
-    shares = _shares(session, instance_id, element_id, item_key)[:box.threshold]
-    if len(shares) < box.threshold:
-        raise WorkflowFailed(Msg("ballot.not_opened", needed=box.threshold, given=len(shares)))
+    given = shares(session, instance_id, element_id, item_key)
+    if len(given) < box.threshold:
+        raise WorkflowFailed(Msg("ballot.not_opened", needed=box.threshold, given=len(given)))
     totals, cast_count = combined(session, instance_id, element_id, item_key, len(choices))
-    counts = {}
-    for j, (choice, (_A, B)) in enumerate(zip(choices, totals)):
-        partials = {s.teller_index: bytes.fromhex(json.loads(s.partials)[j][0]) for s in shares}
-        counts[choice] = threshold.open_total(B, partials, cast_count)
+    return open_totals(totals, cast_count, given[:box.threshold], choices)
+
+
+def open_totals(totals: list[tuple[bytes, bytes]], cast_count: int, given: list[TallyShare],
+                choices: list[str]) -> dict[str, int]:
+    """The combined ciphertexts opened with a threshold of tellers' shares: votes per choice, and the total."""
+    partials = {s.teller_index: json.loads(s.partials) for s in given}
+    counts = {choice: threshold.open_total(B, {i: bytes.fromhex(p[j][0]) for i, p in partials.items()}, cast_count)
+              for j, (choice, (_A, B)) in enumerate(zip(choices, totals))}
     counts["total"] = cast_count
     return counts
 
@@ -152,16 +168,11 @@ def _box(session: Session, instance_id: int) -> BallotKey:
     return box
 
 
-def _shares(session: Session, instance_id: int, element_id: str, item_key: str,
-            teller_index: int | None = None) -> list[TallyShare]:
+def shares(session: Session, instance_id: int, element_id: str, item_key: str,
+           teller_index: int | None = None) -> list[TallyShare]:
+    """The tellers' shares given for the vote (one teller's, with ``teller_index``), in teller order."""
     query = select(TallyShare).where(TallyShare.instance_id == instance_id, TallyShare.element_id == element_id,
                                      TallyShare.item_key == item_key)
     if teller_index is not None:
         query = query.where(TallyShare.teller_index == teller_index)
     return list(session.scalars(query.order_by(TallyShare.teller_index)))
-
-
-def ballot_count(session: Session, instance_id: int, element_id: str, item_key: str) -> int:
-    return session.scalar(select(func.count()).select_from(EncryptedBallot).where(
-        EncryptedBallot.instance_id == instance_id, EncryptedBallot.element_id == element_id,
-        EncryptedBallot.item_key == item_key)) or 0

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..meetings import ballot_options
 from ..models import Topic
 from . import box
-from .models import BallotKey, BallotTeller, EncryptedBallot, TallyShare
+from .models import BallotKey, BallotTeller, EncryptedBallot
 
 
 def meeting_evidence(session: Session, instance_id: int) -> dict | None:
@@ -29,23 +29,20 @@ def meeting_evidence(session: Session, instance_id: int) -> dict | None:
     return {"meeting_id": instance_id, "public_key": key.public_key, "threshold": key.threshold,
             "tellers": [{"index": t.teller_index, "username": t.username, "verification_key": t.verification_key}
                         for t in tellers],
-            "votes": [_vote(session, instance_id, element, item_key) for element, item_key in sorted(votes)]}
+            "votes": [_vote(session, instance_id, element, item_key, key.threshold)
+                      for element, item_key in sorted(votes)]}
 
 
-def _vote(session: Session, instance_id: int, element_id: str, item_key: str) -> dict:
+def _vote(session: Session, instance_id: int, element_id: str, item_key: str, threshold: int) -> dict:
     topic = session.get(Topic, int(item_key)) if item_key.isdigit() else None
     options = [value for value, _ in ballot_options(topic.kind, topic.choices)] if topic else []
-    ballots = [json.loads(b) for b in session.scalars(select(EncryptedBallot.ballot).where(
-        EncryptedBallot.instance_id == instance_id, EncryptedBallot.element_id == element_id,
-        EncryptedBallot.item_key == item_key))]
+    ballots = box.ballots(session, instance_id, element_id, item_key)
+    combined, cast_count = box.summed(ballots, len(options)), len(ballots)
     secrets.SystemRandom().shuffle(ballots)
-    combined, _count = box.combined(session, instance_id, element_id, item_key, len(options))
-    shares = session.scalars(select(TallyShare).where(
-        TallyShare.instance_id == instance_id, TallyShare.element_id == element_id,
-        TallyShare.item_key == item_key).order_by(TallyShare.teller_index)).all()
-    opened = box.opened(session, instance_id, element_id, item_key)
+    given = box.shares(session, instance_id, element_id, item_key)
+    opened = len(given) >= threshold
     return {"element_id": element_id, "item_key": item_key, "title": topic.title if topic else "",
             "options": options, "context": box.vote_context(instance_id, element_id, item_key, options),
             "ballots": ballots, "combined": [[a.hex(), b.hex()] for a, b in combined],
-            "shares": [{"index": s.teller_index, "partials": json.loads(s.partials)} for s in shares],
-            "totals": box.tally(session, instance_id, element_id, item_key, options) if opened else None}
+            "shares": [{"index": s.teller_index, "partials": json.loads(s.partials)} for s in given],
+            "totals": box.open_totals(combined, cast_count, given[:threshold], options) if opened else None}

@@ -32,22 +32,23 @@ def item_key(task, engine, props: dict) -> str:
     return str(engine.evaluate(task, props["ballotKey"])) if props.get("ballotKey") else ""
 
 
-def share_vote(task, engine, props: dict) -> tuple[str, str, list[str]]:
-    """(vote element, agenda item, option values) that a teller's share opens."""
+def share_vote(task, engine, props: dict) -> tuple[str, str, list[tuple[str, str]]]:
+    """(vote element, agenda item, options as (value, label)) that a teller's share opens."""
     options = engine.evaluate(task, props["ballotOptions"]) if props.get("ballotOptions") else None
-    values = [o[0] if isinstance(o, (list, tuple)) else str(o) for o in options or []]
-    return props.get("ballotElement", ""), item_key(task, engine, props), values
+    pairs = [(o[0], o[1]) if isinstance(o, (list, tuple)) else (str(o), str(o)) for o in options or []]
+    return props.get("ballotElement", ""), item_key(task, engine, props), pairs
 
 
 def split(schema: dict, data: dict) -> tuple[dict, dict, dict]:
     """Validate ``data``; return (clean answers, ballots, teller shares), the secret parts taken out."""
+    if not isinstance(data, dict):
+        forms.validate(schema, data)  # refuses it, as it refuses anything but an object
     names = forms.ballot_fields(schema)
-    if isinstance(data, dict):  # a browser posts its encrypted ballot as JSON text in the form field
-        data = {**data, **{f: _json(data[f]) for f in names if isinstance(data.get(f), str) and data[f][:1] == "{"}}
-    encrypted = {f: data[f] for f in names if isinstance(data, dict) and isinstance(data.get(f), dict)}
+    # A browser posts its encrypted ballot as JSON text in the form field.
+    data = {**data, **{f: _json(data[f]) for f in names if isinstance(data.get(f), str) and data[f][:1] == "{"}}
+    encrypted = {f: data[f] for f in names if isinstance(data.get(f), dict)}
     # An encrypted ballot stands in for the choice: validation sees a placeholder, the proofs decide.
-    clean = forms.validate(schema, {**data, **{f: schema["properties"][f]["enum"][0] for f in encrypted}}
-                           if isinstance(data, dict) else data)
+    clean = forms.validate(schema, {**data, **{f: schema["properties"][f]["enum"][0] for f in encrypted}})
     ballots = {f: clean.pop(f) for f in names if f in clean} | encrypted
     tellers = teller_fields(schema)
     for name, mode in tellers.items():
@@ -75,7 +76,7 @@ def record(session: Session, instance_id: int, element_id: str, schema: dict, ba
                  schema["properties"][name]["enum"], name)
     for name, share in shares.items():
         vote, key, options = share_vote(task, engine, props)
-        box.record_share(session, instance_id, vote, key, options, username, share, name)
+        box.record_share(session, instance_id, vote, key, [v for v, _ in options], username, share, name)
 
 
 def with_context(session: Session, instance_id: int, element_id: str, schema: dict, task, engine, props: dict,
@@ -97,8 +98,7 @@ def with_context(session: Session, instance_id: int, element_id: str, schema: di
             context = {"salt": box.teller_salt(instance_id, username), "kdf": dict(threshold.KDF)}
         else:
             vote, key, options = share_vote(task, engine, props)
-            context = box.share_context(session, instance_id, vote, key, options, username)
-            labels = engine.evaluate(task, props["ballotOptions"]) if props.get("ballotOptions") else []
-            context["labels"] = [o[1] if isinstance(o, (list, tuple)) else str(o) for o in labels or []]
+            context = box.share_context(session, instance_id, vote, key, [v for v, _ in options], username)
+            context["labels"] = [label for _, label in options]
         schema["properties"][name]["x-teller-context"] = context
     return schema

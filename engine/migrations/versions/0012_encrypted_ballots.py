@@ -30,6 +30,19 @@ def _meetings_under_counters(connection) -> list[tuple[int, str]]:
             if xml and "ballot_tally(" in xml and "seal_ballot_box(" not in xml]
 
 
+def _row_of_a_meeting() -> list[sa.Column]:
+    """An id and the meeting (matter) the row belongs to."""
+    return [sa.Column('id', sa.Integer, primary_key=True),
+            sa.Column('instance_id', sa.Integer, sa.ForeignKey('instances.id', ondelete='CASCADE'),
+                      nullable=False, index=True)]
+
+
+def _row_of_a_vote() -> list[sa.Column]:
+    """The meeting, and which vote of it: the step and the agenda item."""
+    return _row_of_a_meeting() + [sa.Column('element_id', sa.String(128), nullable=False),
+                                  sa.Column('item_key', sa.String(64), nullable=False)]
+
+
 def upgrade() -> None:
     connection = op.get_bind()
     if blocked := _meetings_under_counters(connection):
@@ -44,9 +57,7 @@ def upgrade() -> None:
                     sa.Column('public_key', sa.String(64), nullable=False),
                     sa.Column('threshold', sa.Integer, nullable=False))
     op.create_table('ballot_tellers',
-                    sa.Column('id', sa.Integer, primary_key=True),
-                    sa.Column('instance_id', sa.Integer, sa.ForeignKey('instances.id', ondelete='CASCADE'),
-                              nullable=False, index=True),
+                    *_row_of_a_meeting(),
                     sa.Column('username', sa.String(64), nullable=False),
                     sa.Column('teller_index', sa.Integer, nullable=False),
                     sa.Column('teller_key', sa.String(64), nullable=False),
@@ -56,18 +67,10 @@ def upgrade() -> None:
                     sa.UniqueConstraint('instance_id', 'teller_index'),
                     sa.UniqueConstraint('instance_id', 'username'))
     op.create_table('encrypted_ballots',
-                    sa.Column('id', sa.Integer, primary_key=True),
-                    sa.Column('instance_id', sa.Integer, sa.ForeignKey('instances.id', ondelete='CASCADE'),
-                              nullable=False, index=True),
-                    sa.Column('element_id', sa.String(128), nullable=False),
-                    sa.Column('item_key', sa.String(64), nullable=False),
+                    *_row_of_a_vote(),
                     sa.Column('ballot', sa.Text, nullable=False))
     op.create_table('tally_shares',
-                    sa.Column('id', sa.Integer, primary_key=True),
-                    sa.Column('instance_id', sa.Integer, sa.ForeignKey('instances.id', ondelete='CASCADE'),
-                              nullable=False, index=True),
-                    sa.Column('element_id', sa.String(128), nullable=False),
-                    sa.Column('item_key', sa.String(64), nullable=False),
+                    *_row_of_a_vote(),
                     sa.Column('teller_index', sa.Integer, nullable=False),
                     sa.Column('partials', sa.Text, nullable=False),
                     sa.UniqueConstraint('instance_id', 'element_id', 'item_key', 'teller_index'))
