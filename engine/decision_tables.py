@@ -9,7 +9,7 @@ from __future__ import annotations
 from lxml import etree
 
 from .errors import DefinitionError, Msg
-from .sandbox.expressions import check_expression
+from .scripting import check_expression
 
 INPUT = "dmninputexpr"
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,34 +15,21 @@ from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from .errors import DefinitionError, Msg
 from .forms import keep_order
+from .lint_refs import decision_ids, reference_problems
+from .lint_data import data_store_problems, multi_instance_problems, produced_names, timer_problems
 from .lint_structure import call_cycles, lane_refs, supported
 from .rules import CHECKS, names as rule_names
 from .decision_tables import check_decision_table
 from .scripting import check_expression, check_script
 from .serialization import spec_to_json
 from .xml_encoding import to_utf8
+from .xml_safety import MAX_FILE_BYTES, secure_xml  # noqa: F401 (re-exported: every reader parses through it)
 from .xml_ids import check_ids
 
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
       "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
-MAX_FILE_BYTES = 2 * 1024 * 1024
 FORM_PROPERTY = "formJsonSchemaFilename"
 FILE_PROPERTY = "file"  # which earlier steps' data the holder sees: absent (all), "none", or element ids
-
-
-def secure_xml(data: bytes, filename: str) -> etree._ElementTree:
-    """Parse XML with external entities, DTD loading, network and entity expansion disabled."""
-    if len(data) > MAX_FILE_BYTES:
-        raise DefinitionError(filename, None, Msg("definition.too_big", kb=MAX_FILE_BYTES // 1024))
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, remove_comments=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise DefinitionError(filename, None, Msg("definition.bad_xml", error=str(exc))) from None
-    if root.getroottree().docinfo.internalDTD is not None or root.getroottree().docinfo.doctype:
-        raise DefinitionError(filename, None, Msg("definition.doctype"))
-    return root.getroottree()
 
 
 @dataclass
@@ -83,10 +71,16 @@ def _lanes(process) -> dict[str, str]:
     return lanes
 
 
-def process_problems(process, filename: str, forms: dict[str, dict],
-                     known_roles: set[str] | None) -> list[tuple[str | None, str]]:
-    """Every (element, message) SpiffWorkflow does not check: forms, roles, scripts, conditions, properties."""
-    lanes, found = _lanes(process), supported(process) + lane_refs(process)
+def process_problems(process, filename: str, forms: dict[str, dict], known_roles: set[str] | None,
+                     produced: set[str] | None = None) -> list[tuple[str | None, str]]:
+    """Every (element, message) SpiffWorkflow does not check: forms, roles, scripts, conditions, properties.
+
+    ``produced``: the variables some step sets (engine.lint_data.produced_names), for multi-instance inputs.
+    """
+    if produced is None:
+        produced = produced_names([process.getroottree().getroot()], forms)
+    lanes, found = _lanes(process), supported(process) + lane_refs(process) + timer_problems(process)
+    found += multi_instance_problems(process, produced)
     for node in process.xpath(".//bpmn:scriptTask", namespaces=NS):
         script = "".join(node.xpath("./bpmn:script/text()", namespaces=NS))
         if (why := check_script(script)) is not None:
@@ -139,9 +133,13 @@ def _task_problems(node, props: dict, forms: dict, known_roles: set[str] | None,
     return found
 
 
-def _check_process(process, filename: str, forms: dict[str, dict], known_roles: set[str] | None) -> None:
-    """Raise the first of process_problems, naming its element."""
-    for element, message in process_problems(process, filename, forms, known_roles)[:1]:
+def _check_document(tree, filename: str, forms: dict[str, dict], known_roles: set[str] | None,
+                    produced: set[str] | None, keys: set[str], decisions: set[str]) -> None:
+    """Raise the first problem SpiffWorkflow does not check (references, data stores, each process's), naming its element."""
+    found = reference_problems(tree.getroot(), keys, decisions) + data_store_problems(tree.getroot())
+    for process in tree.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS):
+        found += process_problems(process, filename, forms, known_roles, produced)
+    for element, message in found[:1]:
         raise DefinitionError(filename, element, message)
 
 
@@ -177,9 +175,20 @@ def _parser(trees: dict[str, etree._ElementTree], dmn: dict[str, bytes]) -> Spif
             parser.add_dmn_xml(table.getroot(), filename=filename)
         for filename, tree in trees.items():
             parser.add_bpmn_xml(tree, filename=filename)
-    except ValidationException as exc:
-        raise DefinitionError(filename, getattr(exc, "id", None), str(exc).splitlines()[0]) from None
+    except Exception as exc:  # SpiffWorkflow raises more than ValidationException on odd diagrams
+        raise parser_failure(exc, filename, None) from None
     return parser
+
+
+def parser_failure(exc: Exception, filename: str, element: str | None) -> DefinitionError:
+    """SpiffWorkflow's refusal as a DefinitionError naming the element (its own id, or one its message quotes)."""
+    if isinstance(exc, DefinitionError):
+        return exc
+    if isinstance(exc, ValidationException):
+        return DefinitionError(filename, getattr(exc, "id", None) or element, str(exc).splitlines()[0])
+    quoted = re.search(rb'\bid="([^"]+)"', b" ".join(a if isinstance(a, bytes) else str(a).encode() for a in exc.args))
+    return DefinitionError(filename, quoted.group(1).decode() if quoted else element,
+                           Msg("definition.parser_failed", kind=type(exc).__name__, error=str(exc.args[0] if exc.args else exc)[:200]))
 
 
 def _called(tree: etree._ElementTree) -> set[str]:
@@ -217,10 +226,11 @@ def parse_documents(documents: dict[str, bytes], forms: dict[str, dict], dmn: di
         if checks:  # a process calling itself, directly or through others, would recurse without end
             for element, message in call_cycles([t.getroot() for t in trees.values()], tree.getroot())[:1]:
                 raise DefinitionError(filename, element, message)
+            roots = [t.getroot() for t in trees.values()]
+            keys = {p.get("id") for root in roots for p in root.xpath("//bpmn:process", namespaces=NS)}
+            _check_document(tree, filename, forms, known_roles, produced_names(roots, forms), keys, decision_ids(dmn))
         parser = _parser({f: trees[f] for f in files}, dmn)
         for process in tree.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS):
-            if checks:
-                _check_process(process, filename, forms, known_roles)
             result.append(_definition(parser, process, filename, files, documents, processes, forms, dmn_text))
     return result
 
@@ -230,8 +240,8 @@ def _definition(parser, process, filename, files, documents, processes, forms, d
     try:
         spec = parser.get_spec(key)
         subprocess_specs = parser.get_subprocess_specs(key)
-    except ValidationException as exc:
-        raise DefinitionError(filename, getattr(exc, "id", None) or key, str(exc).splitlines()[0]) from None
+    except Exception as exc:  # as in _parser: whatever the parser raises is a refusal naming the element
+        raise parser_failure(exc, filename, key) from None
     # A version is its own file plus every process it calls, with their forms: a change to any is a new version.
     called = sorted(k for k in subprocess_specs if k in processes and processes[k][0] in files and k != key)
     nodes = [process] + [processes[k][1] for k in called]

@@ -7,6 +7,8 @@ from pathlib import Path
 from .catalog import load_catalog
 from .definitions import NS, load_forms, parse_documents, process_problems, secure_xml
 from .errors import DefinitionError, Msg
+from .lint_data import data_store_problems, produced_names
+from .lint_refs import decision_ids, reference_problems
 from .lint_structure import call_cycles, diagram, reachability
 from .xml_encoding import to_utf8
 from .xml_ids import MESSAGE as BAD_ID, invalid_ids
@@ -88,19 +90,28 @@ def lint_document(data: bytes, filename: str, forms: dict, dmn: dict, roles: set
     processes = root.xpath("//bpmn:process", namespaces=NS)
     if not root.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS):
         problems.append(Problem(filename, None, Msg("definition.no_executable")))
+    others = _roots(library)
+    produced = produced_names(others + [root], forms)
     for process in processes:
         problems += _lanes(process, roles, filename) + _gateways(process, filename)
         if not process.xpath("./bpmn:startEvent", namespaces=NS):
             problems.append(Problem(filename, process.get("id"), Msg("lint.no_start")))
         # roles were checked per lane above, so that the error names the lane
-        found = reachability(process) + process_problems(process, filename, forms, None)
+        found = reachability(process) + process_problems(process, filename, forms, None, produced)
         problems += [Problem(filename, e, m) for e, m in found]
-    problems += [Problem(filename, e, m) for e, m in diagram(root) + call_cycles(_roots(library) + [root], root)]
+    keys = {p.get("id") for r in others + [root] for p in r.xpath("//bpmn:process", namespaces=NS)}
+    found = diagram(root) + call_cycles(others + [root], root) + data_store_problems(root)
+    found += reference_problems(root, keys, decision_ids(dmn))
+    problems += [Problem(filename, e, m) for e, m in found]
     if not bad_ids and processes:  # else the parse would only refuse the first bad id (or the missing process) again
         try:
             parse_documents({**(library or {}), filename: data}, forms, dmn, None, only=filename, checks=False)
         except DefinitionError as error:
-            problems.append(Problem(error.filename, error.element, error.message))
+            # SpiffWorkflow stops at its first refusal; where ours already named that element (or named any,
+            # when its refusal names none) it only restates ours in raw form.
+            named = {p.element for p in problems}
+            if error.element not in named and (error.element is not None or not problems):
+                problems.append(Problem(error.filename, error.element, error.message))
     names = element_names(data)  # each problem of this file names its element by name as well as id
     return list(dict.fromkeys(Problem(p.filename, p.element, p.message, names.get(p.element or ""))
                               if p.filename == filename else p for p in problems))

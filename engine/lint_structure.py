@@ -166,3 +166,24 @@ def call_cycles(roots: list, only=None) -> list[tuple[str | None, str]]:
                 found.append((call.get("id"), Msg("lint.call_cycle", name=_label(call),
                                                   path=" → ".join([key] + chain))))
     return found
+
+
+# What a loopDataInputRef/loopDataOutputRef may name: BPMN tools resolve it as a reference to one of these
+# and drop it on save when nothing of that id is declared (SpiffWorkflow reads the text as a variable name).
+ITEM_AWARE = ("property", "dataObject", "dataObjectReference", "dataInput", "dataOutput", "dataStoreReference")
+
+
+def loop_data_refs(root) -> list[tuple[str | None, str]]:
+    """Each multi-instance loop data reference names a data element declared in the document (e.g. bpmn:property)."""
+    declared = {n.get("id") for n in root.iter() if bpmn_kind(n) in ITEM_AWARE}
+    found = []
+    for loop in root.iter():
+        if bpmn_kind(loop) != "multiInstanceLoopCharacteristics":
+            continue
+        for ref in loop:
+            variable = (ref.text or "").strip() if bpmn_kind(ref) in ("loopDataInputRef", "loopDataOutputRef") else ""
+            if variable and variable not in declared:
+                task = loop.getparent()
+                found.append((task.get("id"), Msg("lint.loop_data_undeclared", name=_label(task),
+                                                  ref=bpmn_kind(ref), variable=variable)))
+    return found

@@ -24,7 +24,8 @@ from .deployment import published_version
 from .directory import Directory
 from .flow_actions import FlowActions
 from .followers import tell_followers
-from .errors import Conflict, Forbidden, FormInvalid, Msg, NotFound, PowerflowError
+from .errors import Conflict, Forbidden, FormInvalid, Msg, NotFound, PowerflowError, WorkflowFailed
+from .limits import MAX_AUTOMATIC_STEPS, MAX_CALL_DEPTH
 from .models import HumanTask, Instance, utcnow
 from .progress import chart_state, progress_note
 from .scripting import DEFAULT_TIME_LIMIT, SandboxedScriptEngine
@@ -220,8 +221,14 @@ class Runtime(FlowActions):
         New holders and the matter's followers are told, except ``actor_id`` who caused the change.
         """
         before: dict = {}
+        steps = iter(range(MAX_AUTOMATIC_STEPS))
 
         def will_run(task):
+            if getattr(task.workflow, "depth", 0) > MAX_CALL_DEPTH:  # validation refuses cycles; this bounds the rest
+                raise WorkflowFailed("runtime.too_deep", limit=MAX_CALL_DEPTH, process=task.workflow.spec.description
+                                     or task.workflow.spec.name)
+            if next(steps, None) is None:
+                raise WorkflowFailed("runtime.too_many_steps", limit=MAX_AUTOMATIC_STEPS, name=_element_name(task))
             if hasattr(task.task_spec, "script") or hasattr(task.task_spec, "dmnEngine"):  # scripts, decision tables
                 before[task.id] = dict(task.data)
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from . import topics
 from .ballots import box as ballot_box
 from .calendar_days import load_calendar
+from .callables import LOOKUP_FUNCTIONS, SCRIPT_FUNCTIONS, SIDE_EFFECT_FUNCTIONS  # noqa: F401 (re-exported)
 from .directory import Directory
 from .errors import Msg, WorkflowFailed
 from .meetings import ballot_options, body as body_of, chosen, notice_refusal, passes, quorum
@@ -23,18 +24,6 @@ from .models import HumanTask, Instance
 from .notifications import notify_role
 from .numbering import format_number, next_number
 from .workdays import LOCAL_TZ
-
-SCRIPT_FUNCTIONS = ("members_of", "display_name", "member_in_charge_of", "ballot_tally", "seal_ballot_box",
-                    "tally_opened", "next_number",
-                    "working_days_from_now", "submit_topic", "schedule_agenda", "send_notice", "quorum_check",
-                    "defer_topic", "record_decision", "task_overdue", "notify_role", "topic_titles", "vote_result")
-# Functions that only read: expressions (conditions, shown values, timers) may call these too.
-LOOKUP_FUNCTIONS = ("members_of", "display_name", "topic_titles", "working_days_from_now", "task_overdue",
-                    "tally_opened")
-# Functions that change something outside the matter: a step that called one is never replayed (engine.rewind).
-SIDE_EFFECT_FUNCTIONS = ("seal_ballot_box", "next_number", "submit_topic", "schedule_agenda", "send_notice", "defer_topic",
-                         "record_decision", "notify_role")
-
 
 _TYPES = {"str": str, "int": int, "bool": bool, "list": list, "dict": dict, "None": type(None)}
 

@@ -15,7 +15,8 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 
 from .errors import Msg, ScriptRefused
 from .sandbox import expressions
-from .sandbox.checker import check_script
+from .callables import unknown_in_expression, unknown_in_script
+from .sandbox import checker
 from .sandbox.pool import RunnerUnavailable, ScriptFailed, shared_pool
 
 DEFAULT_TIME_LIMIT = 1.0
@@ -24,8 +25,13 @@ __all__ = ["DEFAULT_TIME_LIMIT", "SandboxedEnvironment", "SandboxedScriptEngine"
 
 
 def check_expression(source: str) -> Msg | None:
-    """Return why an expression is refused (a Msg), or None when it is acceptable."""
-    return expressions.check_expression(source)
+    """Return why an expression is refused (a Msg), or None when it is acceptable (calls included)."""
+    return expressions.check_expression(source) or unknown_in_expression(source)
+
+
+def check_script(source: str) -> Msg | None:
+    """Return why a script is refused (a Msg), or None when it is acceptable (calls included)."""
+    return checker.check_script(source) or unknown_in_script(source)
 
 
 class SandboxedEnvironment(BasePythonScriptEngineEnvironment):

@@ -61,11 +61,18 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.is_json
 
 
+def problem_list(error: PowerflowError) -> list[dict]:
+    """A refused design's problems, each {element, name, message}, in the request's language (others have none)."""
+    return [{**d, "message": engine_text(d["message"])} for d in getattr(error, "details", None) or []]
+
+
 def respond(status: int, message: str, errors: dict | None = None, error: PowerflowError | None = None):
-    """The error page, or for the API {"error", "errors", "code", "params"} in the request's language."""
+    """The error page, or for the API {"error", "errors", "code", "params"} (and a design's "problems")."""
     message = str(message)
     if wants_json():
         body = {"error": message} | ({"errors": errors} if errors else {})
+        if error is not None and (problems := problem_list(error)):
+            body["problems"] = problems  # errors are keyed by element id; each problem also names the element
         if error is not None and error.code:
             body |= {"code": error.code, "params": {k: _plain(v) for k, v in error.params.items()}}
         return jsonify(body), status

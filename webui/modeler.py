@@ -15,7 +15,7 @@ from engine.forms import in_order
 from engine.models import Instance, utcnow
 
 from . import services
-from .errors import engine_text
+from .errors import engine_text, problem_list
 from .api_designs import version_summary
 from .auth import roles_required
 
@@ -51,8 +51,9 @@ def _page(key: str | None):
             older = []
     # not |tojson: Flask's JSON sorts keys, and a form's fields must stay in their designed order
     forms_json = htmlsafe_json_dumps(in_order(forms))
+    tables = sorted(p.name for p in services().processes_dir.glob("*.dmn"))  # where an opened .dmn can go
     return render_template("modeler.html", key=key, xml=xml, roles=roles, forms_json=forms_json, history=history,
-                           older=older, latest=history[0]["version"] if history else None)
+                           older=older, latest=history[0]["version"] if history else None, tables=tables)
 
 
 @bp.get("/new")
@@ -76,7 +77,7 @@ def _design():
 
 def _refused(rejected: designs.DesignRejected):
     """Every problem at once, each with its element's name, for the modeler to list and mark."""
-    problems = [{**d, "message": engine_text(d["message"])} for d in rejected.details]
+    problems = problem_list(rejected)
     return jsonify({"error": _("有 %(n)d 个问题需要修改", n=len(problems)), "problems": problems,
                     "errors": {k: engine_text(v) for k, v in rejected.errors.items()}}), 422
 

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from .openapi_paths import complete_errors, more_paths
 
-_ERROR = {"type": "object", "properties": {"error": {"type": "string"},
-                                           "errors": {"type": "object", "additionalProperties": {"type": "string"}}}}
+_ERROR = {"type": "object", "properties": {
+    "error": {"type": "string"}, "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+    "problems": {"type": "array", "description": "a refused design: every problem, each naming its element",
+                 "items": {"type": "object", "properties": {"element": {"type": ["string", "null"]},
+                                                            "name": {"type": "string"}, "message": {"type": "string"}}}}}}
 _TASK = {"type": "object", "properties": {
     "id": {"type": "integer"}, "instance_id": {"type": "integer"}, "instance_title": {"type": "string"},
     "process_key": {"type": "string"}, "element_id": {"type": "string"}, "name": {"type": "string"},
