@@ -15,6 +15,7 @@ from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from .errors import DefinitionError, Msg
 from .forms import keep_order
+from .meaning import meaning_digest
 from .lint_refs import decision_ids, reference_problems
 from .lint_data import data_store_problems, multi_instance_problems, produced_names, timer_problems
 from .lint_structure import call_cycles, lane_refs, supported
@@ -253,8 +254,11 @@ def _definition(parser, process, filename, files, documents, processes, forms, d
     # Only the decision tables this process (or one it calls) uses: editing one table versions only its users.
     decisions = {d.strip() for node in nodes for d in node.xpath(".//spiffworkflow:calledDecisionId/text()", namespaces=NS)}
     tables = {name: text for name, text in dmn_text.items() if any(f'id="{d}"' in text for d in decisions)}
-    digest = _digest(*sources, json.dumps(used, sort_keys=True, ensure_ascii=False),
-                     json.dumps(tables, sort_keys=True, ensure_ascii=False))
+    # identity by meaning: a save that only rewrites or redraws the files is the same version (engine.meaning)
+    meanings = [meaning_digest(secure_xml(text.encode("utf-8"), filename).getroot()) for text in sources]
+    table_meanings = {name: meaning_digest(secure_xml(text.encode("utf-8"), name).getroot()) for name, text in tables.items()}
+    digest = _digest(*meanings, json.dumps(used, sort_keys=True, ensure_ascii=False),
+                     json.dumps(table_meanings, sort_keys=True))
     return ProcessDefinition(
         key=key, name=process.get("name") or key, source_file=filename, bpmn_xml=sources[0],
         forms=used, spec_json=spec_to_json(spec, subprocess_specs),

@@ -7,15 +7,16 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .definitions import ProcessDefinition, read_directory
+from .definitions import ProcessDefinition, read_directory, secure_xml
 from .directory import Directory
 from .errors import NotFound
+from .meaning import drawing_digest, meaning_digest
 from .models import ProcessVersion, utcnow
 
 
 @dataclass
 class DeployResult:
-    """What deploying one process did: status is "new", "changed" or "unchanged"."""
+    """What deploying one process did: status is "new", "changed", "redrawn" (layout only) or "unchanged"."""
 
     key: str
     name: str
@@ -29,8 +30,12 @@ def deploy_definitions(session: Session, definitions: list[ProcessDefinition],
     results = []
     for definition in definitions:
         latest = latest_version(session, definition.key)
-        if latest is not None and latest.content_hash == definition.content_hash:
-            results.append(DeployResult(definition.key, latest.name, latest.version, "unchanged"))
+        if latest is not None and same_meaning(latest, definition):
+            latest.content_hash = definition.content_hash  # a hash of an older kind becomes this one
+            redrawn = latest.bpmn_xml != definition.bpmn_xml and _drawing(latest.bpmn_xml) != _drawing(definition.bpmn_xml)
+            if redrawn:  # the same steps drawn anew: every matter on this version sees the new drawing
+                latest.bpmn_xml = definition.bpmn_xml
+            results.append(DeployResult(definition.key, latest.name, latest.version, "redrawn" if redrawn else "unchanged"))
             continue
         number = 1 if latest is None else latest.version + 1
         session.add(ProcessVersion(
@@ -41,6 +46,24 @@ def deploy_definitions(session: Session, definitions: list[ProcessDefinition],
         results.append(DeployResult(definition.key, definition.name, number, "new" if latest is None else "changed"))
     session.flush()
     return results
+
+
+def same_meaning(version: ProcessVersion, definition: ProcessDefinition) -> bool:
+    """Whether a definition means what a stored version does (its identity, or for a version stored before
+    identities were by meaning, the same spec, forms and process elements)."""
+    if version.content_hash == definition.content_hash:
+        return True
+    if version.spec_json != definition.spec_json or version.forms != definition.forms:
+        return False
+    return _meaning(version.bpmn_xml) == _meaning(definition.bpmn_xml)
+
+
+def _meaning(bpmn_xml: str) -> str:
+    return meaning_digest(secure_xml(bpmn_xml.encode("utf-8"), "version.bpmn").getroot())
+
+
+def _drawing(bpmn_xml: str) -> str:
+    return drawing_digest(secure_xml(bpmn_xml.encode("utf-8"), "version.bpmn").getroot())
 
 
 def deploy_directory(session: Session, processes_dir: Path, deployed_by: str | None = None) -> list[DeployResult]:

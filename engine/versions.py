@@ -4,21 +4,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import audit
-from .definitions import NS, secure_xml
+from .definitions import secure_xml
+from .meaning import element_meanings
 from .designs import require_designer
 from .errors import Conflict, NotFound
 from .models import Instance, ProcessVersion, User
 from .progress import chart_state
 from .serialization import load_state
 from .version_cache import version_specs
-
-_WIRING = {f"{{{NS['bpmn']}}}incoming", f"{{{NS['bpmn']}}}outgoing"}
-
 
 @dataclass
 class Changes:
@@ -29,23 +26,14 @@ class Changes:
     changed: list[str] = field(default_factory=list)
 
 
-def elements(bpmn_xml: str, process_key: str) -> dict[str, bytes]:
-    """Every element of the process by id, in a canonical form without its incoming/outgoing wiring.
+def elements(bpmn_xml: str, process_key: str) -> dict[str, str]:
+    """Every element of the process by id, as its meaning (engine.meaning) without its incoming/outgoing wiring.
 
     Wiring is left out so that a step whose own definition is unchanged counts as unchanged even
-    when the flows around it were redrawn (the flows are elements of their own).
+    when the flows around it were redrawn (the flows are elements of their own); a save that only
+    rewrote the file (prefixes, order, indentation) changes no element.
     """
-    tree = secure_xml(bpmn_xml.encode("utf-8"), f"{process_key}.bpmn")
-    found = {}
-    for process in tree.xpath("//bpmn:process[@id=$key]", key=process_key, namespaces=NS):
-        for node in process.iter():
-            if not isinstance(node.tag, str) or node.get("id") is None or node is process:
-                continue
-            copy = etree.fromstring(etree.tostring(node))
-            for child in [c for c in copy.iter() if c.tag in _WIRING]:
-                child.getparent().remove(child)
-            found[node.get("id")] = etree.tostring(copy, method="c14n")
-    return found
+    return element_meanings(secure_xml(bpmn_xml.encode("utf-8"), f"{process_key}.bpmn").getroot(), process_key)
 
 
 def changes(before: ProcessVersion | None, after: ProcessVersion) -> Changes:

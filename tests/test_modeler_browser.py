@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
-from tests.browser_helpers import ARTIFACTS, login
+from tests.browser_helpers import ARTIFACTS, designer_page, login
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 DRAW = """() => {
@@ -34,12 +34,7 @@ def untranslated(page, selector: str, english: bool = False) -> list[str]:
 
 
 def test_a_designer_sees_chinese_labels_every_problem_and_keeps_a_draft(live_url, browser):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    failures = []
-    page.on("pageerror", lambda error: failures.append(error))
-    login(page, live_url, "sheji")
-    page.goto(f"{live_url}/modeler/new")
+    page, failures = designer_page(browser, live_url)
     for button in ("#validate", "#deploy"):  # nothing drawn yet: an answer, not a spinner
         page.click(button)
         page.wait_for_function("() => document.querySelector('#status').textContent.includes('画布是空的')")
@@ -112,8 +107,11 @@ def test_version_history_shows_beijing_time_and_its_buttons_in_english(live_url,
     from engine.directory import Directory
     from engine.models import ProcessVersion
     db = web_app.extensions["powerflow"].db
-    with db.transaction() as session:
-        designs.rollback(session, "major_decision", 1, Directory(session).user("sheji"))  # a second version
+    from tests.conftest import PROCESSES
+    xml = (PROCESSES / "major_decision.bpmn").read_text(encoding="utf-8").replace('name="议题退回"', 'name="议题已退回"')
+    with db.transaction() as session:  # a second version, whose change is one step's name
+        designs.deploy(session, designs.Design("major_decision.bpmn", xml.encode("utf-8"), {}), PROCESSES,
+                       Directory(session).user("sheji"))
     with db.reader() as session:
         published = [v.deployed_at for v in session.query(ProcessVersion).filter_by(process_key="major_decision")
                      .order_by(ProcessVersion.version)]

@@ -16,7 +16,7 @@ from .cli_common import fail, services
 
 from . import ConfigurationError, create_app
 
-STATUS_TEXT = {"new": "新增", "changed": "变更", "unchanged": "未变"}
+STATUS_TEXT = {"new": "新增", "changed": "变更", "redrawn": "重绘", "unchanged": "未变"}
 
 
 def _app():
