@@ -9,7 +9,7 @@ from .definitions import NS, load_forms, parse_documents, process_problems, secu
 from .errors import DefinitionError, Msg
 from .lint_data import data_store_problems, produced_names
 from .lint_refs import decision_ids, reference_problems
-from .lint_structure import call_cycles, diagram, reachability
+from .lint_structure import call_cycles, diagram, loop_data_refs, reachability
 from .xml_encoding import to_utf8
 from .xml_ids import MESSAGE as BAD_ID, invalid_ids
 
@@ -146,6 +146,9 @@ def lint_directory(processes_dir: Path, roles: set[str]) -> list[Problem]:
         try:
             root = secure_xml(path.read_bytes(), path.name).getroot()
             keys |= set(root.xpath("//bpmn:process[@isExecutable='true']/@id", namespaces=NS))
+            # our own files must survive a save in bpmn-js (an upload runs as it is: the engine reads the text)
+            names = element_names(path.read_bytes())
+            problems += [Problem(path.name, e, m, names.get(e or "")) for e, m in loop_data_refs(root)]
         except DefinitionError:
             pass  # already reported by lint_file
     try:

@@ -100,8 +100,16 @@ def lint(processes_dir: str | None):
 
     from engine.directory import STANDARD_ROLES
     from engine.lint import lint_directory
+    from engine.bpmnlint import BpmnlintUnavailable, check
     folder = Path(processes_dir) if processes_dir else services().processes_dir
     problems = lint_directory(folder, set(STANDARD_ROLES))
+    try:  # bpmnlint's rules (.bpmnlintrc) through Node: its errors fail the check, its warnings are shown
+        errors, warnings = check(sorted(folder.glob("*.bpmn")))
+    except BpmnlintUnavailable as exc:
+        errors, warnings = [str(exc)], []
+    problems += errors
+    for warning in warnings:
+        click.echo(f"警告：{warning}", err=True)
     for problem in problems:
         click.echo(f"错误：{problem}", err=True)
     if problems:

@@ -17,6 +17,7 @@ document.addEventListener('DOMContentLoaded', async () => {
   } catch (err) {
     status.textContent = T.cannot_open + err.message;
   }
+  document.getElementById('dmn').dispatchEvent(new Event('powerflow:opened'));  // modeler_files.js: open, download
   button.addEventListener('click', async () => {
     button.disabled = true;
     status.textContent = T.deploying;

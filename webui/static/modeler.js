@@ -11,25 +11,15 @@
   const LANG = document.documentElement.lang === 'en' ? 'en' : 'zh';
   const ctx = { T: T, ROLES: data('roles-data'), FORMS: data('forms-data'), edited: {} };
 
-  // The spiffworkflow extension elements the engine reads (a moddle descriptor of our own).
-  const SPIFF = {
-    name: 'SpiffWorkflow', uri: 'http://spiffworkflow.org/bpmn/schema/1.0/core', prefix: 'spiffworkflow',
-    xml: { tagAlias: 'lowerCase' },
-    types: [
-      { name: 'Properties', superClass: ['Element'],
-        properties: [{ name: 'properties', type: 'Property', isMany: true }] },
-      { name: 'Property', superClass: ['Element'],
-        properties: [{ name: 'name', isAttr: true, type: 'String' }, { name: 'value', isAttr: true, type: 'String' }] },
-      { name: 'PostScript', superClass: ['Element'], properties: [{ name: 'value', isBody: true, type: 'String' }] },
-      { name: 'PreScript', superClass: ['Element'], properties: [{ name: 'value', isBody: true, type: 'String' }] },
-      { name: 'MessageVariable', superClass: ['Element'], properties: [{ name: 'value', isBody: true, type: 'String' }] }
-    ]
-  };
+  // The spiffworkflow moddle descriptor (spiffworkflow.json) and bpmnlint as you draw (modeler_lint.js).
+  const lint = window.PowerflowLint();
 
   const modeler = new BpmnJS({
     container: '#canvas',
-    moddleExtensions: { spiffworkflow: SPIFF },
+    moddleExtensions: lint.moddleExtensions,
+    linting: lint.linting,
     additionalModules: [{ translate: ['value', window.PowerflowLabels.translator(LANG)] }, window.PowerflowMenus]
+      .concat(lint.additionalModules)
   });
   window.powerflowModeler = modeler;          // for designers' own scripting (and the browser tests)
   ctx.modeler = modeler;
@@ -114,7 +104,7 @@
   let marked = [];
   function showProblems(list) {
     const canvas = modeler.get('canvas'), registry = modeler.get('elementRegistry');
-    marked.forEach((id) => canvas.removeMarker(id, 'pf-error'));
+    marked.forEach((id) => registry.get(id) && canvas.removeMarker(id, 'pf-error'));  // gone if another diagram was opened
     marked = [];
     problems.replaceChildren();
     for (const p of list) {
@@ -177,7 +167,7 @@
     dropDraft();
     const link = document.createElement('a');
     link.href = URLS.edit.replace('KEY', d.key); link.id = 'deployed';
-    link.textContent = d.status === 'unchanged' ? fill(T.unchanged, { version: d.version })
+    link.textContent = d.status === 'unchanged' || d.status === 'redrawn' ? fill(T[d.status], { version: d.version })
       : fill(T.deployed, { name: d.name, version: d.version });
     status.replaceChildren(link);
   }));
@@ -203,6 +193,8 @@
     }
   }
   window.addEventListener('resize', () => modeler.get('canvas').resized());
+  Object.assign(ctx, { open: open, validate: () => run(null, T.validating, URLS.validate, () => say(T.valid)) });
+  window.PowerflowFiles(ctx);  // local files: open (button, drop), download (modeler_files.js)
   const existing = data('xml-data');
   (existing ? open(existing) : Promise.resolve()).then(offerDraft);
   const create = document.getElementById('new-process');
