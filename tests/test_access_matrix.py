@@ -105,6 +105,7 @@ ROUTES = {
                                    expect(302, 403, 403, 403, 403, 403, 302)),
     ("POST", "modeler.migrate"): ("/modeler/migrate/{matter}", {"version": 1}, expect(302, 403, 403, 403, 403, 403, 302)),
     ("POST", "api_designs.validate"): ("/api/v1/designs/validate", {}, DESIGN_API),
+    ("POST", "api_import.import_design"): ("/api/v1/designs/import", {}, DESIGN_API),
     ("POST", "api_designs.deploy"): ("/api/v1/designs", {}, DESIGN_API),
     ("GET", "api_designs.version_list"): ("/api/v1/processes/major_decision/versions", None,
                                           expect(401, 200, 200, 200, 200)),

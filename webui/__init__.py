@@ -149,15 +149,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     app.url_map.converters["int"] = IdConverter
 
-    from . import (actions, api, api_actions, api_designs, api_discussion, audit, auth, discussion, errors, flow,
-                   inbox, language, live_chart, matters, minutes, modeler, notifications, processes, public, security,
+    from . import (actions, api, api_actions, api_designs, api_discussion, api_import, audit, auth, discussion, errors,
+                   flow, inbox, language, live_chart, matters, minutes, modeler, notifications, processes, public, security,
                    tasks, times, vendor)
     auth.init_app(app)
     language.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     json_limits.init_app(app)
-    for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, api_actions,
+    for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, api_actions, api_import,
                    audit, public, modeler, actions, flow, discussion, api_discussion, language, live_chart, minutes):
         app.register_blueprint(module.bp)
     app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("POWERFLOW_RATELIMIT_STORAGE", "memory://"))
@@ -166,6 +166,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(api_designs.bp)
     csrf.exempt(api_discussion.bp)
     csrf.exempt(api_actions.bp)  # the API authenticates with bearer tokens, not cookies
+    csrf.exempt(api_import.bp)
     app.add_url_rule("/", endpoint="index", view_func=inbox.index)
     times.init_app(app)
     return app

@@ -63,6 +63,12 @@ def more_paths(task_id: list, instance_id: list) -> dict:
         "/designs/validate": {"post": op("校验 BPMN（设计员）：逐元素列出问题", [], "校验结果", _obj(bpmn=_STR),
                                          errors=(400, 401, 403))},
         "/designs": {"post": op("发布 BPMN 为新版本（设计员）", [], "已发布", _obj(bpmn=_STR), "201", (400, 401, 403, 422))},
+        "/designs/import": {"post": op("导入 Camunda 7、Camunda 8（Zeebe）或 SpiffArena 的流程图（设计员）：转换后的 BPMN、"
+                                       "逐项导入报告（mapped / not_mapped / reported / kept）和校验仍发现的全部问题", [],
+                                       "导入结果", _obj("bpmn_xml", bpmn_xml=_STR, filename=_STR, forms={"type": "object"}),
+                                       errors=(400, 401, 403, 422), result=_obj(dialect=_STR, dialect_name=_STR,
+                                                                                bpmn_xml=_STR, report=_LIST,
+                                                                                problems=_LIST))},
         "/processes/{key}/versions": {"get": op("流程的各版本、部署人和元素变化", key, "版本列表", result=_LIST)},
         "/processes/{key}/rollback": {"post": op("回滚到某一版本（成为最新版本）", key, "已回滚", version,
                                                  "201", (401, 403, 404, 422))},

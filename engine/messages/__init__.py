@@ -5,9 +5,10 @@ code's text is also its msgid; N_ marks it for extraction (babel.cfg) without tr
 """
 from .core import CORE
 from .design import DESIGN
+from .importing import IMPORTING
 from .marks import N_
 
 __all__ = ["MESSAGES", "N_"]
 
 # One catalog, each area's codes in its own module (an area adds a module here rather than growing one file).
-MESSAGES: dict[str, str] = {**CORE, **DESIGN}
+MESSAGES: dict[str, str] = {**CORE, **DESIGN, **IMPORTING}
