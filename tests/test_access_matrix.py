@@ -98,6 +98,7 @@ ROUTES = {
     ("GET", "modeler.new"): ("/modeler/new", None, DESIGN),
     ("GET", "modeler.edit"): ("/modeler/edit/major_decision", None, DESIGN),
     ("POST", "modeler.validate"): ("/modeler/validate", {}, expect(302, 403, 403, 403, 403, 403, 422)),
+    ("POST", "modeler.import_design"): ("/modeler/import", {}, expect(302, 403, 403, 403, 403, 403, 422)),
     ("POST", "modeler.deploy"): ("/modeler/deploy", {}, expect(302, 403, 403, 403, 403, 403, 422)),
     ("GET", "modeler.table"): ("/modeler/dmn/large_fund.dmn", None, DESIGN),
     ("POST", "modeler.deploy_table"): ("/modeler/dmn/large_fund.dmn", {}, expect(302, 403, 403, 403, 403, 403, 422)),

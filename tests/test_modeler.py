@@ -1,12 +1,13 @@
 """The modeler's server side: every problem at once by element name, empty documents refused, forms kept
-in their designed order with number bounds enforced, and the `file` property checked at deploy time."""
+in their designed order with number bounds enforced, the `file` property checked at deploy time, and a Camunda
+diagram opened in the modeler converted for designers only."""
 from __future__ import annotations
 
 import json
 import re
 from pathlib import Path
 
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, csrf_token
 from tests.test_designs import FORMS, XML, design, designer_client
 
 LEAVE = {"type": "object", "title": "请假", "required": ["reason", "days"], "properties": {
@@ -100,3 +101,20 @@ def test_the_modeler_loads_minified_bundles_and_its_own_stylesheet(app):
         assert ".production.min.js" in page and ".development.js" not in page and "modeler.css" in page
     app_css = (Path(__file__).parent.parent / "webui" / "static" / "app.css").read_text(encoding="utf-8")
     assert ".modeler-panel" not in app_css
+
+
+def test_the_modeler_converts_camunda_diagrams_for_designers_only(app):
+    client, headers = designer_client(app)
+    xml = (Path(__file__).parent / "data" / "import" / "camunda7_leave.bpmn").read_text(encoding="utf-8")
+    done = client.post("/modeler/import", json={"bpmn_xml": xml, "filename": "leave.bpmn"}, headers=headers)
+    assert done.status_code == 200 and done.get_json()["dialect_name"] == "Camunda 7"  # the API's answer, shared
+    for body, fields in (({"bpmn_xml": "<not-closed"}, {"bpmn_xml"}),
+                         ({"bpmn_xml": " ", "filename": "../x.txt"}, {"bpmn_xml", "filename"})):
+        refused = client.post("/modeler/import", json=body, headers=headers)
+        assert 400 <= refused.status_code < 500 and set(refused.get_json()["errors"]) == fields, refused.get_json()
+    assert client.post("/modeler/import", data="[]", content_type="application/json",
+                       headers=headers).status_code == 422
+    office = app.test_client()
+    AuthActions(office).login("bangong")
+    token = csrf_token(office.get("/tasks").get_data(as_text=True))
+    assert office.post("/modeler/import", json={"bpmn_xml": xml}, headers={"X-CSRFToken": token}).status_code == 403

@@ -1,13 +1,14 @@
 """The modeler opens local files in Chromium (issue 17 part 4): a .bpmn through the 打开文件 button in its declared
 encoding, every problem listed and marked at once; a file dropped on the canvas; a file that is not XML refused with
-the diagram kept; downloads; a .dmn taken to its table's page. And part 3's round trip in the browser: every shipped
+the diagram kept; downloads; a .dmn taken to its table's page; a Camunda 7 diagram converted first, with its report.
+And part 3's round trip in the browser: every shipped
 process, opened in the modeler and deployed without a change, comes back "unchanged"."""
 from __future__ import annotations
 
 import json
 
 from tests.browser_helpers import ARTIFACTS, designer_page, login
-from tests.conftest import PROCESSES
+from tests.conftest import PROCESSES, ROOT
 from tests.test_designs import XML
 
 # design_demo with its review step a manual task named in Latin-1 (every other non-Latin-1 character a reference)
@@ -92,6 +93,28 @@ def test_a_designer_opens_drops_and_downloads_files(live_url, browser):
     assert download.value.suggested_filename == "large_fund.dmn"
     saved = download.value.path().read_text(encoding="utf-8")
     assert "&gt;= 1200<" in saved and "&gt;= 1000<" not in saved
+    assert failures == []
+    page.close()
+
+
+def test_a_camunda_diagram_opens_converted_with_its_report(live_url, browser):
+    page, failures = designer_page(browser, live_url)
+    camunda = (ROOT / "tests" / "data" / "import" / "camunda7_leave.bpmn").read_bytes()
+    page.set_input_files("#file-input", files=[file("camunda7_leave.bpmn", camunda)])
+    page.wait_for_selector("#problems li[data-element='Activity_review']")  # validated after the conversion
+    page.wait_for_function(IDLE)
+    report = page.inner_text("#file-report")
+    assert report.startswith("已从 Camunda 7 导入“camunda7_leave.bpmn”：6 项已转换，0 项未转换，9 项仅报告"), report
+    assert "仅报告 书记审批（Activity_review） camunda:formKey：" in report
+    page.click("#file-report summary")  # the converted ones, folded away
+    assert "填写请假单（Activity_fill） camunda:candidateGroups → candidateRole = 办公室" in page.inner_text("#file-report")
+    assert "formJsonSchemaFilename" in page.inner_text("#problems li[data-element='Activity_review']")
+    xml = page.evaluate("async () => (await window.powerflowModeler.saveXML({format: false})).xml")
+    assert ">not approved</bpmn:conditionExpression>" in xml and "camunda:candidateGroups" not in xml
+    page.screenshot(path=str(ARTIFACTS / "modeler-import-camunda-1280.png"))
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(ARTIFACTS / "modeler-import-camunda-375.png"), full_page=True)
     assert failures == []
     page.close()
 

@@ -1,4 +1,6 @@
-"""JSON API for designers: import a diagram drawn for Camunda 7, Camunda 8 (Zeebe) or SpiffArena, with its report."""
+"""JSON API for designers: import a diagram drawn for Camunda 7, Camunda 8 (Zeebe) or SpiffArena, with its report.
+
+``imported_design`` is shared with the modeler's 打开文件 (``/modeler/import``)."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
@@ -22,18 +24,22 @@ def import_design():
     body = _json_body()
     with services().db.reader() as session:
         designs.require_designer(_user(session))  # before reading the upload: a non-designer learns nothing about it
-        xml, filename, forms = _fields(body)
-        directory = Directory(session)
-        users = {u.username for u in directory.users() if u.active}
-        imported = import_document(declared_utf8(xml).encode("utf-8"), directory.role_names(), users,
-                                   filename or "upload.bpmn")
-        converted = imported.bpmn.decode("utf-8")
-        problems = _problems(session, {"bpmn_xml": converted, "filename": filename, "forms": forms})
-    return jsonify({"dialect": imported.dialect, "dialect_name": DIALECTS[imported.dialect], "bpmn_xml": converted,
-                    "report": [entry.as_json(engine_text) for entry in imported.report], "problems": problems})
+        return jsonify(imported_design(session, *import_fields(body)))
 
 
-def _fields(body: dict) -> tuple[str, str | None, dict]:
+def imported_design(session, xml: str, filename: str | None, forms: dict) -> dict:
+    """The upload converted to our dialect, its report and what validation still finds, in the reader's language."""
+    directory = Directory(session)
+    users = {u.username for u in directory.users() if u.active}
+    imported = import_document(declared_utf8(xml).encode("utf-8"), directory.role_names(), users,
+                               filename or "upload.bpmn")
+    converted = imported.bpmn.decode("utf-8")
+    problems = _problems(session, {"bpmn_xml": converted, "filename": filename, "forms": forms})
+    return {"dialect": imported.dialect, "dialect_name": DIALECTS[imported.dialect], "bpmn_xml": converted,
+            "report": [entry.as_json(engine_text) for entry in imported.report], "problems": problems}
+
+
+def import_fields(body: dict) -> tuple[str, str | None, dict]:
     """The upload's fields, each wrong one named at once."""
     xml, filename, forms = body.get("bpmn_xml"), body.get("filename"), body.get("forms", {})
     errors = {}

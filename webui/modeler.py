@@ -17,6 +17,7 @@ from engine.models import Instance, utcnow
 from . import services
 from .errors import engine_text, problem_list
 from .api_designs import version_summary
+from .api_import import import_fields, imported_design
 from .auth import roles_required
 
 bp = Blueprint("modeler", __name__, url_prefix="/modeler")
@@ -68,11 +69,15 @@ def edit(key: str):
     return _page(key)
 
 
-def _design():
+def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise FormInvalid({"_body": Msg("api.json_object")})
-    return designs.design_from_json(body)
+    return body
+
+
+def _design():
+    return designs.design_from_json(_body())
 
 
 def _refused(rejected: designs.DesignRejected):
@@ -92,6 +97,15 @@ def validate():
     except designs.DesignRejected as rejected:
         return _refused(rejected)
     return jsonify({"ok": True, "processes": [d.key for d in definitions]})
+
+
+@bp.post("/import")
+@designers_only
+def import_design():
+    """A Camunda 7 or Zeebe diagram opened with 打开文件, converted as the API converts it, with the same report."""
+    fields = import_fields(_body())
+    with services().db.reader() as session:
+        return jsonify(imported_design(session, *fields))
 
 
 @bp.post("/deploy")

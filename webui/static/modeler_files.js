@@ -104,13 +104,14 @@
     const ui = {
       load: load,
       status: (text) => { status.textContent = text; },
-      // what was opened, and each warning of the import (the parts of the file that were not read)
-      report: (head, warnings, links) => {
+      // what was opened, and each warning of the import (the parts of the file that were not read); `more` is a
+      // conversion's report (modeler_import.js)
+      report: (head, warnings, links, more) => {
         report.replaceChildren();
         const p = document.createElement('p');
         p.textContent = head;
         if (warnings && warnings.length) p.textContent += ' ' + fill(S.warnings, { n: warnings.length });
-        report.append(p);
+        report.append(p, ...(more ? more.nodes : []));
         const items = (warnings || []).map(warningText);
         if (items.length || (links && links.length)) {
           const ul = document.createElement('ul');
@@ -121,7 +122,7 @@
           }
           report.append(ul);
         }
-        report.classList.toggle('pf-warn', Boolean(items.length));
+        report.classList.toggle('pf-warn', Boolean(items.length || (more && more.warn)));
         report.hidden = false;
       }
     };
@@ -163,6 +164,17 @@
     const tables = JSON.parse(input.dataset.tables || '[]');
     const ui = wire(S, document.getElementById('canvas'), async (name, model) => {
       if (model.kind === 'dmn') return toTablePage(name, model.text);
+      let converted = null;
+      if (window.PowerflowImport && window.PowerflowImport.foreign(model.text)) {  // Camunda 7 or Zeebe: ours first
+        ui.status(fill(S.converting, { file: name }));
+        try {
+          converted = await window.PowerflowImport.convert(input.dataset.importUrl, name, model.text, S);
+        } catch (err) {
+          ui.status(fill(S.cannot_open, { file: name, error: err.message }));
+          return;
+        }
+        model = { text: converted.bpmn_xml, kind: 'bpmn' };
+      }
       const before = ctx.modeler.getDefinitions() ? (await ctx.modeler.saveXML({ format: false })).xml : null;
       // the page's own opening (fit to the screen, ready to validate and deploy)
       const result = await replace(ctx.modeler, ctx.open, model.text, before);
@@ -173,10 +185,12 @@
       const create = document.getElementById('new-process');
       if (create) create.style.display = 'none';
       ctx.changed();  // unsaved work now: kept as a draft, and a warning before leaving
-      ui.report(fill(S.opened, { file: name }), result.warnings);
+      const more = converted && window.PowerflowImport.report(S, name, converted);
+      ui.report(more ? more.head : fill(S.opened, { file: name }), result.warnings, null, more);
       const canvas = ctx.modeler.get('canvas'), registry = ctx.modeler.get('elementRegistry');
-      for (const w of result.warnings || []) {
-        if (w.element && registry.get(w.element.id)) canvas.addMarker(w.element.id, 'pf-import-warning');
+      const marked = (result.warnings || []).map((w) => w.element && w.element.id).concat(more ? more.marked : []);
+      for (const id of new Set(marked)) {
+        if (id && registry.get(id)) canvas.addMarker(id, 'pf-import-warning');
       }
       await ctx.validate();
     });
