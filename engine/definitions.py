@@ -17,7 +17,7 @@ from .errors import DefinitionError, Msg
 from .forms import keep_order
 from .meaning import meaning_digest
 from .lint_refs import decision_ids, reference_problems
-from .lint_data import data_store_problems, multi_instance_problems, produced_names, timer_problems
+from .lint_data import data_store_problems, multi_instance_problems, produced_names, timer_problems, call_index, with_callers
 from .lint_structure import call_cycles, lane_refs, supported
 from .rules import CHECKS, names as rule_names
 from .decision_tables import check_decision_table
@@ -73,13 +73,12 @@ def _lanes(process) -> dict[str, str]:
 
 
 def process_problems(process, filename: str, forms: dict[str, dict], known_roles: set[str] | None,
-                     produced: set[str] | None = None) -> list[tuple[str | None, str]]:
+                     produced: set[str] | None) -> list[tuple[str | None, str]]:
     """Every (element, message) SpiffWorkflow does not check: forms, roles, scripts, conditions, properties.
 
-    ``produced``: the variables some step sets (engine.lint_data.produced_names), for multi-instance inputs.
+    ``produced``: the variables some step of the documents sets (engine.lint_data.produced_names; None when a
+    decision table may set any), for multi-instance inputs.
     """
-    if produced is None:
-        produced = produced_names([process.getroottree().getroot()], forms)
     lanes, found = _lanes(process), supported(process) + lane_refs(process) + timer_problems(process)
     found += multi_instance_problems(process, produced)
     for node in process.xpath(".//bpmn:scriptTask", namespaces=NS):
@@ -214,6 +213,10 @@ def parse_documents(documents: dict[str, bytes], forms: dict[str, dict], dmn: di
     processes = {node.get("id"): (name, node) for name, tree in trees.items()
                  for node in tree.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS)}
     dmn_text = {k: v.decode("utf-8") for k, v in sorted(dmn.items())}
+    roots = [t.getroot() for t in trees.values()]
+    if checks:  # what every file's checks read, the same for each file
+        keys = {p.get("id") for root in roots for p in root.xpath("//bpmn:process", namespaces=NS)}
+        decisions, calls = decision_ids(dmn), call_index(roots)
     result = []
     for filename, tree in trees.items():
         if only is not None and filename != only:
@@ -225,11 +228,10 @@ def parse_documents(documents: dict[str, bytes], forms: dict[str, dict], dmn: di
                 files.append(processes[key][0])
                 pending += _called(trees[processes[key][0]])
         if checks:  # a process calling itself, directly or through others, would recurse without end
-            for element, message in call_cycles([t.getroot() for t in trees.values()], tree.getroot())[:1]:
+            for element, message in call_cycles(roots, tree.getroot())[:1]:
                 raise DefinitionError(filename, element, message)
-            roots = [t.getroot() for t in trees.values()]
-            keys = {p.get("id") for root in roots for p in root.xpath("//bpmn:process", namespaces=NS)}
-            _check_document(tree, filename, forms, known_roles, produced_names(roots, forms), keys, decision_ids(dmn))
+            produced = produced_names(with_callers(tree.getroot(), calls), forms)
+            _check_document(tree, filename, forms, known_roles, produced, keys, decisions)
         parser = _parser({f: trees[f] for f in files}, dmn)
         for process in tree.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS):
             result.append(_definition(parser, process, filename, files, documents, processes, forms, dmn_text))

@@ -7,7 +7,7 @@ from pathlib import Path
 from .catalog import load_catalog
 from .definitions import NS, load_forms, parse_documents, process_problems, secure_xml
 from .errors import DefinitionError, Msg
-from .lint_data import data_store_problems, produced_names
+from .lint_data import call_index, data_store_problems, produced_names, with_callers
 from .lint_refs import decision_ids, reference_problems
 from .lint_structure import call_cycles, diagram, loop_data_refs, reachability
 from .xml_encoding import to_utf8
@@ -91,7 +91,7 @@ def lint_document(data: bytes, filename: str, forms: dict, dmn: dict, roles: set
     if not root.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS):
         problems.append(Problem(filename, None, Msg("definition.no_executable")))
     others = _roots(library)
-    produced = produced_names(others + [root], forms)
+    produced = produced_names(with_callers(root, call_index(others + [root])), forms)
     for process in processes:
         problems += _lanes(process, roles, filename) + _gateways(process, filename)
         if not process.xpath("./bpmn:startEvent", namespaces=NS):

@@ -12,15 +12,12 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from .errors import Msg
 from .limits import MAX_INSTANCES, MAX_LOOP
-from .lint_structure import bpmn_kind
+from .lint_structure import bpmn_kind, label
 from .scripting import check_expression
 
 _ISO_LIKE = re.compile(r"^(R\d*/)?P[0-9TWYMDHS.,]*$|^\d{4}-\d{2}-\d{2}", re.IGNORECASE)
+_NS = {"spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 _PRODUCERS = "spiffworkflow:properties/spiffworkflow:property[@name='formJsonSchemaFilename']/@value"
-
-
-def _label(node) -> str:
-    return node.get("name") or node.get("id") or ""
 
 
 def _timer_value(kind: str, value: object) -> bool:
@@ -44,7 +41,7 @@ def timer_problems(process) -> list[tuple[str | None, str]]:
         if bpmn_kind(definition) != "timerEventDefinition":
             continue
         event = definition.getparent()
-        element, name = event.get("id"), _label(event)
+        element, name = event.get("id"), label(event)
         parts = {bpmn_kind(c): (c.text or "").strip() for c in definition if bpmn_kind(c)}
         if "timeCycle" in parts:
             found.append((element, Msg("lint.timer_cycle", name=name)))
@@ -65,8 +62,32 @@ def timer_problems(process) -> list[tuple[str | None, str]]:
 
 def data_store_problems(root) -> list[tuple[str | None, str]]:
     """Data stores are refused by name: the engine offers none, so a step reading one could not run."""
-    return [(node.get("id"), Msg("lint.data_store", name=_label(node), kind=bpmn_kind(node)))
+    return [(node.get("id"), Msg("lint.data_store", name=label(node), kind=bpmn_kind(node)))
             for node in root.iter() if bpmn_kind(node) in ("dataStore", "dataStoreReference")]
+
+
+def call_index(roots: list) -> list[tuple]:
+    """Each document with the process ids it holds and those its call activities call (for with_callers)."""
+    index = []
+    for root in roots:
+        kinds = [(bpmn_kind(n), n) for n in root.iter()]
+        index.append((root, {n.get("id") for k, n in kinds if k == "process"},
+                      {n.get("calledElement") for k, n in kinds if k == "callActivity"}))
+    return index
+
+
+def with_callers(root, index: list[tuple]) -> list:
+    """``root`` and every document of the call_index whose call activities call one of its processes, directly
+    or through others: where the data a process starts with can come from."""
+    found, pending = [root], [root]
+    while pending:
+        current = pending.pop()
+        holds = next((held for r, held, _ in index if r is current), set())
+        for other, _, calls in index:
+            if calls & holds and not any(other is f for f in found):
+                found.append(other)
+                pending.append(other)
+    return found
 
 
 def produced_names(roots, forms: dict) -> set[str] | None:
@@ -106,12 +127,12 @@ def multi_instance_problems(process, produced: set[str] | None) -> list[tuple[st
             maximum = loop.get("loopMaximum") or ""
             if not maximum.isdigit() or not 1 <= int(maximum) <= MAX_LOOP:
                 task = loop.getparent()
-                found.append((task.get("id"), Msg("lint.loop_maximum", name=_label(task), limit=MAX_LOOP)))
+                found.append((task.get("id"), Msg("lint.loop_maximum", name=label(task), limit=MAX_LOOP)))
     for loop in process.iter():
         if bpmn_kind(loop) != "multiInstanceLoopCharacteristics":
             continue
         task = loop.getparent()
-        element, name = task.get("id"), _label(task)
+        element, name = task.get("id"), label(task)
         for part in loop:
             text = (part.text or "").strip()
             if bpmn_kind(part) == "loopCardinality" and (why := check_expression(text or "''")) is not None:
@@ -125,5 +146,3 @@ def multi_instance_problems(process, produced: set[str] | None) -> list[tuple[st
                     found.append((element, Msg("lint.mi_input_unset", name=name, ref=text)))
     return found
 
-
-_NS = {"spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}

@@ -9,15 +9,11 @@ from collections import Counter
 
 from .errors import DefinitionError, Msg
 from .limits import MAX_CALL_DEPTH, MAX_NAME
-from .lint_structure import FLOW_NODE_TAGS, bpmn_kind
+from .lint_structure import FLOW_NODE_TAGS, bpmn_kind, label
 from .xml_safety import secure_xml
 
 _SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}calledDecisionId"
 _SUBPROCESSES = ("subProcess", "transaction", "adHocSubProcess")
-
-
-def _label(node) -> str:
-    return node.get("name") or node.get("id") or ""
 
 
 def dangling_refs(root) -> list[tuple[str | None, str]]:
@@ -30,13 +26,13 @@ def dangling_refs(root) -> list[tuple[str | None, str]]:
         if kind == "sequenceFlow":
             for end in ("sourceRef", "targetRef"):
                 if node.get(end) not in nodes:
-                    found.append((node.get("id"), Msg("lint.flow_ref", name=_label(node), end=end,
+                    found.append((node.get("id"), Msg("lint.flow_ref", name=label(node), end=end,
                                                       ref=node.get(end) or "")))
         elif kind == "messageEventDefinition" and node.get("messageRef") and node.get("messageRef") not in messages:
             event = node.getparent()
-            found.append((event.get("id"), Msg("lint.message_ref", name=_label(event), ref=node.get("messageRef"))))
+            found.append((event.get("id"), Msg("lint.message_ref", name=label(event), ref=node.get("messageRef"))))
         elif kind == "boundaryEvent" and node.get("attachedToRef") not in nodes:
-            found.append((node.get("id"), Msg("lint.attached_ref", name=_label(node), ref=node.get("attachedToRef") or "")))
+            found.append((node.get("id"), Msg("lint.attached_ref", name=label(node), ref=node.get("attachedToRef") or "")))
     return found
 
 
@@ -54,7 +50,7 @@ def long_names(root) -> list[tuple[str | None, str]]:
 
 def missing_calls(root, keys: set[str]) -> list[tuple[str | None, str]]:
     """Each call activity calls a process of this document or of the others deployed with it."""
-    return [(n.get("id"), Msg("lint.call_missing", name=_label(n), ref=n.get("calledElement") or ""))
+    return [(n.get("id"), Msg("lint.call_missing", name=label(n), ref=n.get("calledElement") or ""))
             for n in root.iter() if bpmn_kind(n) == "callActivity" and n.get("calledElement") not in keys]
 
 
@@ -66,7 +62,7 @@ def missing_decisions(root, decisions: set[str]) -> list[tuple[str | None, str]]
             continue
         called = [(c.text or "").strip() for c in node.iter(_SPIFF)]
         if not called or called[0] not in decisions:
-            found.append((node.get("id"), Msg("lint.decision_missing", name=_label(node),
+            found.append((node.get("id"), Msg("lint.decision_missing", name=label(node),
                                               ref=called[0] if called else "")))
     return found
 
@@ -77,7 +73,7 @@ def nesting(container, depth: int = 0) -> list[tuple[str | None, str]]:
     for node in container:
         if bpmn_kind(node) in _SUBPROCESSES:
             if depth + 1 > MAX_CALL_DEPTH:
-                return [(node.get("id"), Msg("lint.too_deep", name=_label(node), limit=MAX_CALL_DEPTH))]
+                return [(node.get("id"), Msg("lint.too_deep", name=label(node), limit=MAX_CALL_DEPTH))]
             found += nesting(node, depth + 1)
     return found
 

@@ -39,7 +39,8 @@ def flow_nodes(container) -> list:
     return [c for c in container if bpmn_kind(c) in FLOW_NODE_TAGS]
 
 
-def _label(node) -> str:
+def label(node) -> str:
+    """How a problem names an element: its name, else its id."""
     return node.get("name") or node.get("id") or ""
 
 
@@ -53,9 +54,9 @@ def supported(process) -> list[tuple[str | None, str]]:
         events = {bpmn_kind(d).removesuffix("EventDefinition") for d in node
                   if (bpmn_kind(d) or "").endswith("EventDefinition")}
         if kind in NOT_HUMAN:
-            found.append((node.get("id"), Msg("lint.not_human_task", name=_label(node), kind=kind)))
+            found.append((node.get("id"), Msg("lint.not_human_task", name=label(node), kind=kind)))
         elif kind in NO_SERVICES:
-            found.append((node.get("id"), Msg("lint.no_service", name=_label(node), kind=kind)))
+            found.append((node.get("id"), Msg("lint.no_service", name=label(node), kind=kind)))
         elif kind not in SUPPORTED:
             found.append((node.get("id"), Msg("lint.unsupported_element", kind=kind)))
         elif events - SUPPORTED[kind] or (kind in ("intermediateCatchEvent", "boundaryEvent") and not events):
@@ -72,9 +73,9 @@ def lane_refs(process) -> list[tuple[str | None, str]]:
         for ref in lane.xpath("./bpmn:flowNodeRef", namespaces=_NS):
             target = (ref.text or "").strip()
             if not target:
-                found.append((lane.get("id"), Msg("lint.lane_empty_ref", name=_label(lane))))
+                found.append((lane.get("id"), Msg("lint.lane_empty_ref", name=label(lane))))
             elif target not in ids:
-                found.append((lane.get("id"), Msg("lint.lane_missing_ref", name=_label(lane), ref=target)))
+                found.append((lane.get("id"), Msg("lint.lane_missing_ref", name=label(lane), ref=target)))
     return found
 
 
@@ -163,7 +164,7 @@ def call_cycles(roots: list, only=None) -> list[tuple[str | None, str]]:
         for call in _calls(process):
             chain = path_back(call.get("calledElement"), key)
             if chain is not None:
-                found.append((call.get("id"), Msg("lint.call_cycle", name=_label(call),
+                found.append((call.get("id"), Msg("lint.call_cycle", name=label(call),
                                                   path=" → ".join([key] + chain))))
     return found
 
@@ -184,6 +185,6 @@ def loop_data_refs(root) -> list[tuple[str | None, str]]:
             variable = (ref.text or "").strip() if bpmn_kind(ref) in ("loopDataInputRef", "loopDataOutputRef") else ""
             if variable and variable not in declared:
                 task = loop.getparent()
-                found.append((task.get("id"), Msg("lint.loop_data_undeclared", name=_label(task),
+                found.append((task.get("id"), Msg("lint.loop_data_undeclared", name=label(task),
                                                   ref=bpmn_kind(ref), variable=variable)))
     return found
