@@ -1,8 +1,10 @@
 """Fixtures: real SQLite files and the real PostgreSQL, the app, a client, and login helpers."""
 from __future__ import annotations
 
+import functools
 import os
 import re
+import shutil
 import tempfile
 import threading
 import uuid
@@ -13,7 +15,8 @@ import sqlalchemy as sa
 
 from engine import demo
 from engine.database import Database
-from engine.deployment import deploy_directory
+from engine.definitions import read_directory
+from engine.deployment import deploy_definitions
 from engine.directory import Directory
 from engine.runtime import Runtime
 from tests.api_client import Api
@@ -83,15 +86,42 @@ def sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'test.sqlite'}"
 
 
-def prepare(url: str) -> Database:
-    """Migrate, create roles and demo people, deploy processes/."""
+@functools.cache
+def _definitions(roles: frozenset[str]) -> list:
+    """processes/ read and checked once per run: every prepared database deploys the same files."""
+    return read_directory(PROCESSES, set(roles))
+
+
+def _build(url: str) -> Database:
     db = Database(url)
     db.migrate()
     with db.transaction() as session:
-        Directory(session).ensure_roles()
+        directory = Directory(session)
+        directory.ensure_roles()
         demo.create_people(session)
-        deploy_directory(session, PROCESSES, "test")
+        deploy_definitions(session, _definitions(frozenset(directory.role_names())), "test")
     return db
+
+
+_SQLITE_TEMPLATE: list[Path] = []
+
+
+def _sqlite_template() -> Path:
+    """One prepared SQLite file per run; each test gets a copy (the file is the whole database)."""
+    if not _SQLITE_TEMPLATE:
+        path = Path(tempfile.mkdtemp(prefix="powerflow-template-")) / "template.sqlite"
+        _build(f"sqlite:///{path}").dispose()
+        _SQLITE_TEMPLATE.append(path)
+    return _SQLITE_TEMPLATE[0]
+
+
+def prepare(url: str) -> Database:
+    """Migrate, create roles and demo people, deploy processes/ (a fresh SQLite file is a copy of one so made)."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and "?" not in url and not Path(url[len(prefix):]).exists():
+        shutil.copyfile(_sqlite_template(), url[len(prefix):])
+        return Database(url)
+    return _build(url)
 
 
 @pytest.fixture

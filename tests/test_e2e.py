@@ -72,6 +72,7 @@ def open_task(people: People, username: str, task_id: int, viewport: dict | None
     page = people.page(username, viewport)
     page.goto(f"{people.base}/tasks")
     page.click(f"a[href='/tasks/{task_id}']")  # from the 待办 list, as the holder would
+    page.wait_for_url(f"**/tasks/{task_id}")  # not the form of the page this one replaces
     page.wait_for_selector("#task-form")
     return page
 
