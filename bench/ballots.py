@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 from bench.common import ROOT, fresh_database, ms, percentile
 from engine.ballots import box, elgamal, group as g, threshold
-from engine.ballots.models import BallotKey, EncryptedBallot, TallyShare
+from engine.models import BallotKey, EncryptedBallot, TallyShare
 from engine.runtime import Runtime
 
 OPTIONS = ["agree", "disagree", "abstain"]

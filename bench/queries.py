@@ -13,7 +13,7 @@ from bench.dashboard import MATTERS, fill
 from engine import dashboard, publications, queries
 from engine.directory import Directory
 from engine.models import HumanTask, User, utcnow
-from engine.public_models import Publication
+from engine.models import Publication
 
 COMPLETED_TASKS = 1_000_000
 RUNS = 40

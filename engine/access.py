@@ -37,7 +37,7 @@ def can_view(session: Session, user: User, instance: Instance) -> bool:
 
 def copied_to(session: Session, user: User, instance: Instance) -> bool:
     """The matter was copied (抄送) to the user: they may read it, never act on it."""
-    from .public_models import Copy
+    from .models import Copy
     return bool(session.scalar(select(exists().where(Copy.instance_id == instance.id, Copy.user_id == user.id))))
 
 

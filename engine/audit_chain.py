@@ -13,22 +13,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import BigInteger, String, event, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
-from .models import AuditEvent, Base
-
-GENESIS = "0" * 64
-PENDING = "audit_pending"  # session.info key: events recorded in this transaction, not yet chained
-
-
-class AuditHead(Base):
-    """The chain's last position and hash (one row)."""
-
-    __tablename__ = "audit_head"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger, default=0)
-    hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
+from .database import PENDING
+from .models import GENESIS, AuditEvent, AuditHead
 
 
 def _utc_text(at: datetime) -> str:

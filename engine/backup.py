@@ -15,14 +15,11 @@ from pathlib import Path
 
 from sqlalchemy import Date, DateTime, LargeBinary, Table, bindparam, func, select, text
 
-from . import audit_chain, matter_models, public_models
-from .ballots import models as ballot_models
 from .database import Database
 from .errors import PowerflowError
 from .models import Base
 
 FORMAT = 1
-_TABLE_MODULES = (audit_chain, ballot_models, matter_models, public_models)  # imported for their tables in the metadata
 
 
 class BackupError(PowerflowError):

@@ -14,7 +14,7 @@ from .database import Database
 from .directory import Directory
 from .errors import FormInvalid, Msg, NotFound
 from .followers import tell_followers
-from .matter_models import Attachment, Comment
+from .models import Attachment, Comment
 from .models import Instance, User
 
 MAX_BODY = 5000

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from .access import can_view
 from .errors import NotFound
-from .matter_models import Follow
+from .models import Follow
 from .models import Instance, User
 from .notifications import notify
 

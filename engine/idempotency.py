@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from .database import Database
 from .errors import Conflict
-from .matter_models import FormSubmission
+from .models import FormSubmission
 
 FIELD = "form_token"  # the hidden field's name in every create form
 _SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")

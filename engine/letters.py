@@ -13,7 +13,7 @@ from . import idempotency
 from .directory import Directory, hash_password
 from .errors import Conflict, FormInvalid, Msg, NotFound
 from .models import AuditEvent, HumanTask, User
-from .public_models import Letter
+from .models import Letter
 from .runtime import Runtime
 
 PROCESS = "public_feedback"

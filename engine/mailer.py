@@ -11,7 +11,7 @@ from email.utils import formataddr, make_msgid
 from sqlalchemy import select
 
 from .database import Database
-from .matter_models import OutgoingMail
+from .models import OutgoingMail
 from .models import utcnow
 
 log = logging.getLogger("powerflow.mail")

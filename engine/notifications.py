@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from .errors import FormInvalid, Msg
 from .messages import MESSAGES
-from .matter_models import NotificationSetting, OutgoingMail
+from .models import NotificationSetting, OutgoingMail
 from .models import Notification, Role, User, UserRole
 
 KINDS = {kind: MESSAGES[f"notify.{kind}"] for kind in ("task", "urge", "overdue", "follow", "copy", "notice", "flag")}

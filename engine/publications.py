@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, joinedload, lazyload
 
 from .calendar_days import load_calendar
 from .models import Decision, Instance, Topic
-from .public_models import Publication
+from .models import Publication
 
 DEFAULT_DAYS = 5
 

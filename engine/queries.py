@@ -113,7 +113,7 @@ def done_by(session: Session, user: User, q: str | None = None, limit: int = 50,
 
 def copied_to(session: Session, user: User, q: str | None = None, limit: int = 50, offset: int = 0) -> list[dict]:
     """抄送我的: matters copied to the user, newest first, with who copied them and why."""
-    from .public_models import Copy
+    from .models import Copy
     rows = session.execute(_search(
         select(Copy.created_at, Copy.note, User.display_name, Instance.id, Instance.title, Instance.status)
         .join(Instance, Instance.id == Copy.instance_id).join(User, User.id == Copy.copied_by_id)

@@ -16,7 +16,7 @@ from .directory import Directory
 from .errors import Conflict, Forbidden, FormInvalid, Msg, NotFound
 from .models import HumanTask, Instance, User
 from .notifications import notify
-from .public_models import Copy
+from .models import Copy
 from .version_cache import version_forms
 
 MAX_REASON = 500

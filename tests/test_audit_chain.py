@@ -5,7 +5,8 @@ import threading
 
 import sqlalchemy as sa
 
-from engine.audit_chain import AuditHead, verify
+from engine.audit_chain import verify
+from engine.models import AuditHead
 from engine.models import AuditEvent
 from engine.runtime import Runtime
 from tests.cli_helpers import run

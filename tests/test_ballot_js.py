@@ -123,7 +123,7 @@ def test_the_ballot_field_renders_the_dom_contract(web_app):
 
 def test_a_member_posts_an_encrypted_ballot_never_the_choice(live_url, browser, web_app, bundle):
     from engine import demo
-    from engine.ballots.models import BallotTeller, EncryptedBallot
+    from engine.models import BallotTeller, EncryptedBallot
     from engine.models import HumanTask, User
     from tests.browser_helpers import login
 

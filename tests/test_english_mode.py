@@ -13,11 +13,11 @@ from lxml import etree
 from sqlalchemy import select
 
 from engine import demo
-from engine.matter_models import Comment
+from engine.models import Comment
 from engine.messages import MESSAGES
 from engine.models import (AuditEvent, CalendarDay, Decision, Field, HumanTask, Instance, ProcessVersion,
                            Role, Topic, User)
-from engine.public_models import Copy, Letter, Publication
+from engine.models import Copy, Letter, Publication
 from engine.queries import candidates
 from tests.browser_helpers import ARTIFACTS, login
 from tests.conftest import PROCESSES, ROOT, AuthActions, csrf_token

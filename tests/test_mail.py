@@ -128,7 +128,7 @@ def test_the_settings_page_turns_kinds_off(app, api):
 def test_stale_mail_is_not_sent(app, api, smtp):
     import sqlalchemy as sa
 
-    from engine.matter_models import OutgoingMail
+    from engine.models import OutgoingMail
     from engine.models import User
     inbox, port = smtp
     db = app.extensions["powerflow"].db

@@ -8,9 +8,9 @@ import re
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from engine.matter_models import Comment
+from engine.models import Comment
 from engine.models import Instance
-from engine.public_models import Letter
+from engine.models import Letter
 from tests.browser_helpers import ARTIFACTS, login
 from tests.conftest import AuthActions, csrf_token
 from tests.test_task_actions import REGISTER, letter

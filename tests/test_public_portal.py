@@ -6,7 +6,7 @@ import re
 import sqlalchemy as sa
 
 from engine.models import Instance
-from engine.public_models import Letter
+from engine.models import Letter
 from tests.conftest import csrf_token
 from tests.meeting_helpers import MATTER, decided_matter, drive
 from tests.test_public_feedback import STEPS as FEEDBACK_STEPS

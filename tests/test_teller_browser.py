@@ -7,7 +7,7 @@ from datetime import datetime, time
 from sqlalchemy import select
 
 from engine import demo
-from engine.ballots.models import BallotTeller, TallyShare
+from engine.models import BallotTeller, TallyShare
 from engine.calendar_days import load_calendar
 from engine.meetings import earliest_meeting_day
 from engine.models import Decision, HumanTask, User

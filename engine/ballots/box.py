@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict, FormInvalid, Msg, WorkflowFailed
 from . import elgamal, group as g, threshold
-from .models import BallotKey, BallotTeller, EncryptedBallot, TallyShare
+from ..models import BallotKey, BallotTeller, EncryptedBallot, TallyShare
 
 
 def vote_context(instance_id: int, element_id: str, item_key: str, options: list[str]) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..meetings import ballot_options
 from ..models import Topic
 from . import box
-from .models import BallotKey, BallotTeller, EncryptedBallot
+from ..models import BallotKey, BallotTeller, EncryptedBallot
 
 
 def meeting_evidence(session: Session, instance_id: int) -> dict | None:

@@ -2,9 +2,6 @@
 from alembic import context
 
 from engine.models import Base
-import engine.public_models  # noqa: F401  (its tables are part of the metadata)
-import engine.matter_models  # noqa: F401  (its tables are part of the metadata)
-import engine.ballots.models  # noqa: F401  (its tables are part of the metadata)
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
