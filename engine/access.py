@@ -9,9 +9,14 @@ from .errors import NotFound
 from .meetings import BODIES
 from .publications import deliberated_unpublished
 from .models import AuditEvent, HumanTask, Instance, ProcessVersion, User
+from .status import AuditAction, TaskState
 
 
-PARTICIPATION = ("start", "complete", "reassign", "delegate", "delegate_done", "return", "withdraw", "add_sign", "sign")
+PARTICIPATION = (
+    AuditAction.START, AuditAction.COMPLETE, AuditAction.REASSIGN, AuditAction.DELEGATE,
+    AuditAction.DELEGATE_DONE, AuditAction.RETURN, AuditAction.WITHDRAW, AuditAction.ADD_SIGN,
+    AuditAction.SIGN
+)
 
 
 def can_start(user: User, version: ProcessVersion) -> bool:
@@ -58,7 +63,7 @@ def takes_part(session: Session, user: User, instance: Instance) -> bool:
     takes_part = select(HumanTask.id).where(
         HumanTask.instance_id == instance.id,
         or_(HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id,
-            (HumanTask.state == "ready") & HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(roles)))
+            (HumanTask.state == TaskState.READY) & HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(roles)))
     # Only acting on the matter makes a participant: urging or copying it does not (an auditor urging a
     # step must not thereby read what R15 withholds).
     acted = select(AuditEvent.id).where(AuditEvent.instance_id == instance.id, AuditEvent.actor_id == user.id,

@@ -15,6 +15,7 @@ from .directory import Directory
 from .errors import FormInvalid, Msg, NotFound
 from .followers import tell_followers
 from .models import Attachment, Comment
+from .status import AuditAction
 from .models import Instance, User
 
 MAX_BODY = 5000
@@ -73,7 +74,7 @@ def add(session: Session, store: AttachmentStore, instance_id: int, user: User, 
         session.add(Attachment(instance_id=instance.id, comment_id=comment.id, filename=stored.filename,
                                content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
                                created_at=now))
-    audit.record(session, "comment", now, instance.id, user.id,
+    audit.record(session, AuditAction.COMMENT, now, instance.id, user.id,
                  details={"comment": comment.id, "attachments": [s.filename for s, _ in checked]})
     tell_followers(session, instance, Msg("notice.remark", matter=instance.title), Msg("notice.remark_by", by=user.display_name), now, user.id)
     session.flush()

@@ -16,6 +16,7 @@ from .directory import Directory
 from .errors import Msg
 from .messages import MESSAGES
 from .models import HumanTask, Instance, ProcessVersion, User, utcnow
+from .status import MatterStatus, TaskState
 from .queries import title_contains
 from .workdays import LOCAL_TZ
 
@@ -84,7 +85,7 @@ def _conditions(f: MatterFilter, now: datetime) -> list:
     if f.q:
         where.append(title_contains(f.q))
     if f.overdue:
-        where.append(exists().where(HumanTask.instance_id == Instance.id, HumanTask.state == "ready",
+        where.append(exists().where(HumanTask.instance_id == Instance.id, HumanTask.state == TaskState.READY,
                                     HumanTask.due_at < now))
     return where
 
@@ -115,13 +116,13 @@ def rows(session: Session, f: MatterFilter, limit: int = 50, offset: int = 0,
                    _ASSIGNEE.display_name.label("assignee"))
             .join(ProcessVersion, ProcessVersion.id == Instance.process_version_id)
             .outerjoin(_MEMBER, _MEMBER.id == Instance.member_in_charge_id)
-            .outerjoin(_READY, and_(_READY.instance_id == Instance.id, _READY.state == "ready"))
+            .outerjoin(_READY, and_(_READY.instance_id == Instance.id, _READY.state == TaskState.READY))
             .outerjoin(_ASSIGNEE, _ASSIGNEE.id == _READY.assignee_id)
             .where(Instance.id.in_(page)).order_by(Instance.id.desc(), _READY.id)):
         found.setdefault(r.id, r)
         if r.step is not None:
             tasks.setdefault(r.id, []).append(r)
-    idle = [i for i, r in found.items() if i not in tasks and r.status == "running"]
+    idle = [i for i, r in found.items() if i not in tasks and r.status == MatterStatus.RUNNING]
     waiting = {i: ("、".join((state or {}).get("waiting", {}).values()) or None) for i, state in (
         session.execute(select(Instance.id, Instance.chart_state).where(Instance.id.in_(idle))) if idle else ())}
     result = []

@@ -15,6 +15,7 @@ from .calendar_days import load_calendar
 from .directory import Directory
 from .errors import Conflict, FormInvalid, Msg, NotFound
 from .models import HumanTask, User
+from .status import AuditAction, TaskKind, TaskState
 from .notifications import notify
 from .serialization import load_state
 from .task_actions import _ready_task, _reason
@@ -44,7 +45,7 @@ class FlowActions:
         with self._action() as session:
             user = Directory(session).user(username)
             row = _ready_task(session, task_id, user)
-            if row.kind != "task" or row.delegated_by_id is not None:
+            if row.kind != TaskKind.TASK or row.delegated_by_id is not None:
                 raise Conflict("task.no_return_signed")
             text, now = _reason(reason), self.clock()
             workflow = self._claim(session, row.instance, now)
@@ -58,8 +59,8 @@ class FlowActions:
             if chosen is None:
                 raise FormInvalid({"to": Msg("task.return_on_path")})
             target, target_row = chosen
-            row.state, row.completed_at, row.completed_by_id = "returned", now, user.id
-            audit.record(session, "return", now, row.instance_id, user.id, row.element_id, row.name,
+            row.state, row.completed_at, row.completed_by_id = TaskState.RETURNED, now, user.id
+            audit.record(session, AuditAction.RETURN, now, row.instance_id, user.id, row.element_id, row.name,
                          {"to": target_row.element_id, "to_name": target_row.name, "reason": text})
             return self._reopen(session, row.instance, workflow, target, target_row,
                                 target_row.completed_by_id, f"{user.display_name} 驳回：{text}", now, user)
@@ -78,7 +79,7 @@ class FlowActions:
             task = workflow.get_task_from_id(UUID(row.task_guid))
             if (refused := withdrawal.task_refusal(task, instance)) is not None:
                 raise refused
-            audit.record(session, "withdraw", now, instance.id, user.id, row.element_id, row.name, {"reason": text})
+            audit.record(session, AuditAction.WITHDRAW, now, instance.id, user.id, row.element_id, row.name, {"reason": text})
             following = self._open_holders(session, instance.id)
             outcome = self._reopen(session, instance, workflow, task, row, user.id, f"已撤回：{text}", now, user)
             notify(session, following, "task", Msg("notice.withdrawn", step=row.name, matter=instance.title), now,
@@ -91,7 +92,7 @@ class FlowActions:
         with self._action() as session:
             user = Directory(session).user(username)
             row = _ready_task(session, task_id, user)
-            if row.kind != "task" or row.delegated_by_id is not None:
+            if row.kind != TaskKind.TASK or row.delegated_by_id is not None:
                 raise Conflict("task.no_sign_signed")
             if position not in signers.POSITIONS:
                 raise FormInvalid({"position": Msg("task.sign_position")})
@@ -119,7 +120,7 @@ class FlowActions:
     def _sign_off(self, session: Session, sign: HumanTask, user: User, data: object, now):
         """A signer's answer: 后加签 agreed completes the holder's waiting answer, otherwise it goes back."""
         task, agreed = signers.sign_off(session, sign, user, data, now)
-        if task.state != "waiting":
+        if task.state != TaskState.WAITING:
             raise Conflict("task.not_waiting")
         if agreed and sign.sign_position == "after":
             return self._complete_row(session, task, task.assignee, task.draft or {}, now)
@@ -134,7 +135,7 @@ class FlowActions:
             raise Conflict("task.not_ready")
         found, blocked = rewind.earlier_steps(task, version_forms(row.instance.process_version))
         rows = {r.task_guid: r for r in session.scalars(select(HumanTask).where(
-            HumanTask.instance_id == row.instance_id, HumanTask.state == "completed",
+            HumanTask.instance_id == row.instance_id, HumanTask.state == TaskState.COMPLETED,
             HumanTask.task_guid.in_([str(t.id) for t in found])))} if found else {}
         return [(t, rows[str(t.id)]) for t in found if str(t.id) in rows], blocked
 
@@ -156,5 +157,5 @@ class FlowActions:
     @staticmethod
     def _open_holders(session: Session, instance_id: int) -> list[int]:
         return [i for i in session.scalars(select(HumanTask.assignee_id).where(
-            HumanTask.instance_id == instance_id, HumanTask.state == "ready")) if i]
+            HumanTask.instance_id == instance_id, HumanTask.state == TaskState.READY)) if i]
 

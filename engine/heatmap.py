@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from .flowchart import Layout, css_selector, overlay
 from .models import HumanTask, Instance
+from .status import MatterStatus, TaskState
 
 SCALE = ["#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603"]
 
@@ -34,12 +35,12 @@ def step_heat(session: Session, process_key: str) -> dict[str, StepHeat]:
     open_rows = session.execute(
         select(HumanTask.element_id, func.max(HumanTask.name), func.count(func.distinct(HumanTask.instance_id)))
         .join(Instance, Instance.id == HumanTask.instance_id)
-        .where(Instance.process_key == process_key, HumanTask.state == "ready", Instance.status == "running")
+        .where(Instance.process_key == process_key, HumanTask.state == TaskState.READY, Instance.status == MatterStatus.RUNNING)
         .group_by(HumanTask.element_id)).all()
     done_rows = session.execute(
         select(HumanTask.element_id, HumanTask.name, HumanTask.created_at, HumanTask.completed_at)
         .join(Instance, Instance.id == HumanTask.instance_id)
-        .where(Instance.process_key == process_key, HumanTask.state == "completed",
+        .where(Instance.process_key == process_key, HumanTask.state == TaskState.COMPLETED,
                HumanTask.completed_at.is_not(None))).all()
     durations: dict[str, list[float]] = {}
     names: dict[str, str] = {}

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from . import idempotency
 from .directory import Directory, hash_password
 from .errors import Conflict, FormInvalid, Msg, NotFound
-from .models import AuditEvent, HumanTask, User
-from .models import Letter
+from .models import AuditEvent, HumanTask, Letter, User
+from .status import AuditAction, MatterStatus, TaskState
 from .runtime import Runtime
 
 PROCESS = "public_feedback"
@@ -99,17 +99,17 @@ def status(session: Session, tracking_number: str) -> LetterStatus:
     letter = _find(session, tracking_number)
     instance = letter.instance
     reply = session.scalar(select(AuditEvent).where(
-        AuditEvent.instance_id == instance.id, AuditEvent.action == "complete", AuditEvent.element_id == "reply")
+        AuditEvent.instance_id == instance.id, AuditEvent.action == AuditAction.COMPLETE, AuditEvent.element_id == "reply")
         .order_by(AuditEvent.id.desc()))
     steps = session.scalars(select(HumanTask.name).where(HumanTask.instance_id == instance.id,
-                                                         HumanTask.state == "ready")).all()
-    if instance.status == "completed":
+                                                         HumanTask.state == TaskState.READY)).all()
+    if instance.status == MatterStatus.COMPLETED:
         stage = Msg("letter.stage_done")
     elif reply is not None:
         stage = Msg("letter.stage_replied")
     else:
         stage = Msg("letter.stage_steps", steps="、".join(sorted(set(steps)))) if steps else Msg("letter.stage_running")
-    return LetterStatus(letter.tracking_number, letter.created_at, stage, instance.status == "completed",
+    return LetterStatus(letter.tracking_number, letter.created_at, stage, instance.status == MatterStatus.COMPLETED,
                         (reply.details.get("data") or {}).get("reply_text") if reply else None,
                         reply.at if reply else None, letter.rating)
 

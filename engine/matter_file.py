@@ -20,9 +20,12 @@ from .access import sees_deliberation
 from .directory import Directory
 from .errors import NotFound
 from .models import AuditEvent, HumanTask, Instance, Topic, User
+from .status import AuditAction, TaskState
 from .version_cache import version_forms, version_specs
 
-ANSWERED = ("complete", "delegate_done", "sign")  # events whose details carry a step's answers
+ANSWERED = (
+    AuditAction.COMPLETE, AuditAction.DELEGATE_DONE, AuditAction.SIGN
+)  # events whose details carry a step's answers
 ALL, NONE = "all", "none"
 
 
@@ -111,7 +114,7 @@ def for_task(session: Session, row: HumanTask, user: User, data: dict | None = N
     if scope == NONE:
         return None
     # A finished step's page shows what its holder had before them; an open one, everything so far.
-    until = None if row.state in ("ready", "waiting") else (row.completed_at or row.created_at)
+    until = None if row.state in (TaskState.READY, TaskState.WAITING) else (row.completed_at or row.created_at)
     own = of_matter(session, instance, user, until=until, only=None if scope == ALL else scope)
     own.agenda = _agenda(session, instance, user, (data or {}).get("item"))
     return own
@@ -174,7 +177,7 @@ class _Labels:
 
     def answers(self, event: AuditEvent) -> list[Answer]:
         details = event.details or {}
-        if event.action == "sign":
+        if event.action == AuditAction.SIGN:
             data, schema = {k: details.get(k) for k in ("opinion", "comment")}, signers.SIGN_SCHEMA
         else:
             data = details.get("data") or {}

@@ -17,6 +17,7 @@ from .access import can_view, sees_deliberation
 from .errors import Forbidden, NotFound
 from .meetings import BODIES, body as body_of
 from .models import AuditEvent, Decision, Instance, Topic, User
+from .status import AuditAction
 from .topics import meeting_dates
 from .workdays import LOCAL_TZ
 
@@ -78,7 +79,7 @@ def _entries(session: Session, *conditions) -> list[MinutesEntry]:
     """The numbered meetings matching ``conditions``, each with its last number and meeting date."""
     rows = session.execute(select(AuditEvent.instance_id, AuditEvent.at, AuditEvent.details, Instance.title)
                            .join(Instance, Instance.id == AuditEvent.instance_id)
-                           .where(AuditEvent.element_id == NUMBER_STEP, AuditEvent.action == "auto", *conditions)
+                           .where(AuditEvent.element_id == NUMBER_STEP, AuditEvent.action == AuditAction.AUTO, *conditions)
                            .order_by(AuditEvent.id)).all()
     found: dict[int, MinutesEntry] = {}
     for meeting_id, at, details, title in rows:
@@ -149,14 +150,14 @@ def _recorded(session: Session, meeting_id: int) -> tuple[dict, dict[int, dict],
     results: dict[int, dict] = {}
     text = ""
     events = session.execute(select(AuditEvent.action, AuditEvent.element_id, AuditEvent.details).where(
-        AuditEvent.instance_id == meeting_id, AuditEvent.action.in_(("complete", "auto"))).order_by(AuditEvent.id))
+        AuditEvent.instance_id == meeting_id, AuditEvent.action.in_((AuditAction.COMPLETE, AuditAction.AUTO))).order_by(AuditEvent.id))
     for action, element_id, details in events:
-        values = (details or {}).get("data" if action == "complete" else "set") or {}
+        values = (details or {}).get("data" if action == AuditAction.COMPLETE else "set") or {}
         data.update(values)
         result = values.get("item_result")
         if isinstance(result, dict) and result.get("outcome") and result.get("topic_id") is not None:
             results[int(result["topic_id"])] = result
-        if action == "complete" and element_id == "write_minutes":
+        if action == AuditAction.COMPLETE and element_id == "write_minutes":
             text = str(values.get("meeting_minutes") or "")
     return data, results, text
 

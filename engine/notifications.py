@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from .errors import FormInvalid, Msg
 from .messages import MESSAGES
-from .models import NotificationSetting, OutgoingMail
-from .models import Notification, Role, User, UserRole
+from .models import Notification, NotificationSetting, OutgoingMail, Role, User, UserRole
+from .status import TaskState
 
 KINDS = {kind: MESSAGES[f"notify.{kind}"] for kind in ("task", "urge", "overdue", "follow", "copy", "notice", "flag")}
 
@@ -126,5 +126,5 @@ def pending_tasks(session: Session, user: User, instance_ids: list[int]) -> dict
     mine = (HumanTask.assignee_id == user.id) | (HumanTask.assignee_id.is_(None)
                                                   & HumanTask.candidate_role.in_(user.role_names or [""]))
     rows = session.execute(select(HumanTask.instance_id, HumanTask.id).where(
-        HumanTask.instance_id.in_(ids), HumanTask.state == "ready", mine).order_by(HumanTask.id.desc()))
+        HumanTask.instance_id.in_(ids), HumanTask.state == TaskState.READY, mine).order_by(HumanTask.id.desc()))
     return {instance_id: task_id for instance_id, task_id in rows}  # ascending ids win: the oldest task

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from .errors import Msg
 from .models import HumanTask
+from .status import TaskState
 from .notifications import notify
 from .queries import candidates
 
@@ -15,7 +16,7 @@ from .queries import candidates
 def flag_overdue(session: Session, now: datetime, limit: int = 200) -> int:
     """Notify the holders of ready tasks past due that nobody was told of yet; returns how many tasks."""
     rows = list(session.scalars(select(HumanTask).where(
-        HumanTask.state == "ready", HumanTask.due_at < now, HumanTask.overdue_notified_at.is_(None))
+        HumanTask.state == TaskState.READY, HumanTask.due_at < now, HumanTask.overdue_notified_at.is_(None))
         .order_by(HumanTask.due_at).limit(limit).with_for_update(skip_locked=True, of=HumanTask)))
     for task in rows:
         task.overdue_notified_at = now

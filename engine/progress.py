@@ -4,6 +4,7 @@ from __future__ import annotations
 from SpiffWorkflow.util.task import TaskState
 
 from .errors import Msg
+from .status import MatterStatus
 
 # Highest first: an element shows the most "alive" state of any of its tasks (loops, instances).
 _RANK = [("current", TaskState.READY | TaskState.STARTED), ("error", TaskState.ERROR),
@@ -48,9 +49,9 @@ def chart_state(workflow) -> dict:
 
 def progress_note(instance, added: list) -> Msg:
     """One line on where a matter now stands, for its followers."""
-    if instance.status == "completed":
+    if instance.status == MatterStatus.COMPLETED:
         return Msg("notice.completed")
-    if instance.status == "error":
+    if instance.status == MatterStatus.ERROR:
         return Msg("notice.stopped", error=instance.error)
     if added:
         return Msg("notice.reached", steps="、".join(dict.fromkeys(t.name for t in added)))

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 from .directory import Directory
 from .errors import Msg
 from .models import AuditEvent, HumanTask, Instance, ProcessVersion, User, utcnow
+from .status import TaskState
 
 
 def _inbox_branches(user: User) -> list:
     """Disjoint conditions, each served by one index in creation order: my own tasks, and each role's pool."""
-    mine = [(HumanTask.state == "ready") & (HumanTask.assignee_id == user.id)]
-    return mine + [(HumanTask.state == "ready") & HumanTask.assignee_id.is_(None) & (HumanTask.candidate_role == role)
+    mine = [(HumanTask.state == TaskState.READY) & (HumanTask.assignee_id == user.id)]
+    return mine + [(HumanTask.state == TaskState.READY) & HumanTask.assignee_id.is_(None) & (HumanTask.candidate_role == role)
                    for role in user.role_names]
 
 
@@ -65,7 +66,7 @@ def candidates(session: Session, task: HumanTask) -> list[User]:
 def open_tasks(session: Session, instance_id: int) -> list[HumanTask]:
     """A matter's ready tasks."""
     return list(session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance_id, HumanTask.state == "ready").order_by(HumanTask.id)))
+        HumanTask.instance_id == instance_id, HumanTask.state == TaskState.READY).order_by(HumanTask.id)))
 
 
 def instance_tasks(session: Session, instance_id: int) -> list[HumanTask]:
@@ -105,7 +106,7 @@ def done_by(session: Session, user: User, q: str | None = None, limit: int = 50,
     rows = session.execute(_search(
         select(HumanTask.id, HumanTask.name, HumanTask.completed_at, Instance.id.label("instance_id"), Instance.title,
                Instance.status).join(Instance, Instance.id == HumanTask.instance_id)
-        .where(HumanTask.completed_by_id == user.id, HumanTask.state == "completed"), q)
+        .where(HumanTask.completed_by_id == user.id, HumanTask.state == TaskState.COMPLETED), q)
         .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(limit).offset(offset))
     return [{"task_id": r.id, "name": r.name, "completed_at": _iso(r.completed_at), "instance_id": r.instance_id,
              "instance_title": r.title, "status": r.status} for r in rows]
@@ -135,7 +136,7 @@ def task_summary(session: Session, task: HumanTask) -> dict:
         "candidates": [u.username for u in people],
         "candidate_names": [u.display_name for u in people],
         "state": task.state, "created_at": _iso(task.created_at), "due_at": _iso(task.due_at),
-        "overdue": task.state == "ready" and task.due_at is not None and task.due_at < utcnow(),
+        "overdue": task.state == TaskState.READY and task.due_at is not None and task.due_at < utcnow(),
         "urged_at": _iso(task.urged_at),
         "delegated_by": task.delegated_by_id is not None,
         "kind": task.kind, "sign_position": task.sign_position, "note": task.note,

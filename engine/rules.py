@@ -16,6 +16,7 @@ from .calendar_days import load_calendar
 from .errors import FormInvalid, Msg, joined
 from .meetings import notice_refusal
 from .models import Topic
+from .status import TopicState
 from .workdays import LOCAL_TZ
 
 
@@ -35,7 +36,7 @@ def agenda(ctx: CheckContext) -> dict[str, str]:
     body, chosen = ctx.data.get("body"), _ids(ctx.data.get("topics"))
     problems = []
     for topic in ctx.session.query(Topic).filter(Topic.id.in_(chosen)):
-        if topic.state != "pending" or topic.body != body:
+        if topic.state != TopicState.PENDING or topic.body != body:
             problems.append(Msg("topic.not_queued", title=topic.title, body=body))
         elif topic.kind in ("ordinary", "personnel") and not topic.consented:
             problems.append(Msg("rule.r1_consent", title=topic.title))

@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.specs.base import TaskSpec
-from SpiffWorkflow.util.task import TaskState
+from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from . import audit, forms, publications, rules, task_actions, urging
 from .ballots import steps as ballot_steps
@@ -27,6 +27,7 @@ from .followers import tell_followers
 from .errors import Conflict, Forbidden, FormInvalid, Msg, NotFound, PowerflowError, WorkflowFailed
 from .limits import MAX_AUTOMATIC_STEPS, MAX_CALL_DEPTH
 from .models import HumanTask, Instance, utcnow
+from .status import AuditAction, MatterStatus, TaskKind, TaskState, TimerState
 from .progress import chart_state, progress_note
 from .scripting import DEFAULT_TIME_LIMIT, SandboxedScriptEngine
 from .serialization import dump_state, load_state, new_workflow
@@ -83,14 +84,14 @@ class Runtime(FlowActions):
                 raise FormInvalid(errors)
             now = self.clock()
             instance = Instance(process_version=version, process_key=version.process_key, title=title,
-                                status="running", state="{}", started_by=user, started_at=now, updated_at=now)
+                                status=MatterStatus.RUNNING, state="{}", started_by=user, started_at=now, updated_at=now)
             session.add(instance)
             session.flush()
             workflow = new_workflow(version_specs(version), self._script_engine(session, instance, now))
             initial = {**(data or {}), "title": title, "started_by": user.username}
-            for task in workflow.get_tasks(state=TaskState.READY):
+            for task in workflow.get_tasks(state=SpiffState.READY):
                 task.data.update(initial)
-            audit.record(session, "start", now, instance.id, user.id, details={"title": title, "data": data or {}})
+            audit.record(session, AuditAction.START, now, instance.id, user.id, details={"title": title, "data": data or {}})
             if on_start is not None:
                 on_start(session, instance)
             new_tasks = self._advance(session, instance, workflow, now, user.id)
@@ -106,9 +107,9 @@ class Runtime(FlowActions):
                 raise NotFound("task.missing", task_id=task_id)
             if not can_complete(user, row):
                 raise Forbidden("task.not_yours")
-            if row.state != "ready":
-                raise Conflict("task.done_or_cancelled" if row.state != "waiting" else "task.awaiting_signers")
-            if row.kind == "sign":
+            if row.state != TaskState.READY:
+                raise Conflict("task.done_or_cancelled" if row.state != TaskState.WAITING else "task.awaiting_signers")
+            if row.kind == TaskKind.SIGN:
                 return self._sign_off(session, row, user, data, self.clock())
             return self._complete_row(session, row, user, data, self.clock())
 
@@ -117,7 +118,7 @@ class Runtime(FlowActions):
         instance = row.instance
         workflow = self._claim(session, instance, now)
         task = workflow.get_task_from_id(UUID(row.task_guid))
-        if task is None or task.state != TaskState.READY:
+        if task is None or task.state != SpiffState.READY:
             raise Conflict("task.not_ready")
         schema = task_schema(session, row, task.data)
         clean, secret, shares = ballot_steps.split(schema, data)
@@ -132,7 +133,7 @@ class Runtime(FlowActions):
         row.state, row.completed_at, row.completed_by_id, row.draft, row.note = "completed", now, user.id, None, None
         details = {"data": clean} | ({"ballot": "已投票（内容保密）"} if secret else {}) \
             | ({"tally_share": True} if shares else {})
-        audit.record(session, "complete", now, instance.id, user.id, row.element_id, row.name, details)
+        audit.record(session, AuditAction.COMPLETE, now, instance.id, user.id, row.element_id, row.name, details)
         if props.get("publishes") == "true":
             publications.publish(session, instance, clean, now)
         try:
@@ -158,11 +159,11 @@ class Runtime(FlowActions):
                 instance = session.get(Instance, timer.instance_id)
                 workflow = self._claim(session, instance, now)
                 task = workflow.get_task_from_id(UUID(timer.task_guid))
-                if task is None or task.state != TaskState.WAITING:
-                    timer.state = "cancelled"
+                if task is None or task.state != SpiffState.WAITING:
+                    timer.state = TimerState.CANCELLED
                     return False
                 workflow.refresh_timers()
-                if task.state == TaskState.WAITING:  # not due yet by SpiffWorkflow's clock
+                if task.state == SpiffState.WAITING:  # not due yet by SpiffWorkflow's clock
                     raise _NotYet()
                 self._advance(session, instance, workflow, now)
                 return True
@@ -202,15 +203,15 @@ class Runtime(FlowActions):
         """Hand a meeting's decision to the matter waiting for it (a BPMN message), in this transaction."""
         matter = session.get(Instance, delivery.matter_id)
         workflow = self._claim(session, matter, now)
-        waiting = [t for t in workflow.get_tasks(state=TaskState.WAITING)
+        waiting = [t for t in workflow.get_tasks(state=SpiffState.WAITING)
                    if t.task_spec.bpmn_id == delivery.element_id]
         if not waiting:  # the matter moved on (or was withdrawn): the decision stands, noted on the matter
-            audit.record(session, "message", now, matter.id, None, delivery.element_id, None,
+            audit.record(session, AuditAction.MESSAGE, now, matter.id, None, delivery.element_id, None,
                          {"payload": delivery.payload, "undelivered": "事项未在此处等待决定"})
             return
         event = waiting[0].task_spec.event_definition
         workflow.send_event(BpmnEvent(type(event)(event.name), delivery.payload))
-        audit.record(session, "message", now, matter.id, None, delivery.element_id, _element_name(waiting[0]),
+        audit.record(session, AuditAction.MESSAGE, now, matter.id, None, delivery.element_id, _element_name(waiting[0]),
                      {"payload": delivery.payload})
         self._advance(session, matter, workflow, now)
 
@@ -237,9 +238,9 @@ class Runtime(FlowActions):
             if getattr(spec, "bpmn_id", None) is None:
                 return
             details = audit.changes(before.pop(task.id), task.data) if task.id in before else {}
-            audit.record(session, "auto", now, instance.id, None, spec.bpmn_id, _element_name(task), details)
+            audit.record(session, AuditAction.AUTO, now, instance.id, None, spec.bpmn_id, _element_name(task), details)
 
-        instance.status, instance.error = "running", None
+        instance.status, instance.error = MatterStatus.RUNNING, None
         added: list[HumanTask] = []
         try:
             workflow.do_engine_steps(will_complete_task=will_run, did_complete_task=did_run)
@@ -247,8 +248,8 @@ class Runtime(FlowActions):
             sync_timers(session, instance, workflow, now)
         except (SpiffWorkflowException, PowerflowError) as exc:
             self._fail(session, instance, workflow, now, exc, save=False)
-        if instance.status != "error" and workflow.completed:
-            instance.status, instance.completed_at = "completed", now
+        if instance.status != MatterStatus.ERROR and workflow.completed:
+            instance.status, instance.completed_at = MatterStatus.COMPLETED, now
         instance.state = dump_state(workflow)
         instance.chart_state = chart_state(workflow)
         session.flush()
@@ -266,8 +267,8 @@ class Runtime(FlowActions):
     def _fail(self, session: Session, instance: Instance, workflow, now: datetime, exc: Exception,
               save: bool = True) -> Outcome:
         """Mark the matter stopped at the failing element (SpiffArena-like), keeping what users entered."""
-        instance.status, instance.error = "error", _error_text(exc)
-        audit.record(session, "error", now, instance.id, details={"error": instance.error})
+        instance.status, instance.error = MatterStatus.ERROR, _error_text(exc)
+        audit.record(session, AuditAction.ERROR, now, instance.id, details={"error": instance.error})
         if save:
             instance.state = dump_state(workflow)
             instance.chart_state = chart_state(workflow)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from . import audit
 from .errors import FormInvalid, Msg
 from .models import HumanTask, User
+from .status import AuditAction, TaskKind, TaskState
 from .notifications import notify
 
 POSITIONS = {"before": "前加签", "after": "后加签"}
@@ -38,13 +39,13 @@ SIGN_SCHEMA = {
 def open_sign(session: Session, task: HumanTask, holder: User, signer: User, position: str, reason: str,
               now: datetime) -> HumanTask:
     """Hold the holder's task and put a sign-off in the signer's inbox."""
-    task.state = "waiting"
+    task.state = TaskState.WAITING
     sign = HumanTask(instance_id=task.instance_id, task_guid=str(uuid4()), element_id=task.element_id,
                      name=f"{POSITIONS[position]}：{task.name}", subject=task.subject, lane=task.lane,
-                     assignee_id=signer.id, state="ready", created_at=now, kind="sign", sign_for_id=task.id,
+                     assignee_id=signer.id, state=TaskState.READY, created_at=now, kind=TaskKind.SIGN, sign_for_id=task.id,
                      sign_position=position, note=f"{holder.display_name}：{reason}")
     session.add(sign)
-    audit.record(session, "add_sign", now, task.instance_id, holder.id, task.element_id, task.name,
+    audit.record(session, AuditAction.ADD_SIGN, now, task.instance_id, holder.id, task.element_id, task.name,
                  {"to": signer.username, "position": POSITIONS[position], "reason": reason})
     notify(session, [signer.id], "task", Msg("notice.sign_asked", step=task.name, matter=task.instance.title), now,
            f"{holder.display_name}：{reason}", task.instance_id)
@@ -66,14 +67,14 @@ def sign_off(session: Session, sign: HumanTask, signer: User, data: object, now:
         raise FormInvalid(errors)
     sign.state, sign.completed_at, sign.completed_by_id = "completed", now, signer.id
     task = session.get(HumanTask, sign.sign_for_id)
-    audit.record(session, "sign", now, sign.instance_id, signer.id, sign.element_id, sign.name,
+    audit.record(session, AuditAction.SIGN, now, sign.instance_id, signer.id, sign.element_id, sign.name,
                  {"opinion": opinion, "comment": comment.strip()})
     return task, opinion == AGREE
 
 
 def give_back(session: Session, task: HumanTask, signer: User, agreed: bool, comment: str, now: datetime) -> None:
     """The holder's task is theirs again, with the signer's opinion shown on it."""
-    task.state = "ready"
+    task.state = TaskState.READY
     task.note = f"{signer.display_name} 加签意见：{AGREE if agreed else DISAGREE}" + (f"。{comment}" if comment else "")
     notify(session, [task.assignee_id] if task.assignee_id else [], "task",
            Msg("notice.sign_answered", step=task.name, matter=task.instance.title), now, task.note, task.instance_id)

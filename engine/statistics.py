@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from .deployment import process_names
 from .messages import MESSAGES
 from .models import AuditEvent, HumanTask, Instance
+from .status import AuditAction, MatterStatus, TaskState
 from .workdays import LOCAL_TZ
 
 UNCLASSIFIED = MESSAGES["stats.unclassified"]  # letters not yet given a category
@@ -45,7 +46,7 @@ def median_cycle_days(session: Session) -> list[tuple[str, float, int]]:
     """(process name, median days from start to finish, finished matters) per process."""
     spans: dict[str, list[float]] = {}
     for key, started, completed in session.execute(select(Instance.process_key, Instance.started_at,
-                                                          Instance.completed_at).where(Instance.status == "completed")):
+                                                          Instance.completed_at).where(Instance.status == MatterStatus.COMPLETED)):
         spans.setdefault(key, []).append((completed - started).total_seconds() / 86400)
     names = process_names(session)
     return sorted((names.get(k, k), round(median(v), 1), len(v)) for k, v in spans.items())
@@ -57,7 +58,7 @@ def within_deadline(session: Session) -> list[tuple[str, float, int]]:
     for key, due, done in session.execute(
             select(Instance.process_key, HumanTask.due_at, HumanTask.completed_at)
             .join(Instance, Instance.id == HumanTask.instance_id)
-            .where(HumanTask.state == "completed", HumanTask.due_at.is_not(None))):
+            .where(HumanTask.state == TaskState.COMPLETED, HumanTask.due_at.is_not(None))):
         kept.setdefault(key, []).append(done <= due)
     names = process_names(session)
     return sorted((names.get(k, k), round(sum(v) / len(v), 3), len(v)) for k, v in kept.items())
@@ -68,7 +69,7 @@ def letters_by_category(session: Session) -> dict[str, dict[str, int]]:
     categories: dict[int, str] = {}
     for instance_id, details in session.execute(
             select(AuditEvent.instance_id, AuditEvent.details).join(Instance, Instance.id == AuditEvent.instance_id)
-            .where(Instance.process_key == "public_feedback", AuditEvent.action == "complete",
+            .where(Instance.process_key == "public_feedback", AuditEvent.action == AuditAction.COMPLETE,
                    AuditEvent.element_id == "classify").order_by(AuditEvent.id)):
         categories[instance_id] = (details.get("data") or {}).get("category") or UNCLASSIFIED
     result: dict[str, dict[str, int]] = {}

@@ -14,9 +14,9 @@ from .ballots.steps import personal_fields
 from .access import can_complete, can_view, takes_part
 from .directory import Directory
 from .errors import Conflict, Forbidden, FormInvalid, Msg, NotFound
-from .models import HumanTask, Instance, User
+from .models import Copy, HumanTask, Instance, User
+from .status import TaskState
 from .notifications import notify
-from .models import Copy
 from .version_cache import version_forms
 
 MAX_REASON = 500
@@ -35,7 +35,7 @@ def _ready_task(session: Session, task_id: int, user: User) -> HumanTask:
     task = session.get(HumanTask, task_id)
     if task is None:
         raise NotFound("task.missing", task_id=task_id)
-    if task.state != "ready":
+    if task.state != TaskState.READY:
         raise Conflict("task.done_or_cancelled_short")
     if not can_complete(user, task):
         raise Forbidden("task.not_yours")

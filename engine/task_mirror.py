@@ -5,12 +5,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
-from SpiffWorkflow.util.task import TaskState
+from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from .directory import Directory
 from .notifications import notify, notify_role
 from .errors import Msg, WorkflowFailed
 from .models import HumanTask, Instance
+from .status import TaskKind, TaskState
 from .workdays import WorkdayCalendar
 
 
@@ -65,7 +66,7 @@ class TaskMirror:
             name=task.task_spec.bpmn_name or task.task_spec.bpmn_id, lane=task.task_spec.lane,
             candidate_role=props.get("candidateRole") or task.task_spec.lane,
             assignee_id=self._assignee_id(task, props["assignee"]) if props.get("assignee") else None,
-            form_file=props.get("formJsonSchemaFilename"), state="ready", created_at=self.now,
+            form_file=props.get("formJsonSchemaFilename"), state=TaskState.READY, created_at=self.now,
             due_at=self._due_at(task))
 
     def reopen(self, row: HumanTask, task, holder_id: int, draft: dict | None, note: str) -> None:
@@ -77,18 +78,18 @@ class TaskMirror:
     def sync(self, instance: Instance, workflow, actor_id: int | None = None) -> list[HumanTask]:
         """Add rows for newly ready user tasks and tell their holders (not ``actor_id``); cancel rows (and their
         sign-offs) whose task is no longer ready."""
-        ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+        ready = {str(t.id): t for t in workflow.get_tasks(state=SpiffState.READY, manual=True)}
         # Without the joined matter and people: only the rows' states change here (the matter is in the session).
         open_rows = {row.task_guid: row for row in self.session.scalars(
             select(HumanTask).options(lazyload("*"))
-            .where(HumanTask.instance_id == instance.id, HumanTask.kind == "task",
-                   HumanTask.state.in_(("ready", "waiting"))))}
+            .where(HumanTask.instance_id == instance.id, HumanTask.kind == TaskKind.TASK,
+                   HumanTask.state.in_((TaskState.READY, TaskState.WAITING))))}
         for guid, row in open_rows.items():
             if guid not in ready:
-                row.state, row.completed_at = "cancelled", self.now
+                row.state, row.completed_at = TaskState.CANCELLED, self.now
                 for sign in self.session.scalars(select(HumanTask).where(
-                        HumanTask.sign_for_id == row.id, HumanTask.state == "ready")):
-                    sign.state, sign.completed_at = "cancelled", self.now
+                        HumanTask.sign_for_id == row.id, HumanTask.state == TaskState.READY)):
+                    sign.state, sign.completed_at = TaskState.CANCELLED, self.now
         added = [self._new_row(instance, task) for guid, task in ready.items() if guid not in open_rows]
         self.session.add_all(added)
         for row in added:

@@ -12,6 +12,7 @@ from .definitions import show_pairs
 from .directory import Directory
 from .matter_file import MatterFile
 from .models import HumanTask, User, utcnow
+from .status import TaskKind, TaskState
 from .script_api import ScriptApi
 from .scripting import SandboxedScriptEngine
 from .serialization import load_state
@@ -33,7 +34,7 @@ class TaskForm:
 
 def task_schema(session: Session, row: HumanTask, data: dict) -> dict:
     """The task's JSON Schema with ``x-options`` filled from the directory and the task's ``data``."""
-    if row.kind == "sign":
+    if row.kind == TaskKind.SIGN:
         return signers.SIGN_SCHEMA
     directory = Directory(session)
     return forms.with_options(version_forms(row.instance.process_version)[row.form_file],
@@ -53,9 +54,9 @@ def task_form(session: Session, row: HumanTask, viewer: User | None = None) -> T
 
 
 def _form(session: Session, row: HumanTask, viewer: User | None = None) -> TaskForm:
-    if row.kind == "sign":
+    if row.kind == TaskKind.SIGN:
         return TaskForm(signers.SIGN_SCHEMA, _sign_context(session, row))
-    if row.state != "ready":
+    if row.state != TaskState.READY:
         return TaskForm(task_schema(session, row, {}))
     instance = row.instance
     api = ScriptApi(session, instance, utcnow())

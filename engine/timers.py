@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 
 from .models import Instance, Timer
+from .status import TimerState
 
 
 def _due(task) -> datetime | None:
@@ -37,12 +38,12 @@ def sync_timers(session: Session, instance: Instance, workflow, now: datetime) -
     waiting = {str(t.id): t for t in workflow.get_tasks(state=TaskState.WAITING)
                if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)}
     rows = {r.task_guid: r for r in session.scalars(
-        select(Timer).where(Timer.instance_id == instance.id, Timer.state == "waiting"))}
+        select(Timer).where(Timer.instance_id == instance.id, Timer.state == TimerState.WAITING))}
     for guid, row in rows.items():
         if guid not in waiting:
             task = workflow.get_task_from_id(UUID(guid))
             fired = task is not None and task.state in (TaskState.READY, TaskState.COMPLETED)
-            row.state, row.fired_at = ("fired", now) if fired else ("cancelled", None)
+            row.state, row.fired_at = (TimerState.FIRED, now) if fired else (TimerState.CANCELLED, None)
     for guid, task in waiting.items():
         due = _due(task)
         if guid not in rows and due is not None:
@@ -52,11 +53,11 @@ def sync_timers(session: Session, instance: Instance, workflow, now: datetime) -
 
 def due_timer_ids(session: Session, now: datetime, limit: int) -> list[int]:
     """Ids of timers due now, oldest first (a snapshot; each is claimed again before firing)."""
-    return list(session.scalars(select(Timer.id).where(Timer.state == "waiting", Timer.due_at <= now)
+    return list(session.scalars(select(Timer.id).where(Timer.state == TimerState.WAITING, Timer.due_at <= now)
                                 .order_by(Timer.due_at, Timer.id).limit(limit)))
 
 
 def claim(session: Session, timer_id: int) -> Timer | None:
     """Lock one waiting timer for this transaction, or None when another worker has it or fired it."""
-    return session.scalar(select(Timer).where(Timer.id == timer_id, Timer.state == "waiting")
+    return session.scalar(select(Timer).where(Timer.id == timer_id, Timer.state == TimerState.WAITING)
                           .with_for_update(skip_locked=True))

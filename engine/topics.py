@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from .errors import Conflict, NotFound, WorkflowFailed
 from .meetings import ballot_options
 from .models import AuditEvent, Decision, Instance, Topic
+from .status import AuditAction, TopicState
 
 AGENDA_STEPS = ("propose_agenda", "send_notice")  # the meeting steps whose forms name the meeting date
 
@@ -23,7 +24,7 @@ def meeting_dates(session: Session, meeting_ids) -> dict[int, str]:
     """The date each meeting's written notice (or, before it, its agenda) names, as ISO text."""
     ids = list(meeting_ids)
     rows = session.execute(select(AuditEvent.instance_id, AuditEvent.details).where(
-        AuditEvent.instance_id.in_(ids), AuditEvent.action == "complete",
+        AuditEvent.instance_id.in_(ids), AuditEvent.action == AuditAction.COMPLETE,
         AuditEvent.element_id.in_(AGENDA_STEPS)).order_by(AuditEvent.id)).all() if ids else []
     found: dict[int, str] = {}
     for meeting_id, details in rows:  # the latest naming a date wins
@@ -52,7 +53,7 @@ def submit(session: Session, instance: Instance, element_id: str, body: str, tit
         body = original.body  # R13: only the body that made a decision may change it
     topic = Topic(instance_id=instance.id, element_id=element_id, body=body, title=title, kind=kind,
                   member_in_charge_id=member_in_charge_id, consented=consented, mandatory=mandatory,
-                  changes_decision_id=changes_decision_id, choices=choices, state="pending", created_at=now)
+                  changes_decision_id=changes_decision_id, choices=choices, state=TopicState.PENDING, created_at=now)
     session.add(topic)
     instance.body = body
     if member_in_charge_id is not None:
@@ -63,7 +64,7 @@ def submit(session: Session, instance: Instance, element_id: str, body: str, tit
 
 def pending(session: Session, body: str) -> list[Topic]:
     """Topics of ``body`` waiting for a meeting, oldest first."""
-    return list(session.scalars(select(Topic).where(Topic.body == body, Topic.state == "pending")
+    return list(session.scalars(select(Topic).where(Topic.body == body, Topic.state == TopicState.PENDING)
                                 .order_by(Topic.id)))
 
 
@@ -86,7 +87,7 @@ def schedule(session: Session, ids: list[int], meeting_id: int, body: str,
     """Put pending topics on a meeting's notified agenda (or, with a reason, as emergency items: R2)."""
     topics = _topics(session, ids)
     for topic in topics:
-        if topic.state != "pending" or topic.body != body:
+        if topic.state != TopicState.PENDING or topic.body != body:
             raise Conflict("topic.not_queued", title=topic.title, body=body)
         topic.state, topic.meeting_id, topic.emergency_reason = "scheduled", meeting_id, emergency_reason
     return topics
@@ -112,7 +113,7 @@ def decide(session: Session, meeting_id: int, body: str, topic_id: int, outcome:
            ruling: str | None, now: datetime, chosen: str | None = None) -> Decision:
     """Record a body's decision on a topic of its notified agenda (R2); a passed change supersedes (R13)."""
     topic = _topics(session, [topic_id])[0]
-    if topic.meeting_id != meeting_id or topic.state != "scheduled":
+    if topic.meeting_id != meeting_id or topic.state != TopicState.SCHEDULED:
         raise WorkflowFailed("topic.not_on_agenda", title=topic.title)
     if topic.body != body:
         raise WorkflowFailed("topic.other_body", title=topic.title, owner=topic.body, body=body)
@@ -122,7 +123,7 @@ def decide(session: Session, meeting_id: int, body: str, topic_id: int, outcome:
                         secretary_view=secretary_view, ruling=ruling, decided_at=now, chosen=chosen,
                         choice_tally={c: tally.get(c, 0) for c in topic.choices} if topic.choices else None)
     session.add(decision)
-    topic.state = "decided"
+    topic.state = TopicState.DECIDED
     session.flush()
     if topic.changes_decision_id is not None and outcome == "passed":
         original = session.get(Decision, topic.changes_decision_id)

@@ -10,13 +10,14 @@ from .access import is_auditor
 from .calendar_days import load_calendar
 from .errors import Conflict, Forbidden, Msg, NotFound
 from .models import HumanTask, User
+from .status import TaskState
 from .notifications import notify
 from .queries import candidates
 from .workdays import LOCAL_TZ
 
 
 def may_urge(user: User, task: HumanTask) -> bool:
-    return task.state == "ready" and (task.instance.started_by_id == user.id or is_auditor(user))
+    return task.state == TaskState.READY and (task.instance.started_by_id == user.id or is_auditor(user))
 
 
 def urge(session: Session, task_id: int, user: User, now: datetime) -> int:
@@ -24,7 +25,7 @@ def urge(session: Session, task_id: int, user: User, now: datetime) -> int:
     task = session.get(HumanTask, task_id)
     if task is None:
         raise NotFound("task.missing", task_id=task_id)
-    if task.state != "ready":
+    if task.state != TaskState.READY:
         raise Conflict("urge.done")
     if not may_urge(user, task):
         raise Forbidden("urge.who")

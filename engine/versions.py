@@ -13,6 +13,7 @@ from .meaning import element_meanings
 from .designs import require_designer
 from .errors import Conflict, NotFound
 from .models import Instance, ProcessVersion, User
+from .status import MatterStatus
 from .progress import chart_state
 from .serialization import load_state
 from .version_cache import version_specs
@@ -62,7 +63,7 @@ def _where_it_stands(instance: Instance) -> list[str]:
 
 def migration_refusal(session: Session, instance: Instance, target: ProcessVersion) -> str | None:
     """Why the matter may not move to ``target``, or None when it may."""
-    if instance.status != "running":
+    if instance.status != MatterStatus.RUNNING:
         return "只有办理中的事项可以迁移"
     if target.process_key != instance.process_key:
         return "只能迁移到同一流程的其他版本"

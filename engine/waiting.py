@@ -9,18 +9,19 @@ from sqlalchemy.orm import Session
 
 from .charts import element_names
 from .models import HumanTask, Instance, ProcessVersion, Timer, Topic
+from .status import MatterStatus, TaskState, TimerState, TopicState
 from .topics import KIND_LABELS, meeting_dates
 
 
 def _meeting_item(session: Session, topic: Topic, name: str | None) -> dict:
     item = {"kind": "meeting", "element_id": topic.element_id, "element_name": name, "body": topic.body,
             "topic_id": topic.id, "topic_title": topic.title, "topic_kind": KIND_LABELS.get(topic.kind, topic.kind),
-            "scheduled": topic.state == "scheduled", "deferred_reason": topic.deferred_reason,
+            "scheduled": topic.state == TopicState.SCHEDULED, "deferred_reason": topic.deferred_reason,
             "meeting_id": None, "meeting_title": None, "meeting_date": None, "meeting_steps": []}
-    if topic.state == "scheduled" and topic.meeting_id is not None:
+    if topic.state == TopicState.SCHEDULED and topic.meeting_id is not None:
         meeting = session.get(Instance, topic.meeting_id)
         steps = session.scalars(select(HumanTask.name).where(
-            HumanTask.instance_id == topic.meeting_id, HumanTask.state == "ready").order_by(HumanTask.id))
+            HumanTask.instance_id == topic.meeting_id, HumanTask.state == TaskState.READY).order_by(HumanTask.id))
         item.update(meeting_id=topic.meeting_id, meeting_title=meeting.title if meeting else None,
                     meeting_date=meeting_dates(session, [topic.meeting_id]).get(topic.meeting_id), meeting_steps=list(dict.fromkeys(steps)))
     return item
@@ -39,7 +40,7 @@ def _called(session: Session, names: dict, state: dict) -> list[dict]:
 
 def waiting_for(session: Session, instance: Instance) -> list[dict]:
     """Each thing a running matter waits for; empty when it is not running or nothing is known to hold it."""
-    if instance.status != "running":
+    if instance.status != MatterStatus.RUNNING:
         return []
     version = instance.process_version
     names = element_names(version)
@@ -51,10 +52,10 @@ def waiting_for(session: Session, instance: Instance) -> list[dict]:
 
     items = _called(session, names, chart.get("elements") or {})
     for topic in session.scalars(select(Topic).where(Topic.instance_id == instance.id,
-                                                     Topic.state.in_(("pending", "scheduled"))).order_by(Topic.id)):
+                                                     Topic.state.in_((TopicState.PENDING, TopicState.SCHEDULED))).order_by(Topic.id)):
         items.append(_meeting_item(session, topic, name_of(topic.element_id)))
         waiting.pop(topic.element_id, None)
-    for timer in session.scalars(select(Timer).where(Timer.instance_id == instance.id, Timer.state == "waiting")
+    for timer in session.scalars(select(Timer).where(Timer.instance_id == instance.id, Timer.state == TimerState.WAITING)
                                  .order_by(Timer.due_at)):
         items.append({"kind": "timer", "element_id": timer.element_id, "element_name": name_of(timer.element_id),
                       "due_at": timer.due_at.isoformat()})
@@ -70,7 +71,7 @@ def annotate(session: Session, rows: list[dict]) -> list[dict]:
     """Add ``waiting_for`` to listed matters (by ``id``) that run with no open step."""
     running = [r["id"] for r in rows if r.get("status") == "running"]
     busy = set(session.scalars(select(HumanTask.instance_id).where(
-        HumanTask.instance_id.in_(running), HumanTask.state == "ready").distinct())) if running else set()
+        HumanTask.instance_id.in_(running), HumanTask.state == TaskState.READY).distinct())) if running else set()
     for row in rows:
         idle = row["id"] in running and row["id"] not in busy
         row["waiting_for"] = waiting_for(session, session.get(Instance, row["id"])) if idle else []

@@ -9,17 +9,21 @@ from sqlalchemy.orm import Session
 from . import rewind
 from .errors import Conflict, Forbidden, PowerflowError
 from .models import AuditEvent, HumanTask, Instance, User
+from .status import AuditAction, MatterStatus, TaskKind, TaskState
 from .serialization import load_state
 from .version_cache import version_forms, version_specs
 
-ACTED = ("complete", "reassign", "delegate", "delegate_done", "add_sign", "sign", "return", "withdraw")
+ACTED = (
+    AuditAction.COMPLETE, AuditAction.REASSIGN, AuditAction.DELEGATE, AuditAction.DELEGATE_DONE,
+    AuditAction.ADD_SIGN, AuditAction.SIGN, AuditAction.RETURN, AuditAction.WITHDRAW
+)
 
 
 def refusal(session: Session, row: HumanTask, user: User) -> PowerflowError | None:
     """Why ``user`` may not take back ``row`` whatever the workflow says, or None."""
-    if row.state != "completed" or row.completed_by_id != user.id or row.kind != "task":
+    if row.state != TaskState.COMPLETED or row.completed_by_id != user.id or row.kind != TaskKind.TASK:
         return Forbidden("task.withdraw_own")
-    if row.instance.status != "running":
+    if row.instance.status != MatterStatus.RUNNING:
         return Conflict("task.withdraw_finished")
     acted = session.scalar(select(AuditEvent.id).where(
         AuditEvent.instance_id == row.instance_id, AuditEvent.at >= row.completed_at,

@@ -149,11 +149,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     app.url_map.converters["int"] = IdConverter
 
-    from . import (actions, api, api_actions, api_designs, api_discussion, api_import, audit, auth, discussion, errors,
-                   flow, inbox, language, live_chart, matters, minutes, modeler, notifications, processes, public, security,
-                   tasks, times, vendor)
+    from . import (actions, api, api_actions, api_designs, api_discussion, api_import, audit, auth, discussion,
+                   errors, flow, inbox, labels, language, live_chart, matters, minutes, modeler, notifications,
+                   processes, public, security, tasks, times, vendor)
     auth.init_app(app)
     language.init_app(app)
+    labels.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     json_limits.init_app(app)

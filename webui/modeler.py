@@ -13,6 +13,7 @@ from engine.directory import Directory
 from engine.errors import Conflict, FormInvalid, Msg
 from engine.forms import in_order
 from engine.models import Instance, utcnow
+from engine.status import MatterStatus
 
 from . import services
 from .errors import engine_text, problem_list
@@ -45,7 +46,7 @@ def _page(key: str | None):
             xml, forms = version.bpmn_xml, {**forms, **version.forms}
             history = [version_summary(v, c) for v, c in versions.history(session, key)]
             older = [{"id": i.id, "title": i.title, "version": i.process_version.version}
-                     for i in session.query(Instance).filter(Instance.process_key == key, Instance.status == "running",
+                     for i in session.query(Instance).filter(Instance.process_key == key, Instance.status == MatterStatus.RUNNING,
                                                              Instance.process_version_id != version.id)
                      .order_by(Instance.id).limit(200)]
         else:

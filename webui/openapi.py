@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 document of /api/v1."""
 from __future__ import annotations
 
+from engine.status import AuditAction, MatterStatus, TaskState
+
 from .openapi_paths import complete_errors, more_paths
 
 _ERROR = {"type": "object", "properties": {
@@ -13,7 +15,7 @@ _TASK = {"type": "object", "properties": {
     "process_key": {"type": "string"}, "element_id": {"type": "string"}, "name": {"type": "string"},
     "lane": {"type": ["string", "null"]}, "candidate_role": {"type": ["string", "null"]},
     "assignee": {"type": ["string", "null"]}, "candidates": {"type": "array", "items": {"type": "string"}},
-    "state": {"type": "string", "enum": ["ready", "completed", "cancelled"]},
+    "state": {"type": "string", "enum": [s.value for s in TaskState]},
     "created_at": {"type": "string", "format": "date-time"}, "due_at": {"type": ["string", "null"]}}}
 _INBOX_ITEM = {"type": "object", "properties": {
     "id": {"type": "integer"}, "instance_id": {"type": "integer"}, "instance_title": {"type": "string"},
@@ -37,14 +39,14 @@ _WAITING = {"type": "array", "description": (
         "process_name": {"type": "string"}, "message": {"type": ["string", "null"]}}}}
 _INSTANCE = {"type": "object", "properties": {
     "id": {"type": "integer"}, "title": {"type": "string"},
-    "status": {"type": "string", "enum": ["running", "completed", "cancelled", "error"]},
+    "status": {"type": "string", "enum": [s.value for s in MatterStatus]},
     "error": {"type": ["string", "null"]},
     "process": {"type": "object", "properties": {"key": {"type": "string"}, "name": {"type": "string"},
                                                  "version": {"type": "integer"}}},
     "started_by": {"type": "string"}, "started_at": {"type": "string"}, "completed_at": {"type": ["string", "null"]},
     "current_tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
     "history": {"type": "array", "items": {"type": "object", "properties": {
-        "at": {"type": "string"}, "action": {"type": "string", "enum": ["start", "complete", "auto", "error"]},
+        "at": {"type": "string"}, "action": {"type": "string", "enum": [a.value for a in AuditAction]},
         "actor": {"type": ["string", "null"]}, "element_id": {"type": ["string", "null"]},
         "element_name": {"type": ["string", "null"]}, "details": {"type": "object"}}}},
     "waiting_for": _WAITING}}

@@ -11,6 +11,7 @@ from engine.ballots.steps import personal_fields
 from engine.directory import Directory
 from engine.errors import Forbidden, FormInvalid, NotFound
 from engine.models import HumanTask
+from engine.status import TaskKind, TaskState
 from engine.signers import may_sign
 from engine.task_view import task_form
 
@@ -26,7 +27,7 @@ def _load(session, task_id: int) -> HumanTask:
     if task is None:
         raise NotFound("task.missing_plain")
     user = Directory(session).user(current_user.username)
-    if task.state == "ready":
+    if task.state == TaskState.READY:
         if not can_complete(user, task):
             raise Forbidden("task.not_yours")
     elif not can_view(session, user, task.instance):
@@ -42,7 +43,7 @@ def _render(task_id: int, values: dict | None = None, errors: dict | None = None
         matter = queries.describe_for(session, task.instance, viewer)
         form = task_form(session, task, viewer)
         # A ballot is cast, and a teller's key used, by its holder alone (R8): no hand-over, return or signer.
-        own = (task.state == "ready" and task.kind == "task" and task.delegated_by_id is None
+        own = (task.state == TaskState.READY and task.kind == TaskKind.TASK and task.delegated_by_id is None
                and not personal_fields(form.schema))
         others = colleagues(session, task) if own else []
         signers = [(u.username, u.display_name) for u in Directory(session).users()

@@ -5,7 +5,7 @@ the backup and the schema check read ``Base.metadata`` after it, so none of them
 """
 from .audit import GENESIS, AuditEvent, AuditHead
 from .ballots import BallotKey, BallotTeller, EncryptedBallot, TallyShare
-from .base import Base, JSONType, UTCDateTime, utcnow
+from .base import Base, JSONType, StatusColumn, UTCDateTime, utcnow
 from .collaboration import Attachment, Comment, Follow, FormSubmission
 from .committee import CalendarDay, Decision, NumberSeries, Topic
 from .matters import HumanTask, Instance, Timer
@@ -18,4 +18,4 @@ __all__ = ["GENESIS", "Attachment", "AuditEvent", "AuditHead", "BallotKey", "Bal
            "Comment", "Copy", "Decision", "EncryptedBallot", "Field", "Follow", "FormSubmission", "HumanTask",
            "Instance", "JSONType", "Letter", "LoginThrottle", "Notification", "NotificationSetting", "NumberSeries",
            "OutgoingMail", "ProcessVersion", "Publication", "Role", "TallyShare", "Timer", "Topic", "UTCDateTime",
-           "User", "UserRole", "utcnow"]
+           "User", "UserRole", "utcnow", "StatusColumn"]

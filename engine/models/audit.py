@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, JSONType, UTCDateTime, utcnow
+from ..status import AuditAction
+from .base import Base, JSONType, StatusColumn, UTCDateTime, utcnow
 from .people import User
 
 
@@ -22,7 +23,7 @@ class AuditEvent(Base):
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(String(32))
+    action: Mapped[AuditAction] = mapped_column(StatusColumn(AuditAction, 32))
     element_id: Mapped[str | None] = mapped_column(String(128))
     element_name: Mapped[str | None] = mapped_column(String(255))
     details: Mapped[dict] = mapped_column(JSONType, default=dict)

@@ -6,9 +6,10 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, JSONType, UTCDateTime, utcnow
-from .people import User
+from ..status import TopicState
+from .base import Base, JSONType, StatusColumn, UTCDateTime, utcnow
 from .matters import Instance
+from .people import User
 
 
 class Topic(Base):
@@ -26,7 +27,7 @@ class Topic(Base):
     consented: Mapped[bool] = mapped_column(Boolean, default=False)
     mandatory: Mapped[bool] = mapped_column(Boolean, default=False)  # R12: backed by half or more
     changes_decision_id: Mapped[int | None] = mapped_column(Integer)  # R13: the decision to change (no FK: cycle)
-    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending, scheduled, decided
+    state: Mapped[TopicState] = mapped_column(StatusColumn(TopicState), default=TopicState.PENDING)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("instances.id"))
     emergency_reason: Mapped[str | None] = mapped_column(Text)
     deferred_reason: Mapped[str | None] = mapped_column(Text)

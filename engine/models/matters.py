@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, JSONType, UTCDateTime, utcnow
+from ..status import MatterStatus, TaskKind, TaskState, TimerState
+from .base import Base, JSONType, StatusColumn, UTCDateTime, utcnow
 from .people import User
 from .process import ProcessVersion
 
@@ -19,7 +20,7 @@ class Instance(Base):
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
     process_key: Mapped[str] = mapped_column(String(128), index=True)
     title: Mapped[str] = mapped_column(String(255))
-    status: Mapped[str] = mapped_column(String(16), default="running", index=True)
+    status: Mapped[MatterStatus] = mapped_column(StatusColumn(MatterStatus), default=MatterStatus.RUNNING, index=True)
     state: Mapped[str] = mapped_column(Text, deferred=True)  # the serialized workflow: loaded only to act
     error: Mapped[str | None] = mapped_column(Text)
     chart_state: Mapped[dict] = mapped_column(JSONType, default=dict, deferred=True)
@@ -56,7 +57,7 @@ class HumanTask(Base):
     candidate_role: Mapped[str | None] = mapped_column(String(64))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     form_file: Mapped[str | None] = mapped_column(String(255))
-    state: Mapped[str] = mapped_column(String(16), default="ready")
+    state: Mapped[TaskState] = mapped_column(StatusColumn(TaskState), default=TaskState.READY)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -64,7 +65,7 @@ class HumanTask(Base):
     urged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delegated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # 委派: returns to this holder
     draft: Mapped[dict | None] = mapped_column(JSONType)  # what the delegate entered, for the holder to confirm
-    kind: Mapped[str] = mapped_column(String(16), default="task", server_default="task")  # or "sign": 加签
+    kind: Mapped[TaskKind] = mapped_column(StatusColumn(TaskKind), default=TaskKind.TASK, server_default="task")
     sign_for_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"), index=True)
     sign_position: Mapped[str | None] = mapped_column(String(8))  # "before" / "after" the holder
     note: Mapped[str | None] = mapped_column(Text)  # why it came back: a return, a withdrawal, a signer's view
@@ -84,5 +85,5 @@ class Timer(Base):
     task_guid: Mapped[str] = mapped_column(String(36), unique=True)
     element_id: Mapped[str] = mapped_column(String(128))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    state: Mapped[str] = mapped_column(String(16), default="waiting")  # waiting, fired, cancelled
+    state: Mapped[TimerState] = mapped_column(StatusColumn(TimerState), default=TimerState.WAITING)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
