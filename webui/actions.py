@@ -9,7 +9,7 @@ from engine import queries, task_actions
 from engine.directory import Directory
 from engine.withdrawal import withdrawable
 from engine.errors import Conflict, FormInvalid
-from engine.models import HumanTask, utcnow
+from engine.models import utcnow
 
 from . import services
 from .errors import engine_text, field_errors
@@ -81,10 +81,3 @@ def copy(instance_id: int):
     except FormInvalid as refused:
         flash_refusal(_("未能抄送"), refused)
     return redirect(url_for("matters.show", instance_id=instance_id))
-
-
-def colleagues(session, task: HumanTask) -> list[tuple[str, str]]:
-    """Who a holder may hand a task to: the other active holders of its role."""
-    role = task.candidate_role or task.lane
-    return [(u.username, u.display_name) for u in Directory(session).members_of(role)
-            if u.username != current_user.username] if role else []

@@ -1,0 +1,43 @@
+"""The engine decides what the task page shows and to whom; the web layer only renders what it is given."""
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import Forbidden, NotFound
+from engine.task_page import TaskPages
+
+
+@pytest.fixture
+def first_step(runtime):
+    started = runtime.start("major_decision", "任务页由引擎读取", {}, "bangong")
+    return started.instance_id, started.new_tasks[0]
+
+
+def test_the_holder_gets_the_form_and_the_hand_overs_an_outsider_gets_nothing(runtime, first_step):
+    instance_id, task_id = first_step
+    page = TaskPages(runtime).show(task_id, "bangong")
+    assert page.task["id"] == task_id and page.matter["id"] == instance_id
+    assert page.schema["type"] == "object"
+    assert ("bangong2", "吴秘书（办公室）") in page.colleagues and all(u != "bangong" for u, _ in page.colleagues)
+    assert page.signers and all(u != "bangong" for u, _ in page.signers)
+    with pytest.raises(Forbidden):  # open, and not theirs to do
+        TaskPages(runtime).show(task_id, "daibiao")
+    with pytest.raises(NotFound):
+        TaskPages(runtime).show(987654, "bangong")
+
+
+def test_after_completion_the_next_own_step_is_found_and_the_matter_named_only_to_its_readers(runtime, first_step):
+    from engine.demo import ANSWERS
+    instance_id, task_id = first_step
+    pages = TaskPages(runtime)
+    outcome = runtime.complete(task_id, ANSWERS[runtime_element(runtime, task_id)], "bangong")
+    assert pages.next_own(outcome.new_tasks, "daibiao") is None  # nothing of theirs came next
+    assert pages.matter_of(task_id, "bangong") == instance_id
+    with pytest.raises(NotFound):  # a closed step of a matter they may not read does not exist for them
+        pages.matter_of(task_id, "daibiao")
+
+
+def runtime_element(runtime, task_id: int) -> str:
+    with runtime.db.reader() as session:
+        from engine.models import HumanTask
+        return session.get(HumanTask, task_id).element_id
