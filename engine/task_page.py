@@ -97,3 +97,22 @@ class TaskPages:
             user = Directory(session).user(username)
             return next((t for t in task_ids if (row := session.get(HumanTask, t)) is not None
                          and can_complete(user, row)), None)
+
+    def for_holder(self, task_id: int, username: str) -> dict:
+        """A task as the API gives it to its holder: its summary, form, the data shown and the file."""
+        with self.db.reader() as session:
+            user = Directory(session).user(username)
+            row = session.get(HumanTask, task_id)
+            if row is None:
+                raise NotFound("task.missing", task_id=task_id)
+            if not can_complete(user, row):
+                raise Forbidden("task.not_yours")
+            form = task_form(session, row, user)
+            return queries.task_summary(session, row) | {
+                "form": form.schema, "context": [[k, v] for k, v in form.shown],
+                "file": form.file.as_dict() if form.file else None}
+
+    def summaries(self, task_ids: list[int]) -> list[dict]:
+        """The tasks an action has just opened, as lists show them (the actor's answer names them)."""
+        with self.db.reader() as session:
+            return [queries.task_summary(session, session.get(HumanTask, t)) for t in task_ids]

@@ -6,15 +6,14 @@ from functools import wraps
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
-from engine import notifications, queries, waiting
-from engine.access import can_complete, can_start, visible_instance
-from engine.ballots.evidence import meeting_evidence
+from engine import notifications, queries
+from engine.access import can_start
 from engine.deployment import latest_versions
 from engine.directory import ADMIN_ROLE, Directory
-from engine.errors import Forbidden, FormInvalid, Msg, NotFound
+from engine.errors import Forbidden, FormInvalid, Msg
 from engine.logins import MAX_NAME, LockedOut, revoke_tokens
-from engine.models import HumanTask
-from engine.task_view import task_form
+from engine.matter_page import MatterPages
+from engine.task_page import TaskPages
 
 from . import services
 from .notifications import told_text
@@ -46,6 +45,10 @@ def token_required(view):
         g.principal = principal
         return view(*args, **kwargs)
     return wrapper
+
+
+def _matters() -> MatterPages:
+    return MatterPages(services().db, services().charts)
 
 
 def _user(session):
@@ -115,30 +118,20 @@ def start(key: str):
 @bp.get("/instances/<int:instance_id>")
 @token_required
 def instance(instance_id: int):
-    with services().db.reader() as session:
-        instance = visible_instance(session, instance_id, g.principal.username)
-        return jsonify(queries.describe_for(session, instance, _user(session))
-                       | {"waiting_for": waiting.waiting_for(session, instance)})
+    return jsonify(_matters().describe(instance_id, g.principal.username))
 
 
 @bp.get("/instances/<int:instance_id>/ballots")
 @token_required
 def ballots(instance_id: int):
     """A meeting's secret ballots as a verifier needs them (scripts/verify_tally.py): no voter, only ciphertexts."""
-    with services().db.reader() as session:
-        visible_instance(session, instance_id, g.principal.username)
-        evidence = meeting_evidence(session, instance_id)
-    if evidence is None:
-        raise NotFound("ballot.no_box")
-    return jsonify(evidence)
+    return jsonify(_matters().ballots(instance_id, g.principal.username))
 
 
 @bp.get("/instances/<int:instance_id>/flowchart.svg")
 @token_required
 def flowchart(instance_id: int):
-    with services().db.reader() as session:
-        svg = services().charts.live_svg(session, visible_instance(session, instance_id, g.principal.username))
-    return Response(chart_svg(svg), mimetype="image/svg+xml")
+    return Response(chart_svg(_matters().live_svg(instance_id, g.principal.username)), mimetype="image/svg+xml")
 
 
 @bp.get("/tasks")
@@ -153,16 +146,7 @@ def tasks():
 @bp.get("/tasks/<int:task_id>")
 @token_required
 def task(task_id: int):
-    with services().db.reader() as session:
-        row = session.get(HumanTask, task_id)
-        if row is None:
-            raise NotFound("task.missing", task_id=task_id)
-        if not can_complete(_user(session), row):
-            raise Forbidden("task.not_yours")
-        form = task_form(session, row, _user(session))
-        return jsonify(queries.task_summary(session, row) | {
-            "form": form.schema, "context": [[k, v] for k, v in form.shown],
-            "file": form.file.as_dict() if form.file else None})
+    return jsonify(TaskPages(services().runtime).for_holder(task_id, g.principal.username))
 
 
 @bp.post("/tasks/<int:task_id>/complete")
@@ -175,8 +159,7 @@ def complete(task_id: int):
 
 def outcome_json(outcome):
     """A user action's result: the matter's status and the tasks it opened."""
-    with services().db.reader() as session:
-        next_tasks = [queries.task_summary(session, session.get(HumanTask, t)) for t in outcome.new_tasks]
+    next_tasks = TaskPages(services().runtime).summaries(outcome.new_tasks)
     return jsonify({"instance": {"id": outcome.instance_id, "status": outcome.status}, "next_tasks": next_tasks})
 
 

@@ -5,13 +5,13 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import comments, followers, idempotency, minutes, queries, topics, waiting
+from engine import idempotency
 from engine.queries import open_tasks
-from engine.urging import may_urge
-from engine.access import can_complete, can_start, takes_part, visible_instance
+from engine.access import can_complete, can_start
 from engine.deployment import published_version
 from engine.directory import Directory
 from engine.errors import FormInvalid
+from engine.matter_page import MatterPages
 
 from . import services
 from .errors import field_errors
@@ -72,36 +72,21 @@ def show(instance_id: int):
 def page(instance_id: int, status: int = 200, comment_body: str = "", comment_errors: dict | None = None,
          form_token: object = None):
     """The matter page; the comment form shows what was typed and why it was refused, if it was."""
-    with services().db.reader() as session:
-        instance = visible_instance(session, instance_id, current_user.username)
-        user = Directory(session).user(current_user.username)
-        matter = queries.describe_for(session, instance, user)
-        chart = services().charts.live(session, instance)
-        waits = waiting.waiting_for(session, instance)
-        decisions = [{"title": d.topic.title, "outcome": d.outcome, "agree": d.agree, "disagree": d.disagree,
-                      "abstain": d.abstain, "should_attend": d.should_attend, "present": d.present,
-                      "ruling": d.ruling, "superseded": d.superseded_by_id is not None, "meeting_id": d.meeting_id,
-                      "chosen": d.chosen, "choice_tally": d.choice_tally}
-                     for d in ([] if matter["withheld"] else topics.for_matter(session, instance.id))]
-        meeting_minutes = minutes.find(session, instance, user)  # this matter is a numbered meeting (R11)
-        deciding_minutes = minutes.deciding(session, instance.id)  # the minutes that decided this matter
-        urgeable = {t.id for t in open_tasks(session, instance.id) if may_urge(user, t)}
-        can_copy = takes_part(session, user, instance)
-        people = [(u.username, u.display_name) for u in Directory(session).users()
-                  if u.active and u.id != user.id] if can_copy else []
-        remarks = None if matter["withheld"] else [comments.as_dict(c) for c in comments.listing(
-            session, instance.id, user)]
-        following = followers.is_following(session, user, instance.id)
-    return render_template("matter.html", matter=matter, chart=chart, waiting=waits, decisions=decisions,
-                           meeting_minutes=meeting_minutes, deciding_minutes=deciding_minutes,
-                           urgeable=urgeable, can_copy=can_copy, people=people, comments=remarks, following=following,
-                           comment_body=comment_body, comment_errors=comment_errors or {},
+    shown = _pages().show(instance_id, current_user.username)
+    return render_template("matter.html", matter=shown.matter, chart=shown.chart, waiting=shown.waiting,
+                           decisions=shown.decisions, meeting_minutes=shown.meeting_minutes,
+                           deciding_minutes=shown.deciding_minutes, urgeable=shown.urgeable,
+                           can_copy=shown.can_copy, people=shown.people, comments=shown.comments,
+                           following=shown.following, comment_body=comment_body,
+                           comment_errors=comment_errors or {},
                            form_token=idempotency.usable(form_token) or idempotency.new_token()), status
+
+
+def _pages() -> MatterPages:
+    return MatterPages(services().db, services().charts)
 
 
 @bp.get("/matters/<int:instance_id>/flowchart.svg")
 @login_required
 def flowchart(instance_id: int):
-    with services().db.reader() as session:
-        svg = services().charts.live_svg(session, visible_instance(session, instance_id, current_user.username))
-    return Response(chart_svg(svg), mimetype="image/svg+xml")
+    return Response(chart_svg(_pages().live_svg(instance_id, current_user.username)), mimetype="image/svg+xml")

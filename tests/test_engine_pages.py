@@ -41,3 +41,20 @@ def runtime_element(runtime, task_id: int) -> str:
     with runtime.db.reader() as session:
         from engine.models import HumanTask
         return session.get(HumanTask, task_id).element_id
+
+
+def test_the_matter_page_and_its_api_are_read_for_a_named_user_and_hidden_from_others(app, runtime, first_step):
+    from engine.matter_page import MatterPages
+    instance_id, task_id = first_step
+    pages = MatterPages(runtime.db, app.extensions["powerflow"].charts)
+    shown = pages.show(instance_id, "bangong")
+    assert shown.matter["id"] == instance_id and shown.following is False
+    assert shown.can_copy and ("bangong2", "吴秘书（办公室）") in shown.people  # the starter takes part
+    described = pages.describe(instance_id, "bangong")
+    assert described["id"] == instance_id and "waiting_for" in described  # the API's matter
+    assert pages.live_svg(instance_id, "bangong").lstrip().startswith(("<svg", "<?xml"))
+    for read in (pages.show, pages.describe, pages.live_svg):
+        with pytest.raises(NotFound):  # an outsider is told the matter does not exist
+            read(instance_id, "daibiao")
+    with pytest.raises(NotFound):  # not a meeting: no ballot box
+        pages.ballots(instance_id, "bangong")
