@@ -58,3 +58,23 @@ def test_the_matter_page_and_its_api_are_read_for_a_named_user_and_hidden_from_o
             read(instance_id, "daibiao")
     with pytest.raises(NotFound):  # not a meeting: no ballot box
         pages.ballots(instance_id, "bangong")
+
+
+def test_hand_over_is_one_engine_action_and_the_lists_follow_the_task(runtime, first_step):
+    from engine.errors import FormInvalid
+    from engine.hand_over import HandOver
+    from engine.lists import Lists
+    instance_id, task_id = first_step
+    lists, hand_over = Lists(runtime.db), HandOver(runtime.db)
+    assert [t["id"] for t in lists.inbox("bangong", None, 50, 0)] == [task_id]  # the starter files it
+    assert lists.inbox("bangong2", None, 50, 0) == []
+    with pytest.raises(FormInvalid) as refused:
+        hand_over.reassign(task_id, "bangong", "bangong2", "")  # a reason is required; nothing changes
+    assert "reason" in refused.value.errors
+    passed = hand_over.reassign(task_id, "bangong", "bangong2", "请你办理")
+    assert passed.holder_name == "吴秘书（办公室）" and passed.task["instance_id"] == instance_id
+    assert lists.inbox("bangong", None, 50, 0) == [] and lists.inbox_count("bangong2") == 1
+    assert [t["id"] for t in lists.inbox("bangong2", None, 50, 0)] == [task_id]
+    assert [m["id"] for m in lists.page("mine", "bangong", None, 10, 1).rows] == [instance_id]
+    assert hand_over.copy(instance_id, "bangong", ["jiandu"], "请知悉") == ["jiandu"]
+    assert [m["instance_id"] for m in lists.copied("jiandu", None, 10, 0)] == [instance_id]

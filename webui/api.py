@@ -6,12 +6,13 @@ from functools import wraps
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
-from engine import notifications, queries
+from engine import notifications
 from engine.access import can_start
 from engine.deployment import latest_versions
 from engine.directory import ADMIN_ROLE, Directory
 from engine.errors import Forbidden, FormInvalid, Msg
 from engine.logins import MAX_NAME, LockedOut, revoke_tokens
+from engine.lists import Lists
 from engine.matter_page import MatterPages
 from engine.task_page import TaskPages
 
@@ -137,10 +138,9 @@ def flowchart(instance_id: int):
 @bp.get("/tasks")
 @token_required
 def tasks():
-    with services().db.reader() as session:
-        limit, offset = bounded_arg("limit", 200, 1, 500), bounded_arg("offset", 0, 0, MAX_OFFSET)
-        q = (request.args.get("q") or "").strip()[:100] or None
-        return jsonify(queries.inbox(session, _user(session), limit, offset, q=q))
+    limit, offset = bounded_arg("limit", 200, 1, 500), bounded_arg("offset", 0, 0, MAX_OFFSET)
+    q = (request.args.get("q") or "").strip()[:100] or None
+    return jsonify(Lists(services().db).inbox(g.principal.username, q, limit, offset))
 
 
 @bp.get("/tasks/<int:task_id>")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from engine import queries, task_actions
-from engine.models import utcnow
+from engine.hand_over import HandOver
+from engine.lists import Lists
 
 from . import services
-from .api import _json_body, _user, outcome_json, token_required
+from .api import _json_body, outcome_json, token_required
 from .params import MAX_OFFSET, bounded_arg
 
 bp = Blueprint("api_actions", __name__, url_prefix="/api/v1")
@@ -23,18 +23,16 @@ def _page() -> tuple[str | None, int, int]:
 @token_required
 def reassign(task_id: int):
     body = _json_body()
-    with services().db.transaction() as session:
-        task = task_actions.reassign(session, task_id, _user(session), body.get("to"), body.get("reason"), utcnow())
-        return jsonify(queries.task_summary(session, task))
+    return jsonify(HandOver(services().db).reassign(task_id, g.principal.username, body.get("to"),
+                                                    body.get("reason")).task)
 
 
 @bp.post("/tasks/<int:task_id>/delegate")
 @token_required
 def delegate(task_id: int):
     body = _json_body()
-    with services().db.transaction() as session:
-        task = task_actions.delegate(session, task_id, _user(session), body.get("to"), body.get("reason"), utcnow())
-        return jsonify(queries.task_summary(session, task))
+    return jsonify(HandOver(services().db).delegate(task_id, g.principal.username, body.get("to"),
+                                                    body.get("reason")).task)
 
 
 @bp.get("/tasks/<int:task_id>/return-targets")
@@ -69,27 +67,23 @@ def add_signer(task_id: int):
 @token_required
 def copy(instance_id: int):
     body = _json_body()
-    with services().db.transaction() as session:
-        added = task_actions.copy_to(session, instance_id, _user(session), body.get("to"), body.get("note"), utcnow())
+    added = HandOver(services().db).copy(instance_id, g.principal.username, body.get("to"), body.get("note"))
     return jsonify({"copied_to": added}), 201
 
 
 @bp.get("/tasks/done")
 @token_required
 def done():
-    with services().db.reader() as session:
-        return jsonify(queries.done_by(session, _user(session), *_page()))
+    return jsonify(Lists(services().db).done(g.principal.username, *_page()))
 
 
 @bp.get("/instances/started")
 @token_required
 def started():
-    with services().db.reader() as session:
-        return jsonify(queries.started_by(session, _user(session), *_page()))
+    return jsonify(Lists(services().db).started(g.principal.username, *_page()))
 
 
 @bp.get("/copies")
 @token_required
 def copies():
-    with services().db.reader() as session:
-        return jsonify(queries.copied_to(session, _user(session), *_page()))
+    return jsonify(Lists(services().db).copied(g.principal.username, *_page()))

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user, login_required
 
-from engine import queries, waiting
-from engine.directory import AUDITOR_ROLES, Directory
+from engine.directory import AUDITOR_ROLES
+from engine.lists import Lists
 
 from . import services
 from .actions import listing
@@ -27,20 +27,17 @@ def landing(roles: set[str], has_tasks: bool) -> str:
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    with services().db.reader() as session:
-        has_tasks = queries.inbox_count(session, Directory(session).user(current_user.username), cap=1) > 0
+    has_tasks = Lists(services().db).inbox_count(current_user.username, cap=1) > 0
     return redirect(url_for(landing(set(current_user.roles), has_tasks)))
 
 
 @bp.get("/tasks")
 @login_required
 def todo():
-    return listing("inbox.html", lambda session, user, q, limit, offset: queries.inbox(
-        session, user, limit, offset, q=q), total=queries.inbox_count)
+    return listing("inbox.html", "inbox", total=lambda lists, username: lists.inbox_count(username))
 
 
 @bp.get("/matters")
 @login_required
 def mine():
-    return listing("mine.html", lambda session, user, q, limit, offset: waiting.annotate(
-        session, queries.started_by(session, user, q, limit, offset)))
+    return listing("mine.html", "mine")
