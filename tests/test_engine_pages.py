@@ -78,3 +78,28 @@ def test_hand_over_is_one_engine_action_and_the_lists_follow_the_task(runtime, f
     assert [m["id"] for m in lists.page("mine", "bangong", None, 10, 1).rows] == [instance_id]
     assert hand_over.copy(instance_id, "bangong", ["jiandu"], "请知悉") == ["jiandu"]
     assert [m["instance_id"] for m in lists.copied("jiandu", None, 10, 0)] == [instance_id]
+
+
+def test_comments_following_and_notifications_are_engine_calls_for_a_named_user(app, runtime, first_step):
+    from engine.discussion import Discussion
+    from engine.errors import FormInvalid
+    from engine.notification_center import NotificationCenter
+    instance_id, task_id = first_step
+    discussion = Discussion(runtime.db, app.extensions["powerflow"].attachments)
+    added = discussion.add(instance_id, "bangong", "附上调研提纲", [("提纲.txt", "第一部分".encode())])
+    assert [c["body"] for c in discussion.comments(instance_id, "bangong")] == ["附上调研提纲"]
+    download = discussion.attachment(instance_id, added["attachments"][0]["id"], "bangong")
+    assert (download.filename, download.data) == ("提纲.txt", "第一部分".encode())
+    with pytest.raises(NotFound):  # outsiders do not read the deliberation (R15)
+        discussion.comments(instance_id, "daibiao")
+    assert discussion.follow(instance_id, "jiandu", True) is True
+    center = NotificationCenter(runtime.db)
+    runtime.urge(task_id, "jiandu")  # an auditor urges; the holder hears of it
+    unread = center.unread("bangong")
+    told = center.open_all("bangong")
+    assert unread >= 1 and told[0].kind == "urge" and told[0].task_id == task_id and not told[0].read
+    assert center.unread("bangong") == 0 and all(n.read for n in center.recent("bangong"))
+    with pytest.raises(FormInvalid):
+        center.save("bangong", {}, "not an address")
+    saved = center.save("bangong", {"urge": {"email": False}}, "bangong@example.org")
+    assert saved.email == "bangong@example.org" and saved.chosen["urge"] == {"in_app": True, "email": False}

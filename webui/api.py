@@ -6,7 +6,6 @@ from functools import wraps
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
-from engine import notifications
 from engine.access import can_start
 from engine.deployment import latest_versions
 from engine.directory import ADMIN_ROLE, Directory
@@ -14,6 +13,7 @@ from engine.errors import Forbidden, FormInvalid, Msg
 from engine.logins import MAX_NAME, LockedOut, revoke_tokens
 from engine.lists import Lists
 from engine.matter_page import MatterPages
+from engine.notification_center import NotificationCenter
 from engine.task_page import TaskPages
 
 from . import services
@@ -172,11 +172,9 @@ def urge(task_id: int):
 @bp.get("/notifications")
 @token_required
 def notification_list():
-    with services().db.reader() as session:
-        return jsonify([{"id": n.id, "kind": n.kind, "title": told_text(n, "title"), "body": told_text(n, "body"),
-                         "message": n.message, "instance_id": n.instance_id,
-                         "created_at": n.created_at.isoformat(), "read": n.read_at is not None}
-                        for n in notifications.recent(session, g.principal.id)])
+    return jsonify([{"id": n.id, "kind": n.kind, "title": told_text(n, "title"), "body": told_text(n, "body"),
+                     "message": n.message, "instance_id": n.instance_id, "created_at": n.created_at.isoformat(),
+                     "read": n.read} for n in NotificationCenter(services().db).recent(g.principal.username)])
 
 
 @bp.get("/openapi.json")

@@ -8,10 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from engine import comments, followers, idempotency
-from engine.directory import Directory
+from engine import idempotency
+from engine.discussion import Discussion
 from engine.errors import FormInvalid, PowerflowError
-from engine.models import utcnow
 
 from . import services
 from .errors import field_errors, wants_json
@@ -82,13 +81,16 @@ def _local(url: str) -> str:
     return url[len(root) - 1:] if url.startswith(root) else url
 
 
+def discussion() -> Discussion:
+    """The engine's discussion service of this app."""
+    return Discussion(services().db, services().attachments)
+
+
 def attachment_response(instance_id: int, attachment_id: int, username: str):
     """The file as a download, whatever it claims to be (never rendered inline)."""
-    with services().db.reader() as session:
-        found = comments.attachment(session, instance_id, attachment_id, Directory(session).user(username))
-        name, kind, sha = found.filename, found.content_type, found.sha256
-    response = send_file(BytesIO(services().attachments.read(sha)), mimetype=kind, as_attachment=True,
-                         download_name=name)
+    found = discussion().attachment(instance_id, attachment_id, username)
+    response = send_file(BytesIO(found.data), mimetype=found.content_type, as_attachment=True,
+                         download_name=found.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -100,8 +102,8 @@ def add(instance_id: int):
     files = uploads()
     body = request.form.get("body")
     try:
-        comment_id, created = comments.post(services().db, services().attachments, instance_id, current_user.username,
-                                            body, files, utcnow(), request.form.get(idempotency.FIELD))
+        comment_id, created = discussion().post(instance_id, current_user.username, body, files,
+                                                request.form.get(idempotency.FIELD))
     except FormInvalid as refused:
         # The page again with the text as typed; only the files must be chosen anew.
         return page_with_errors(instance_id, body, refused.errors)
@@ -130,7 +132,6 @@ def download(instance_id: int, attachment_id: int):
 @login_required
 def follow(instance_id: int):
     on = request.form.get("on") == "1"
-    with services().db.transaction() as session:
-        followers.set_following(session, Directory(session).user(current_user.username), instance_id, on, utcnow())
+    discussion().follow(instance_id, current_user.username, on)
     flash(_("已关注：事项有进展时会通知您") if on else _("已取消关注"))
     return redirect(url_for("matters.show", instance_id=instance_id))

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine import notifications
-from engine.directory import Directory
+from engine.notification_center import NotificationCenter
 from engine.errors import FormInvalid
 
 from . import services
@@ -19,24 +19,20 @@ bp = Blueprint("notifications", __name__)
 def unread_count():
     if not current_user.is_authenticated:
         return {"unread_count": 0}
-    with services().db.reader() as session:
-        return {"unread_count": notifications.unread_count(session, current_user.id)}
+    return {"unread_count": _center().unread(current_user.username)}
 
 
 @bp.get("/notifications")
 @login_required
 def listing():
-    db = services().db
-    with db.reader() as session:
-        recent = notifications.recent(session, current_user.id)
-        tasks = notifications.pending_tasks(session, Directory(session).user(current_user.username),
-                                            [n.instance_id for n in recent])
-        items = [{"title": told_text(n, "title"), "body": told_text(n, "body"), "kind": n.kind, "created_at": n.created_at, "read": n.read_at is not None,
-                  "instance_id": n.instance_id, "task_id": tasks.get(n.instance_id)} for n in recent]
-    with db.transaction() as session:  # seen now: the header count drops to zero
-        from engine.models import utcnow
-        notifications.mark_read(session, current_user.id, utcnow())
+    items = [{"title": told_text(n, "title"), "body": told_text(n, "body"), "kind": n.kind, "created_at": n.created_at,
+              "read": n.read, "instance_id": n.instance_id, "task_id": n.task_id}
+             for n in _center().open_all(current_user.username)]  # seen now: the header count drops to zero
     return render_template("notifications.html", items=items)
+
+
+def _center() -> NotificationCenter:
+    return NotificationCenter(services().db)
 
 
 def told_text(notification, part: str) -> str:
@@ -54,19 +50,15 @@ def settings():
         chosen = {kind: {"in_app": f"{kind}.in_app" in request.form, "email": f"{kind}.email" in request.form}
                   for kind in notifications.KINDS}
         try:
-            with services().db.transaction() as session:
-                user = Directory(session).user(current_user.username)
-                user.email = notifications.checked_email(request.form.get("email"))
-                notifications.save_settings(session, user.id, chosen)
+            _center().save(current_user.username, chosen, request.form.get("email"))
         except FormInvalid as invalid:
             errors, status = field_errors(invalid.errors), 422
         else:
             flash(_("通知设置已保存"))
             return redirect(url_for("notifications.settings"))
-    with services().db.reader() as session:
-        user = Directory(session).user(current_user.username)
-        email = request.form.get("email", user.email or "") if errors else (user.email or "")
-        chosen = notifications.settings(session, user.id)
+    saved = _center().settings(current_user.username)
+    email = request.form.get("email", saved.email or "") if errors else (saved.email or "")
+    chosen = saved.chosen
     return render_template("notification_settings.html",
                            kinds={kind: _(label) for kind, label in notifications.KINDS.items()}, chosen=chosen, email=email,
                            errors=errors), status
