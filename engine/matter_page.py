@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from . import comments, followers, minutes, queries, topics, waiting
 from .access import takes_part, visible_instance
 from .ballots.evidence import meeting_evidence
-from .charts import Charts
+from .charts import Charts, holders_by_element
 from .database import Database
 from .directory import Directory
 from .errors import NotFound
@@ -83,6 +83,24 @@ class MatterPages:
         if evidence is None:
             raise NotFound("ballot.no_box")
         return evidence
+
+    def chart(self, instance_id: int, username: str) -> dict:
+        """The live chart and its step list, for the page's periodic refresh."""
+        with self.db.reader() as session:
+            return self.charts.live(session, visible_instance(session, instance_id, username))
+
+    def drawing(self, instance_id: int, username: str) -> str:
+        """The BPMN of the matter's own process version, as its designer drew it."""
+        with self.db.reader() as session:
+            return visible_instance(session, instance_id, username).process_version.bpmn_xml
+
+    def states(self, instance_id: int, username: str) -> dict:
+        """Each element's state, the flows taken and who holds the current steps (for the "as drawn" view)."""
+        with self.db.reader() as session:
+            instance = visible_instance(session, instance_id, username)
+            state = instance.chart_state or {}
+            return {"elements": state.get("elements") or {}, "flows": state.get("flows") or [],
+                    "holders": holders_by_element(session, instance.id)}
 
     def live_svg(self, instance_id: int, username: str) -> str:
         """The matter's live flowchart as SVG."""

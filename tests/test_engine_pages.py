@@ -103,3 +103,26 @@ def test_comments_following_and_notifications_are_engine_calls_for_a_named_user(
         center.save("bangong", {}, "not an address")
     saved = center.save("bangong", {"urge": {"email": False}}, "bangong@example.org")
     assert saved.email == "bangong@example.org" and saved.chosen["urge"] == {"in_app": True, "email": False}
+
+
+def test_the_catalog_and_a_start_from_its_form_happen_once_per_form(app, runtime):
+    from engine.matter_page import MatterPages
+    from engine.process_page import ProcessPages
+    charts = app.extensions["powerflow"].charts
+    pages = ProcessPages(runtime, charts)
+    catalog = {p["key"]: p["can_start"] for p in pages.catalog("bangong")}
+    assert catalog["major_decision"] is True and catalog == {p["key"]: p["can_start"] for p in pages.catalog("bangong")}
+    assert {p["key"]: p["can_start"] for p in pages.catalog("daibiao")}["major_decision"] is False
+    process, allowed = pages.start_form("major_decision", "bangong")
+    assert process["key"] == "major_decision" and allowed
+    first = pages.start_once("major_decision", "一次表单只发起一件", "bangong", "token-of-one-form-0001")
+    again = pages.start_once("major_decision", "一次表单只发起一件", "bangong", "token-of-one-form-0001")
+    assert first.created and not again.created and again.instance_id == first.instance_id
+    assert first.first_task is not None and again.first_task == first.first_task
+    assert 'id="major_decision"' in pages.drawing("major_decision")  # the BPMN as deployed
+    matters = MatterPages(runtime.db, charts)
+    states = matters.states(first.instance_id, "bangong")
+    assert "bangong" not in str(states["holders"]) and list(states["holders"].values()) == ["孙主任（办公室）"]
+    assert matters.drawing(first.instance_id, "bangong") == pages.drawing("major_decision")
+    with pytest.raises(NotFound):
+        matters.states(first.instance_id, "daibiao")

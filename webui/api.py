@@ -6,14 +6,13 @@ from functools import wraps
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
-from engine.access import can_start
-from engine.deployment import latest_versions
 from engine.directory import ADMIN_ROLE, Directory
 from engine.errors import Forbidden, FormInvalid, Msg
 from engine.logins import MAX_NAME, LockedOut, revoke_tokens
 from engine.lists import Lists
 from engine.matter_page import MatterPages
 from engine.notification_center import NotificationCenter
+from engine.process_page import ProcessPages
 from engine.task_page import TaskPages
 
 from . import services
@@ -101,10 +100,9 @@ def revoke_user_tokens(username: str):
 @bp.get("/processes")
 @token_required
 def processes():
-    with services().db.reader() as session:
-        user = _user(session)
-        return jsonify([{"key": v.process_key, "name": v.name, "version": v.version, "start_role": v.start_role,
-                         "can_start": can_start(user, v)} for v in latest_versions(session)])
+    fields = ("key", "name", "version", "start_role", "can_start")
+    return jsonify([{k: p[k] for k in fields} for p in ProcessPages(services().runtime, services().charts)
+                    .catalog(g.principal.username)])
 
 
 @bp.post("/processes/<key>/instances")

@@ -8,8 +8,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from engine.access import visible_instance
-from engine.charts import holders_by_element
+from engine.matter_page import MatterPages
 from engine.messages import N_
 
 from . import services
@@ -41,12 +40,15 @@ def chart_svg(svg):
     return Markup(_localized(svg, lambda text: str(escape(text)))) if svg else svg
 
 
+def _pages() -> MatterPages:
+    return MatterPages(services().db, services().charts)
+
+
 @bp.get("/matters/<int:instance_id>/chart")
 @login_required
 def fragment(instance_id: int):
     """The chart and its step list, for the page's periodic refresh."""
-    with services().db.reader() as session:
-        chart = services().charts.live(session, visible_instance(session, instance_id, current_user.username))
+    chart = _pages().chart(instance_id, current_user.username)
     return render_template("_live_chart.html", chart=chart, refresh=True)
 
 
@@ -54,18 +56,12 @@ def fragment(instance_id: int):
 @login_required
 def bpmn(instance_id: int):
     """The BPMN of the matter's own process version, as its designer drew it."""
-    with services().db.reader() as session:
-        xml = visible_instance(session, instance_id, current_user.username).process_version.bpmn_xml
-    return Response(xml, mimetype="application/xml")
+    return Response(_pages().drawing(instance_id, current_user.username), mimetype="application/xml")
 
 
 @bp.get("/matters/<int:instance_id>/states.json")
 @login_required
 def states(instance_id: int):
     """Each element's state, the flows taken and who holds the current steps."""
-    with services().db.reader() as session:
-        instance = visible_instance(session, instance_id, current_user.username)
-        state = instance.chart_state or {}
-        return jsonify({"elements": state.get("elements") or {}, "flows": state.get("flows") or [],
-                        "holders": {element: chart_text(who)
-                                    for element, who in holders_by_element(session, instance.id).items()}})
+    found = _pages().states(instance_id, current_user.username)
+    return jsonify(found | {"holders": {element: chart_text(who) for element, who in found["holders"].items()}})

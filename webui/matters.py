@@ -6,12 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine import idempotency
-from engine.queries import open_tasks
-from engine.access import can_complete, can_start
-from engine.deployment import published_version
-from engine.directory import Directory
 from engine.errors import FormInvalid
 from engine.matter_page import MatterPages
+from engine.process_page import ProcessPages
 
 from . import services
 from .errors import field_errors
@@ -23,11 +20,7 @@ bp = Blueprint("matters", __name__)
 @bp.route("/processes/<key>/start", methods=["GET", "POST"])
 @login_required
 def start(key: str):
-    with services().db.reader() as session:
-        version = published_version(session, key)
-        allowed = can_start(Directory(session).user(current_user.username), version)
-        process = {"key": version.process_key, "name": version.name, "version": version.version,
-                   "start_role": version.start_role}
+    process, allowed = ProcessPages(services().runtime, services().charts).start_form(key, current_user.username)
     title, errors, status = request.form.get("title", ""), {}, 200
     token = idempotency.usable(request.form.get(idempotency.FIELD)) or idempotency.new_token()
     if request.method == "POST":
@@ -45,22 +38,10 @@ def start(key: str):
 
 def starts(key: str, title: str, token: object) -> tuple[int, int | None]:
     """Start the matter once per form token: its id and the user's first task in it (a resubmission finds both)."""
-    runtime = services().runtime
-    with services().db.reader() as session:
-        user_id = Directory(session).user(current_user.username).id
-
-    def create(form_token: str | None) -> int:
-        outcome = runtime.start(key, title, {}, current_user.username, on_start=lambda session, instance:
-                                idempotency.record(session, "start", form_token, user_id, instance.id,
-                                                   instance.started_at))
+    started = ProcessPages(services().runtime, services().charts).start_once(key, title, current_user.username, token)
+    if started.created:
         flash(_("事项已发起"))
-        return outcome.instance_id
-
-    found, _created = idempotency.once(services().db, "start", token, user_id, create)
-    with services().db.reader() as session:
-        user = Directory(session).user(current_user.username)
-        mine = [t.id for t in open_tasks(session, int(found)) if can_complete(user, t)]
-    return int(found), (mine[0] if mine else None)
+    return started.instance_id, started.first_task
 
 
 @bp.get("/matters/<int:instance_id>")
