@@ -126,3 +126,22 @@ def test_the_catalog_and_a_start_from_its_form_happen_once_per_form(app, runtime
     assert matters.drawing(first.instance_id, "bangong") == pages.drawing("major_decision")
     with pytest.raises(NotFound):
         matters.states(first.instance_id, "daibiao")
+
+
+def test_only_auditors_read_the_oversight_pages_and_the_engine_says_so(app, runtime, first_step):
+    from datetime import datetime, timezone
+    from engine.dashboard import MatterFilter
+    from engine.oversight import Oversight
+    oversight = Oversight(runtime.db, app.extensions["powerflow"].charts)
+    everything = MatterFilter.from_args({})
+    found = oversight.matters("jiwei", everything, 10, 0)
+    assert found.total == 1 and found.rows[0]["id"] == first_step[0] and "status" in found.choices
+    assert len(oversight.export("jiandu", everything, 100)) == 1
+    heat = oversight.heat("jiwei", "major_decision", lambda h: f"{h.open_matters}")
+    assert heat.name and heat.svg.lstrip().startswith(("<svg", "<?xml")) and heat.steps[0].open_matters == 1
+    assert sum(oversight.statistics("jiwei", datetime.now(timezone.utc)).opened) == 1
+    for read in (lambda: oversight.matters("bangong", everything, 10, 0), lambda: oversight.export("shuji", everything, 1),
+                 lambda: oversight.statistics("bangong", datetime.now(timezone.utc))):
+        with pytest.raises(Forbidden) as refused:
+            read()
+        assert refused.value.code == "access.auditors_only"

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from engine import dashboard, exports, heatmap, statistics
-from engine.deployment import published_version
+from engine.oversight import Oversight
 from engine.directory import AUDITOR_ROLES
 from engine.models import utcnow
 from engine.workdays import LOCAL_TZ
@@ -19,7 +20,11 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
 
-auditors_only = roles_required(AUDITOR_ROLES)
+auditors_only = roles_required(AUDITOR_ROLES)  # the menu and a clear 403 early; the engine checks again
+
+
+def _oversight() -> Oversight:
+    return Oversight(services().db, services().charts)
 
 
 @bp.get("/")
@@ -27,10 +32,8 @@ auditors_only = roles_required(AUDITOR_ROLES)
 def matters():
     matter_filter = dashboard.MatterFilter.from_args(request.args)
     page = page_number()
-    with services().db.reader() as session:
-        total = dashboard.count(session, matter_filter)
-        rows = dashboard.rows(session, matter_filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-        choices = dashboard.filter_choices(session)
+    found = _oversight().matters(current_user.username, matter_filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    total, rows, choices = found.total, found.rows, found.choices
     choices["status"] = [(status, _(label)) for status, label in choices["status"]]
     matter_filter.errors = field_errors(matter_filter.errors)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
@@ -45,8 +48,7 @@ def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     matter_filter = dashboard.MatterFilter.from_args(request.args)
-    with services().db.reader() as session:
-        rows = dashboard.rows(session, matter_filter, EXPORT_LIMIT, 0)
+    rows = _oversight().export(current_user.username, matter_filter, EXPORT_LIMIT)
     stamp = utcnow().astimezone(LOCAL_TZ).strftime("%Y%m%d-%H%M")
     if fmt == "csv":
         body, mime = exports.to_csv(rows, _), "text/csv; charset=utf-8"
@@ -64,24 +66,17 @@ def _heat_label(h: heatmap.StepHeat) -> str:
 @bp.get("/heatmap/<process_key>")
 @auditors_only
 def process_heatmap(process_key: str):
-    with services().db.reader() as session:
-        version = published_version(session, process_key)
-        heat = heatmap.step_heat(session, process_key)
-        svg = heatmap.render_heat(services().charts.layout(version), heat, _heat_label)
-        name = version.name
-    steps = sorted(heat.values(), key=lambda h: -h.open_matters)
-    return render_template("audit_heatmap.html", svg=svg, steps=steps, name=name, process_key=process_key)
+    heat = _oversight().heat(current_user.username, process_key, _heat_label)
+    return render_template("audit_heatmap.html", svg=heat.svg, steps=heat.steps, name=heat.name,
+                           process_key=process_key)
 
 
 @bp.get("/charts")
 @auditors_only
 def charts():
-    now = utcnow()
-    with services().db.reader() as session:
-        months, opened, closed = statistics.opened_and_closed(session, now)
-        cycles = statistics.median_cycle_days(session)
-        kept = statistics.within_deadline(session)
-        letters = statistics.letters_by_category(session)
+    found = _oversight().statistics(current_user.username, utcnow())
+    months, opened, closed = found.months, found.opened, found.closed
+    cycles, kept, letters = found.cycles, found.kept, found.letters
     categories = sorted(letters)
     shown = [_(c) if c == statistics.UNCLASSIFIED else c for c in categories]
     svgs = [

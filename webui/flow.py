@@ -6,8 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.errors import Conflict, FormInvalid
-from engine.models import HumanTask
-from engine.task_view import task_form
+from engine.task_page import TaskPages
 
 from . import formdata, services
 from .actions import flash_refusal
@@ -47,8 +46,7 @@ def add_signer(task_id: int):
     position = request.form.get("position")
     data = None
     if position == "after":
-        with services().db.reader() as session:
-            data = formdata.parse(task_form(session, session.get(HumanTask, task_id)).schema, request.form)
+        data = formdata.parse(TaskPages(services().runtime).schema(task_id, current_user.username), request.form)
     try:
         outcome = services().runtime.add_signer(task_id, current_user.username, request.form.get("sign_to"),
                                                 position, request.form.get("sign_reason"), data)

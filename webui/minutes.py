@@ -7,11 +7,11 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import minutes
-from engine.directory import AUDITOR_ROLES, Directory
+from engine.directory import AUDITOR_ROLES
 from engine.errors import Msg
 from engine.meetings import BODIES
-from engine.models import Instance, utcnow
+from engine.minutes_book import MinutesBook
+from engine.models import utcnow
 from engine.workdays import LOCAL_TZ
 
 from . import minutes_files, services
@@ -42,21 +42,14 @@ def listing():
         errors["year"] = engine_text(Msg("minutes.bad_year"))
     rows = []
     if not errors:
-        with services().db.reader() as session:
-            user = Directory(session).user(current_user.username)
-            for entry in minutes.listing(session, body, year):
-                found = minutes.find(session, session.get(Instance, entry.meeting_id), user)
-                rows.append({"entry": entry, "readable": found is not None and not found.withheld,
-                             "visible": found is not None})
+        rows = MinutesBook(services().db).year(body, year, current_user.username)
     return render_template("minutes.html", rows=rows, bodies=list(BODIES), body=body,
                            year=request.args.get("year") if year is None else year,
                            errors=errors), 400 if errors else 200
 
 
 def _document(meeting_id: int) -> list[tuple[str, str]]:
-    with services().db.reader() as session:
-        found = minutes.for_meeting(session, meeting_id, Directory(session).user(current_user.username))
-        return minutes_files.lines(found)
+    return minutes_files.lines(MinutesBook(services().db).meeting(meeting_id, current_user.username))
 
 
 def _download(data: bytes, mimetype: str, meeting_id: int, number: str, extension: str) -> Response:

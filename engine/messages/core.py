@@ -82,6 +82,7 @@ CORE: dict[str, str] = {
     "api.json_required": N_("请求体必须是 JSON（Content-Type: application/json）"),
     "api.json_object": N_("请求体必须是 JSON 对象"),
     "task.not_yours": N_("这不是您的任务"),
+    "access.auditors_only": N_("只有纪委和监督员可以查看"),
     "task.done_or_cancelled": N_("该任务已被办理或已取消"),
     "task.done_or_cancelled_short": N_("该任务已办理或已取消"),
     "task.awaiting_signers": N_("该任务正在等待加签意见"),
