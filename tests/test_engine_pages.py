@@ -145,3 +145,20 @@ def test_only_auditors_read_the_oversight_pages_and_the_engine_says_so(app, runt
         with pytest.raises(Forbidden) as refused:
             read()
         assert refused.value.code == "access.auditors_only"
+
+
+def test_design_work_is_refused_to_non_designers_before_anything_is_read(app, runtime):
+    from engine.design_studio import DesignStudio
+    studio = DesignStudio(runtime.db, app.extensions["powerflow"].processes_dir)
+    for work in (lambda: studio.check("bangong", {"bpmn_xml": "<not xml", "filename": "x.bpmn"}),
+                 lambda: studio.deploy("shuji", {}), lambda: studio.editor("bangong", None),
+                 lambda: studio.rollback("jiwei", "major_decision", 1)):
+        with pytest.raises(Forbidden) as refused:
+            work()
+        assert refused.value.code == "design.designers_only"
+    editor = studio.editor("sheji", "major_decision")
+    assert 'id="major_decision"' in editor.xml and editor.history[0]["version"] == 1 and editor.older == []
+    assert "办公室" in editor.roles and editor.roles == sorted(editor.roles)
+    assert studio.table(studio.tables()[0]).lstrip().startswith("<")
+    with pytest.raises(NotFound):
+        studio.table("../secret.dmn")

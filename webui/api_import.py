@@ -3,16 +3,14 @@
 ``imported_design`` is shared with the modeler's 打开文件 (``/modeler/import``)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, g, jsonify
 
-from engine import designs
-from engine.directory import Directory
+from engine.design_studio import DesignStudio
 from engine.errors import FormInvalid, Msg
-from engine.importing import DIALECTS, import_document
-from engine.xml_encoding import declared_utf8
+from engine.importing import DIALECTS
 
 from . import services
-from .api import _json_body, _user, token_required
+from .api import _json_body, token_required
 from .errors import engine_text, problem_list
 
 bp = Blueprint("api_import", __name__, url_prefix="/api/v1")
@@ -21,22 +19,20 @@ bp = Blueprint("api_import", __name__, url_prefix="/api/v1")
 @bp.post("/designs/import")
 @token_required
 def import_design():
-    body = _json_body()
-    with services().db.reader() as session:
-        designs.require_designer(_user(session))  # before reading the upload: a non-designer learns nothing about it
-        return jsonify(imported_design(session, *import_fields(body)))
+    return jsonify(imported_design(g.principal.username, *import_fields(_json_body())))
 
 
-def imported_design(session, xml: str, filename: str | None, forms: dict) -> dict:
+def studio() -> DesignStudio:
+    """The engine's design service of this app."""
+    return DesignStudio(services().db, services().processes_dir)
+
+
+def imported_design(username: str, xml: str, filename: str | None, forms: dict) -> dict:
     """The upload converted to our dialect, its report and what validation still finds, in the reader's language."""
-    directory = Directory(session)
-    users = {u.username for u in directory.users() if u.active}
-    imported = import_document(declared_utf8(xml).encode("utf-8"), directory.role_names(), users,
-                               filename or "upload.bpmn")
-    converted = imported.bpmn.decode("utf-8")
-    problems = _problems(session, {"bpmn_xml": converted, "filename": filename, "forms": forms})
-    return {"dialect": imported.dialect, "dialect_name": DIALECTS[imported.dialect], "bpmn_xml": converted,
-            "report": [entry.as_json(engine_text) for entry in imported.report], "problems": problems}
+    imported = studio().import_design(username, xml, filename, forms)
+    return {"dialect": imported.dialect, "dialect_name": DIALECTS[imported.dialect], "bpmn_xml": imported.bpmn_xml,
+            "report": [entry.as_json(engine_text) for entry in imported.report],
+            "problems": problem_list(imported.rejected) if imported.rejected else []}
 
 
 def import_fields(body: dict) -> tuple[str, str | None, dict]:
@@ -53,12 +49,3 @@ def import_fields(body: dict) -> tuple[str, str | None, dict]:
     if errors:
         raise FormInvalid(errors)
     return xml, filename or None, forms
-
-
-def _problems(session, body: dict) -> list[dict]:
-    """What validation still finds in the converted diagram, all at once, each naming its element."""
-    try:
-        designs.check(session, designs.design_from_json(body), services().processes_dir)
-    except designs.DesignRejected as rejected:
-        return problem_list(rejected)
-    return []
