@@ -8,8 +8,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from .database import Database
-from .directory import Directory
-from .errors import FormInvalid, Msg, NotFound, PowerflowError
+from .directory import ADMIN_ROLE, Directory
+from .errors import Forbidden, FormInvalid, Msg, NotFound, PowerflowError
 from .login_throttle import address_key, reserve, succeeded
 from .models import User
 
@@ -57,3 +57,11 @@ def revoke_tokens(session: Session, username: str) -> User:
     user = Directory(session).user(username)
     session.execute(update(User).where(User.id == user.id).values(token_generation=User.token_generation + 1))
     return user
+
+
+def sign_out_everywhere(db: Database, actor: str, username: str) -> None:
+    """End every token and web session of ``username``: the user themself, or an administrator for anyone."""
+    with db.transaction() as session:
+        if actor != username and ADMIN_ROLE not in Directory(session).user(actor).role_names:
+            raise Forbidden("user.revoke_admin_only")
+        revoke_tokens(session, username)

@@ -162,3 +162,20 @@ def test_design_work_is_refused_to_non_designers_before_anything_is_read(app, ru
     assert studio.table(studio.tables()[0]).lstrip().startswith("<")
     with pytest.raises(NotFound):
         studio.table("../secret.dmn")
+
+
+def test_signing_out_everywhere_is_for_oneself_or_an_administrator(runtime):
+    from engine.logins import sign_out_everywhere
+    from engine.models import User
+    import sqlalchemy as sa
+
+    def generation(name: str) -> int:
+        with runtime.db.reader() as session:
+            return session.scalar(sa.select(User.token_generation).where(User.username == name))
+    before = generation("bangong")
+    sign_out_everywhere(runtime.db, "bangong", "bangong")
+    sign_out_everywhere(runtime.db, "admin", "bangong")
+    assert generation("bangong") == before + 2
+    with pytest.raises(Forbidden) as refused:
+        sign_out_everywhere(runtime.db, "jiwei", "bangong")
+    assert refused.value.code == "user.revoke_admin_only" and generation("bangong") == before + 2

@@ -66,6 +66,7 @@ CORE: dict[str, str] = {
     "catalog.no_process": N_("流程 {process} 不存在"),
     "dmn.refused": N_("{kind}“{text}”：{why}"),
     "user.missing": N_("用户 {username} 不存在"),
+    "user.revoke_admin_only": N_("只有管理员可以撤销他人的令牌"),
     "user.bad_name": N_("用户名只能包含字母、数字、下划线和连字符（最多 64 个字符）"),
     "user.password_required": N_("新用户必须设置密码"),
     "user.unknown_roles": N_("角色不存在：{roles}"),
