@@ -8,11 +8,9 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from engine import demo
-from engine.deployment import deploy_directory
-from engine.directory import Directory
 from engine.errors import PowerflowError
 
-from .cli_common import fail, services
+from .cli_common import admin, fail, services
 
 from . import ConfigurationError, create_app
 
@@ -34,9 +32,7 @@ def main():
 
 
 def _deploy(deployed_by: str) -> None:
-    engine = services()
-    with engine.db.transaction() as session:
-        results = deploy_directory(session, engine.processes_dir, deployed_by)
+    results = admin().deploy(deployed_by)
     for r in results:
         click.echo(f"{STATUS_TEXT[r.status]}  {r.key}  第 {r.version} 版  {r.name}")
 
@@ -48,11 +44,7 @@ def init(with_demo: bool):
     """迁移数据库结构，创建标准角色，部署 processes/ 下的流程。"""
     engine = services()
     try:
-        engine.db.migrate()
-        with engine.db.transaction() as session:
-            Directory(session).ensure_roles()
-            if with_demo:
-                demo.create_people(session)
+        admin().prepare(with_demo)
         _deploy("init")
         if with_demo:
             ids = demo.create_matters(engine.db, engine.runtime)

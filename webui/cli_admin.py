@@ -6,12 +6,9 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
-from engine.calendar_days import entered_days, load_calendar, remove_day, set_day
-from engine.directory import Directory
 from engine.errors import PowerflowError
-from engine.logins import revoke_tokens
 
-from .cli_common import fail, services
+from .cli_common import admin, fail
 
 
 
@@ -25,10 +22,9 @@ def users():
 @with_appcontext
 def users_list():
     """列出用户及其角色。"""
-    with services().db.reader() as session:
-        for user in Directory(session).users():
-            flag = "" if user.active else "（已停用）"
-            click.echo(f"{user.username:12} {user.display_name}{flag}  {'、'.join(user.role_names)}")
+    for user in admin().accounts():
+        flag = "" if user.active else "（已停用）"
+        click.echo(f"{user.username:12} {user.display_name}{flag}  {'、'.join(user.roles)}")
 
 
 @users.command("add")
@@ -40,9 +36,8 @@ def users_list():
 def users_add(username: str, display_name: str | None, password: str | None, roles: tuple[str, ...]):
     """新建用户，或修改已有用户的显示名、密码、角色。"""
     try:
-        with services().db.transaction() as session:
-            user = Directory(session).save_user(username, display_name, password, list(roles) if roles else None)
-            click.echo(f"已保存 {user.username}：{'、'.join(user.role_names)}")
+        user = admin().save_account(username, display_name, password, list(roles) if roles else None)
+        click.echo(f"已保存 {user.username}：{'、'.join(user.roles)}")
     except PowerflowError as error:
         fail(error)
 
@@ -53,8 +48,7 @@ def users_add(username: str, display_name: str | None, password: str | None, rol
 def users_deactivate(username: str):
     """停用用户（保留其办理记录）。"""
     try:
-        with services().db.transaction() as session:
-            Directory(session).save_user(username, active=False)
+        admin().deactivate(username)
         click.echo(f"已停用 {username}")
     except PowerflowError as error:
         fail(error)
@@ -66,8 +60,7 @@ def users_deactivate(username: str):
 def users_revoke_tokens(username: str):
     """撤销用户的全部 API 令牌并结束其网页登录（手机丢失、令牌泄露时）。"""
     try:
-        with services().db.transaction() as session:
-            revoke_tokens(session, username)
+        admin().revoke(username)
         click.echo(f"已撤销 {username} 的全部令牌和登录会话")
     except PowerflowError as error:
         fail(error)
@@ -80,8 +73,7 @@ def users_revoke_tokens(username: str):
 def users_field(field: str, username: str):
     """指定某分管领域的分管常委（每个领域只有一位）。"""
     try:
-        with services().db.transaction() as session:
-            Directory(session).set_field(field, username)
+        admin().set_field(field, username)
         click.echo(f"{field} 的分管常委：{username}")
     except PowerflowError as error:
         fail(error)
@@ -109,8 +101,7 @@ def calendar_set(day: str, kind: str | None, note: str):
     """登记一天为节假日或调休上班日。"""
     if kind is None:
         raise click.UsageError("请指定 --holiday 或 --workday")
-    with services().db.transaction() as session:
-        entry = set_day(session, _day(day), kind == "workday", note)
+    entry = admin().enter_day(_day(day), kind == "workday", note)
     click.echo(f"{entry.day}  {'上班' if entry.workday else '休息'}  {entry.note}")
 
 
@@ -119,8 +110,7 @@ def calendar_set(day: str, kind: str | None, note: str):
 @with_appcontext
 def calendar_remove(day: str):
     """删除登记的某一天，恢复默认数据。"""
-    with services().db.transaction() as session:
-        removed = remove_day(session, _day(day))
+    removed = admin().forget_day(_day(day))
     click.echo(f"已删除 {day}" if removed else f"{day} 没有登记")
 
 
@@ -129,10 +119,8 @@ def calendar_remove(day: str):
 @with_appcontext
 def calendar_list(year: int | None):
     """列出登记的日子；给出 --year 时还统计该年的工作日数。"""
-    with services().db.reader() as session:
-        days = entered_days(session, year)
-        for entry in days:
-            click.echo(f"{entry.day}  {'上班' if entry.workday else '休息'}  {entry.note}")
-        if year is not None:
-            total = load_calendar(session).working_days_between(date(year - 1, 12, 31), date(year, 12, 31))
-            click.echo(f"{year} 年共 {total} 个工作日")
+    days, total = admin().days(year)
+    for entry in days:
+        click.echo(f"{entry.day}  {'上班' if entry.workday else '休息'}  {entry.note}")
+    if total is not None:
+        click.echo(f"{year} 年共 {total} 个工作日")

@@ -14,6 +14,12 @@ def services():
     return current_app.extensions["powerflow"]
 
 
+def admin():
+    """The engine's operator actions on the app's database."""
+    from engine.administration import Administration
+    return Administration(services().db, services().processes_dir)
+
+
 def fail(error: PowerflowError) -> None:
     """Print a user error (with per-field errors) on stderr and exit 1, without a traceback."""
     click.echo(f"错误：{error}", err=True)

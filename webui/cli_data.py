@@ -7,9 +7,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from engine import audit_chain, backup
+from engine import backup
 
-from .cli_common import fail, services
+from .cli_common import admin, fail, services
 
 
 @click.group()
@@ -21,8 +21,7 @@ def audit():
 @with_appcontext
 def audit_verify():
     """核对审计链：逐条检查哈希，报告被修改、插入或删除的事件及其位置。"""
-    with services().db.reader() as session:
-        verdict = audit_chain.verify(session)
+    verdict = admin().verify_audit()
     for problem in verdict.problems:
         click.echo(f"错误：{problem}", err=True)
     click.echo(f"链头：第 {verdict.head_seq} 条，哈希 {verdict.head_hash}")
