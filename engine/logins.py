@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
@@ -31,7 +32,31 @@ class LockedOut(PowerflowError):
         super().__init__("user.locked_out", minutes=self.minutes)
 
 
-def sign_in(db: Database, username: str, password: str, address: str | None, now: datetime) -> User | None:
+@dataclass(frozen=True)
+class Identity:
+    """Who is signed in, as the web layer keeps it: read from the directory, never an ORM row."""
+
+    id: int
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    token_generation: int  # raised by signing out everywhere: older sessions and tokens end
+
+
+def _identity(user: User) -> Identity:
+    return Identity(user.id, user.username, user.display_name, tuple(user.role_names), user.token_generation)
+
+
+def signed_in(db: Database, user_id: int, generation: int) -> Identity | None:
+    """The active user ``user_id``, if nobody signed them out everywhere since ``generation`` was read."""
+    with db.reader() as session:
+        user = Directory(session).by_id(user_id)
+        if user is None or not user.active or user.token_generation != generation:
+            return None
+        return _identity(user)
+
+
+def sign_in(db: Database, username: str, password: str, address: str | None, now: datetime) -> Identity | None:
     """The active user with these credentials, or None; LockedOut while it must wait, even with the right password."""
     # Known, unknown and deactivated names take the same steps (throttle, Argon2): neither the answer nor its
     # time tells them apart.
@@ -44,10 +69,11 @@ def sign_in(db: Database, username: str, password: str, address: str | None, now
         raise LockedOut(reservation.wait_until, now)
     with db.reader() as session:
         user = Directory(session).authenticate(username, password)
-    if user is not None:
+        found = None if user is None else _identity(user)
+    if found is not None:
         with db.transaction() as session:
             succeeded(session, username, key, reservation, now)
-    return user
+    return found
 
 
 def revoke_tokens(session: Session, username: str) -> User:

@@ -12,9 +12,8 @@ from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from engine.directory import AUDITOR_ROLES, Directory
-from engine.logins import LockedOut, sign_in
-from engine.models import User
+from engine.directory import AUDITOR_ROLES
+from engine.logins import Identity, LockedOut, sign_in, signed_in
 
 from . import services
 from .public import limiter
@@ -58,17 +57,14 @@ def roles_required(roles: set[str] | frozenset[str]):
     return decorate
 
 
-def _principal(user: User) -> Principal:
-    return Principal(user.id, user.username, user.display_name, tuple(user.role_names), user.token_generation)
+def _principal(found: Identity) -> Principal:
+    return Principal(found.id, found.username, found.display_name, found.roles, found.token_generation)
 
 
 def _current(user_id: int, generation: int) -> Principal | None:
     """The active user ``user_id``, if nobody signed it out everywhere since ``generation`` was read."""
-    with services().db.reader() as session:
-        user = Directory(session).by_id(user_id)
-        if user is None or not user.active or user.token_generation != generation:
-            return None
-        return _principal(user)
+    found = signed_in(services().db, user_id, generation)
+    return found and _principal(found)
 
 
 @login_manager.user_loader

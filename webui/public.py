@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from engine import idempotency, letters, minutes, publications
+from engine import idempotency, letters
 from engine.catalog import load_catalog
-from engine.deployment import published_version
-from engine.errors import Conflict, FormInvalid, NotFound
+from engine.errors import Conflict, FormInvalid
 from engine.models import utcnow
+from engine.portal import Portal
 
 from . import services
 from .errors import engine_text, field_errors
@@ -41,9 +40,7 @@ def catalog():
     categories: dict[str, list] = {}
     for power in powers:
         categories.setdefault(power.category, []).append(power)
-    with services().db.reader() as session:
-        recent = publications.listing(session, 5)
-        recent = [{"id": p.instance_id, "title": p.title, "published_at": p.published_at} for p in recent]
+    recent = _portal().recent(5)
     return render_template("public_catalog.html", categories=categories, recent=recent)
 
 
@@ -57,8 +54,7 @@ def _public_power(process_key: str):
 @bp.get("/processes/<process_key>.svg")
 def chart(process_key: str):
     _public_power(process_key)
-    with services().db.reader() as session:
-        svg = services().charts.process_svg(published_version(session, process_key))
+    _process, svg = _portal().chart(process_key)
     return Response(chart_svg(svg), mimetype="image/svg+xml")
 
 
@@ -66,44 +62,25 @@ def chart(process_key: str):
 def flowchart(process_key: str):
     """A public power's flowchart as a page: its title, basis, legend and the chart at a readable size."""
     power = _public_power(process_key)
-    with services().db.reader() as session:
-        version = published_version(session, process_key)
-        svg = services().charts.process_svg(version)
-        process = {"key": version.process_key, "name": version.name, "version": version.version,
-                   "deployed_at": version.deployed_at}
+    process, svg = _portal().chart(process_key)
     return render_template("public_flowchart.html", power=power, process=process, svg=svg)
 
 
 @bp.get("/decisions")
 def decisions():
     page = page_number()
-    with services().db.reader() as session:
-        items = [_published(p) for p in publications.listing(session, 20, (page - 1) * 20)]
+    items = _portal().decisions(20, (page - 1) * 20)
     return render_template("public_decisions.html", items=items, page=page)
 
 
 @bp.get("/decisions/<int:instance_id>")
 def decision(instance_id: int):
-    with services().db.reader() as session:
-        found = publications.for_instance(session, instance_id)
-        if found is None:  # unpublished or unknown: the same 404, so no title leaks
-            raise NotFound("public.missing")
-        item = _published(found)
-        decision = found.decision
-        if decision is not None:  # the public sees the number of the minutes behind the decision (R11)
-            item["minutes_number"] = minutes.numbers(session, [decision.meeting_id]).get(decision.meeting_id)
+    item = _portal().decision(instance_id)  # with the number of the minutes behind it (R11)
     return render_template("public_decision.html", item=item, now=utcnow())
 
 
-def _published(p) -> dict:
-    d = p.decision
-    return {"id": p.instance_id, "title": p.title, "text": p.text, "channel": p.channel,
-            "published_at": p.published_at, "objections_until": p.objections_until, "period_days": p.period_days,
-            "objection_contact": p.objection_contact,
-            "decision": None if d is None else {"body": d.body, "decided_at": d.decided_at, "agree": d.agree,
-                                                "disagree": d.disagree, "abstain": d.abstain,
-                                                "should_attend": d.should_attend, "present": d.present,
-                                                "chosen": d.chosen, "choice_tally": d.choice_tally}}
+def _portal() -> Portal:
+    return Portal(services().db, services().charts)
 
 
 @bp.route("/mailbox", methods=["GET", "POST"])
@@ -125,8 +102,7 @@ def mailbox():
 @bp.get("/letters/<number>/written")
 @limiter.limit(lambda: current_app.config.get("LOOKUP_RATE_LIMIT", "60 per hour"))
 def letter_written(number: str):
-    with services().db.reader() as session:
-        found = letters.status(session, number)
+    found = _portal().letter(number)
     return render_template("public_letter_written.html", number=found.tracking_number)
 
 
@@ -144,13 +120,10 @@ def letter(number: str):
     errors, status = {}, 200
     if request.method == "POST":
         try:
-            with services().db.transaction() as session:
-                letters.rate(session, number, request.form.get("rating", type=int), request.form.get("comment", ""),
-                             utcnow())
+            _portal().rate(number, request.form.get("rating", type=int), request.form.get("comment", ""))
         except FormInvalid as invalid:
             errors, status = field_errors(invalid.errors), 422
         except Conflict as conflict:
             errors, status = {"rating": engine_text(conflict.msg)}, 409
-    with services().db.reader() as session:
-        found = letters.status(session, number)
+    found = _portal().letter(number)
     return render_template("public_letter.html", letter=found, errors=errors), status
