@@ -8,7 +8,7 @@ from flask_login import current_user
 from engine import dashboard, exports, heatmap, statistics
 from engine.oversight import Oversight
 from engine.directory import AUDITOR_ROLES
-from engine.models import utcnow
+from engine.clock import utcnow
 from engine.workdays import LOCAL_TZ
 
 from . import chart_svg, services

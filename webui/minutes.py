@@ -11,7 +11,7 @@ from engine.directory import AUDITOR_ROLES
 from engine.errors import Msg
 from engine.meetings import BODIES
 from engine.minutes_book import MinutesBook
-from engine.models import utcnow
+from engine.clock import utcnow
 from engine.workdays import LOCAL_TZ
 
 from . import minutes_files, services

@@ -8,7 +8,7 @@ from flask_limiter.util import get_remote_address
 from engine import idempotency, letters
 from engine.catalog import load_catalog
 from engine.errors import Conflict, FormInvalid
-from engine.models import utcnow
+from engine.clock import utcnow
 from engine.portal import Portal
 
 from . import services

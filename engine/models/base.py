@@ -1,7 +1,7 @@
 """What every table shares: the declarative base, UTC times and the JSON column type."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 from enum import StrEnum
 
 from sqlalchemy import JSON, DateTime, String
@@ -9,12 +9,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from ..clock import utcnow as utcnow  # re-exported: the tables' default times
+
 JSONType = JSON().with_variant(JSONB(), "postgresql")
-
-
-def utcnow() -> datetime:
-    """The current time in UTC, timezone-aware."""
-    return datetime.now(timezone.utc)
 
 
 class UTCDateTime(TypeDecorator):
