@@ -33,3 +33,16 @@ def test_a_wrong_way_import_is_caught(tmp_path):
     assert result.returncode != 0
     assert "The tables import nothing else of the engine but the status enums and the clock BROKEN" in result.stdout
     assert "engine.models.process -> engine.runtime" in result.stdout
+
+
+def test_the_architecture_picture_is_drawn_from_the_current_code():
+    """docs/architecture.dot (and its SVG) come from scripts/architecture.py; every engine module has a group."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("architecture", ROOT / "scripts" / "architecture.py")
+    architecture = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(architecture)
+    grouped = {m for members in architecture.GROUPS.values() for m in members}
+    assert architecture.modules() <= grouped, f"give these a group in scripts/architecture.py: {architecture.modules() - grouped}"
+    assert (ROOT / "docs" / "architecture.dot").read_text(encoding="utf-8") == architecture.dot(), \
+        "the picture is stale: run .venv/bin/python scripts/architecture.py"
+    assert (ROOT / "docs" / "architecture.svg").read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))

@@ -1,0 +1,93 @@
+"""Draw the import graph of engine/ and webui/ from the code: docs/architecture.dot and docs/architecture.svg.
+
+Run `.venv/bin/python scripts/architecture.py` after moving code; tests/test_architecture.py fails when the
+committed DOT no longer matches the code. Nodes are the engine's top-level modules and packages grouped
+by what they are about, and webui as one box; an edge is "imports".
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+# What each engine module is about; a module not listed here is drawn in "other" (and the test says so).
+GROUPS = {
+    "foundation": ["status", "clock", "errors", "messages", "limits"],
+    "storage": ["models", "database", "upsert", "attachment_store", "backup", "idempotency"],
+    "audit": ["audit", "audit_chain"],
+    "design time": ["definitions", "deployment", "designs", "design_studio", "versions", "version_cache", "meaning",
+                    "lint", "lint_data", "lint_refs", "lint_structure", "bpmnlint", "decision_tables", "xml_safety",
+                    "xml_encoding", "xml_ids", "importing", "callables", "forms", "catalog", "published"],
+    "runtime": ["runtime", "flow_actions", "task_actions", "task_mirror", "timers", "scripting", "script_api",
+                "serialization", "sandbox", "rewind", "signers", "withdrawal", "worker", "progress", "waiting",
+                "hand_over"],
+    "committee rules": ["rules", "meetings", "topics", "minutes", "numbering", "workdays", "calendar_days",
+                        "publications", "letters", "ballots"],
+    "directory": ["directory", "access", "logins", "login_throttle"],
+    "collaboration": ["comments", "followers", "notifications", "mailer", "urging", "overdue", "discussion",
+                      "notification_center"],
+    "reads": ["queries", "lists", "task_page", "task_view", "matter_page", "matter_file", "process_page",
+              "minutes_book", "portal", "oversight", "dashboard", "exports", "statistics", "heatmap", "charts",
+              "flowchart", "administration", "demo"],
+}
+
+
+def modules() -> set[str]:
+    """The engine's top-level modules and packages."""
+    engine = ROOT / "engine"
+    found = {p.stem for p in engine.glob("*.py") if p.stem != "__init__"}
+    found |= {p.name for p in engine.iterdir() if (p / "__init__.py").exists() and p.name != "migrations"}
+    return found
+
+
+def dot() -> str:
+    """The graph in DOT, one box per group listing its modules, an edge per group that imports another (with
+    how many module-to-module imports it stands for); sorted so the same code always gives the same text."""
+    graph = grimp.build_graph("engine", "webui", cache_dir=None)
+    group_of = {m: g for g, members in GROUPS.items() for m in members}
+
+    def group(module: str) -> str | None:
+        parts = module.split(".")
+        if parts[0] == "webui":
+            return "web"
+        if parts[0] != "engine" or len(parts) < 2 or parts[1] == "migrations":
+            return None
+        return group_of.get(parts[1], "other")
+
+    counts: dict[tuple[str, str], int] = {}
+    for importer in sorted(graph.modules):
+        for imported in graph.find_modules_directly_imported_by(importer):
+            a, b = group(importer), group(imported)
+            if a and b and a != b:
+                counts[(a, b)] = counts.get((a, b), 0) + 1
+    members: dict[str, list[str]] = {}
+    for module in sorted(modules()):
+        members.setdefault(group_of.get(module, "other"), []).append(module)
+    lines = ["digraph powerflow {", '  rankdir=TB; node [shape=box, fontsize=10, fontname="sans"];',
+             '  edge [fontsize=8, color="#666677"];',
+             '  "web" [label="webui\\npages · API · CLI", style=filled, fillcolor="#e8f0fe"];']
+    for name in [*GROUPS, "other"]:
+        if name in members:
+            listed = "\\n".join(", ".join(members[name][k:k + 4]) for k in range(0, len(members[name]), 4))
+            lines.append(f'  "{name}" [label="{name}\\n\\n{listed}"];')
+    lines.extend(f'  "{a}" -> "{b}" [label="{n}"];' for (a, b), n in sorted(counts.items()))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    text = dot()
+    (DOCS / "architecture.dot").write_text(text, encoding="utf-8")
+    svg = subprocess.run(["dot", "-Tsvg"], input=text.encode(), capture_output=True, check=True).stdout
+    (DOCS / "architecture.svg").write_bytes(svg)
+    print(f"wrote {DOCS / 'architecture.dot'} and {DOCS / 'architecture.svg'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
