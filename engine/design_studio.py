@@ -15,7 +15,7 @@ from .database import Database
 from .definitions import load_forms
 from .deployment import DeployResult, latest_versions, published_version
 from .directory import Directory
-from .errors import NotFound
+from .errors import FormInvalid, Msg, NotFound
 from .importing import import_document
 from .models import Instance, utcnow
 from .status import MatterStatus
@@ -138,11 +138,12 @@ class DesignStudio:
                 raise NotFound("matter.missing", instance_id=instance_id)
             return instance.process_key
 
-    def import_design(self, username: str, xml: str, filename: str | None, forms: dict) -> Imported:
+    def import_design(self, username: str, body: dict) -> Imported:
         """Convert a Camunda 7, Zeebe or SpiffArena diagram and validate the result, without deploying it."""
         from .xml_encoding import declared_utf8
         with self.db.reader() as session:
-            self._designer(session, username)
+            self._designer(session, username)  # before the upload is read: a non-designer learns nothing of it
+            xml, filename, forms = import_fields(body)
             directory = Directory(session)
             users = {u.username for u in directory.users() if u.active}
             imported = import_document(declared_utf8(xml).encode("utf-8"), directory.role_names(), users,
@@ -155,3 +156,19 @@ class DesignStudio:
             except designs.DesignRejected as refusal:
                 rejected = refusal
         return Imported(imported.dialect, converted, imported.report, rejected)
+
+
+def import_fields(body: dict) -> tuple[str, str | None, dict]:
+    """The upload's fields, each wrong one named at once."""
+    xml, filename, forms = body.get("bpmn_xml"), body.get("filename"), body.get("forms", {})
+    errors = {}
+    if not isinstance(xml, str) or not xml.strip():
+        errors["bpmn_xml"] = Msg("import.no_xml")
+    if filename is not None and (not isinstance(filename, str) or not filename.endswith(".bpmn")
+                                 or "/" in filename or "\\" in filename or filename == ".bpmn"):
+        errors["filename"] = Msg("import.bad_filename")
+    if not isinstance(forms, dict):
+        errors["forms"] = Msg("import.forms_object")
+    if errors:
+        raise FormInvalid(errors)
+    return xml, filename or None, forms

@@ -85,9 +85,15 @@ def revoke_tokens(session: Session, username: str) -> User:
     return user
 
 
-def sign_out_everywhere(db: Database, actor: str, username: str) -> None:
-    """End every token and web session of ``username``: the user themself, or an administrator for anyone."""
+def sign_out_everywhere(db: Database, username: str) -> None:
+    """End every token and web session of ``username``, at their own request."""
     with db.transaction() as session:
-        if actor != username and ADMIN_ROLE not in Directory(session).user(actor).role_names:
+        revoke_tokens(session, username)
+
+
+def revoke_sessions_of(db: Database, admin: str, username: str) -> None:
+    """An administrator ends every token and web session of a user (a lost phone, a leaked token)."""
+    with db.transaction() as session:
+        if ADMIN_ROLE not in Directory(session).user(admin).role_names:
             raise Forbidden("user.revoke_admin_only")
         revoke_tokens(session, username)

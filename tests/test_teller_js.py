@@ -272,7 +272,7 @@ def test_key_mode_posts_the_public_key_only(browser, flask_app, bundle, small_kd
     page.wait_for_function(f"document.querySelector('[data-teller-status]').textContent === "
                            f"{json.dumps(widget.get_attribute('data-msg-mismatch'))}")
     page.fill("[data-teller-confirm]", passphrase)
-    with page.expect_request(f"{ORIGIN}/submit"):
+    with page.expect_request(f"{ORIGIN}/submit", timeout=120_000):  # key derivation and proofs: slow on a busy CI
         page.click("button[type=submit]")
     page.wait_for_url(f"{ORIGIN}/submit")
     [form] = posted
@@ -296,7 +296,7 @@ def test_share_mode_posts_verifiable_partials(browser, flask_app, bundle, small_
                            f"{json.dumps(widget.get_attribute('data-msg-wrong'))}")
     assert posted == []
     page.fill("[data-teller-passphrase]", meeting.passphrases[2])
-    with page.expect_request(f"{ORIGIN}/submit"):
+    with page.expect_request(f"{ORIGIN}/submit", timeout=120_000):  # key derivation and proofs: slow on a busy CI
         page.click("button[type=submit]")
     page.wait_for_url(f"{ORIGIN}/submit")
     [form] = posted

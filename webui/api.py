@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import FormInvalid, Msg
-from engine.logins import MAX_NAME, LockedOut, sign_out_everywhere
+from engine.logins import MAX_NAME, LockedOut, revoke_sessions_of, sign_out_everywhere
 from engine.lists import Lists
 from engine.matter_page import MatterPages
 from engine.notification_center import NotificationCenter
@@ -76,7 +76,7 @@ def token():
 @token_required
 def revoke():
     """Sign out everywhere: every token and web session of the caller ends, this token included."""
-    sign_out_everywhere(services().db, g.principal.username, g.principal.username)
+    sign_out_everywhere(services().db, g.principal.username)
     return jsonify({"username": g.principal.username, "revoked": True})
 
 
@@ -84,7 +84,7 @@ def revoke():
 @token_required
 def revoke_user_tokens(username: str):
     """An administrator ends every token and web session of another user (a lost phone, a leaked token)."""
-    sign_out_everywhere(services().db, g.principal.username, username)
+    revoke_sessions_of(services().db, g.principal.username, username)
     return jsonify({"username": username, "revoked": True})
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify
 
 from engine.design_studio import DesignStudio
-from engine.errors import FormInvalid, Msg
 from engine.importing import DIALECTS
 
 from . import services
@@ -19,7 +18,7 @@ bp = Blueprint("api_import", __name__, url_prefix="/api/v1")
 @bp.post("/designs/import")
 @token_required
 def import_design():
-    return jsonify(imported_design(g.principal.username, *import_fields(_json_body())))
+    return jsonify(imported_design(g.principal.username, _json_body()))
 
 
 def studio() -> DesignStudio:
@@ -27,25 +26,9 @@ def studio() -> DesignStudio:
     return DesignStudio(services().db, services().processes_dir)
 
 
-def imported_design(username: str, xml: str, filename: str | None, forms: dict) -> dict:
+def imported_design(username: str, body: dict) -> dict:
     """The upload converted to our dialect, its report and what validation still finds, in the reader's language."""
-    imported = studio().import_design(username, xml, filename, forms)
+    imported = studio().import_design(username, body)
     return {"dialect": imported.dialect, "dialect_name": DIALECTS[imported.dialect], "bpmn_xml": imported.bpmn_xml,
             "report": [entry.as_json(engine_text) for entry in imported.report],
             "problems": problem_list(imported.rejected) if imported.rejected else []}
-
-
-def import_fields(body: dict) -> tuple[str, str | None, dict]:
-    """The upload's fields, each wrong one named at once."""
-    xml, filename, forms = body.get("bpmn_xml"), body.get("filename"), body.get("forms", {})
-    errors = {}
-    if not isinstance(xml, str) or not xml.strip():
-        errors["bpmn_xml"] = Msg("import.no_xml")
-    if filename is not None and (not isinstance(filename, str) or not filename.endswith(".bpmn")
-                                 or "/" in filename or "\\" in filename or filename == ".bpmn"):
-        errors["filename"] = Msg("import.bad_filename")
-    if not isinstance(forms, dict):
-        errors["forms"] = Msg("import.forms_object")
-    if errors:
-        raise FormInvalid(errors)
-    return xml, filename or None, forms

@@ -11,7 +11,7 @@ from engine.errors import Conflict, FormInvalid, Msg
 from engine.forms import in_order
 
 from .errors import engine_text, problem_list
-from .api_import import import_fields, imported_design, studio
+from .api_import import imported_design, studio
 from .auth import roles_required
 
 bp = Blueprint("modeler", __name__, url_prefix="/modeler")
@@ -75,8 +75,7 @@ def validate():
 @designers_only
 def import_design():
     """A Camunda 7 or Zeebe diagram opened with 打开文件, converted as the API converts it, with the same report."""
-    fields = import_fields(_body())
-    return jsonify(imported_design(current_user.username, *fields))
+    return jsonify(imported_design(current_user.username, _body()))
 
 
 @bp.post("/deploy")
