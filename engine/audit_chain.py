@@ -17,6 +17,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from .database import PENDING
+from .errors import Msg
 from .models import GENESIS, AuditEvent, AuditHead
 
 
@@ -76,11 +77,18 @@ class Problem:
 
     position: int | None
     event_id: int | None
-    what: str
+    what: Msg
 
     def __str__(self) -> str:
-        where = f"第 {self.position} 条" if self.position is not None else "链外"
-        return f"{where}（事件 id {self.event_id}）：{self.what}" if self.event_id else f"{where}：{self.what}"
+        return str(self.message)
+
+    @property
+    def message(self) -> Msg:
+        """The problem as one translatable message: where it is, then what is wrong."""
+        where = Msg("audit.position", position=self.position) if self.position is not None else Msg("audit.outside")
+        if self.event_id:
+            return Msg("audit.problem_event", where=where, event_id=self.event_id, what=self.what)
+        return Msg("audit.problem", where=where, what=self.what)
 
 
 @dataclass
@@ -101,24 +109,25 @@ def verify(session: Session) -> Verdict:
                            .execution_options(yield_per=2000))
     for row in rows:
         if row.seq is None:
-            problems.append(Problem(None, row.id, "不在链中（被直接插入的事件）"))
+            problems.append(Problem(None, row.id, Msg("audit.not_in_chain")))
             continue
         checked += 1
         if row.seq < expected:
-            problems.append(Problem(row.seq, row.id, "位置重复（被插入的事件）"))
+            problems.append(Problem(row.seq, row.id, Msg("audit.duplicate")))
         elif row.seq > expected:
-            gap = f"第 {expected} 条" if row.seq == expected + 1 else f"第 {expected}–{row.seq - 1} 条"
-            problems.append(Problem(expected, None, f"{gap}缺失（事件被删除）"))
+            gap = Msg("audit.position", position=expected) if row.seq == expected + 1 \
+                else Msg("audit.positions", first=expected, last=row.seq - 1)
+            problems.append(Problem(expected, None, Msg("audit.missing", gap=gap)))
         elif row.prev_hash != prev:
-            problems.append(Problem(row.seq, row.id, "与前一条不衔接（前面的事件被改动、插入或删除）"))
+            problems.append(Problem(row.seq, row.id, Msg("audit.unlinked")))
         if row.hash != _event_digest(row.prev_hash or "", row.seq, row):
-            problems.append(Problem(row.seq, row.id, "内容与哈希不符（事件被修改）"))
+            problems.append(Problem(row.seq, row.id, Msg("audit.tampered")))
         prev, expected = row.hash, max(expected, row.seq + 1)
     head = session.get(AuditHead, 1)
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     if head_seq > expected - 1:
         span = f"{expected}" if head_seq == expected else f"{expected}–{head_seq}"
-        problems.append(Problem(expected, None, f"末尾第 {span} 条缺失（事件被删除）"))
+        problems.append(Problem(expected, None, Msg("audit.tail_missing", span=span)))
     elif head_seq == expected - 1 and head_hash != prev:
-        problems.append(Problem(head_seq, None, "链头哈希与最后一条不符"))
+        problems.append(Problem(head_seq, None, Msg("audit.head_mismatch")))
     return Verdict(checked, head_seq, head_hash, problems)

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Date, DateTime, LargeBinary, Table, bindparam, func, select, text
 
 from .database import Database
-from .errors import PowerflowError
+from .errors import Msg, PowerflowError
 from .models import Base
 
 FORMAT = 1
@@ -61,7 +61,7 @@ def tables() -> list[Table]:
             fk.column.table.name not in remaining or fk.column.table is t
             for c in t.columns if not c.nullable for fk in c.foreign_keys)]
         if not ready:
-            raise BackupError("表之间存在无法排序的非空引用")
+            raise BackupError("backup.unsortable")
         for table in sorted(ready, key=lambda t: t.name):
             ordered.append(remaining.pop(table.name))
     return ordered
@@ -100,18 +100,18 @@ def restore(db: Database, source: str | Path, attachments_dir: str | Path | None
     try:
         archive = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile) as exc:
-        raise BackupError(f"{source}：不是有效的备份文件（{exc}）") from None
+        raise BackupError("backup.not_a_backup", source=str(source), error=str(exc)) from None
     with archive:
         try:
             manifest = json.loads(archive.read("manifest.json"))
         except KeyError:
-            raise BackupError(f"{source}：缺少 manifest.json，不是 powerflow 备份") from None
+            raise BackupError("backup.no_manifest", source=str(source)) from None
         db.migrate()
         if manifest.get("format") != FORMAT or manifest.get("revision") != _revision(db):
-            raise BackupError(f"{source}：备份的结构版本 {manifest.get('revision')} 与本数据库 {_revision(db)} 不同；"
-                              "请用同一版本的 powerflow 恢复")
+            raise BackupError("backup.other_revision", source=str(source), backup=manifest.get("revision"),
+                              database=_revision(db))
         if not replace and not _is_empty(db):
-            raise BackupError("目标数据库已有数据；确认覆盖请加 --replace")
+            raise BackupError("backup.not_empty")
         order = tables()
         with db.engine.begin() as conn:
             for table in order:  # references first, so that tables referring to each other can go

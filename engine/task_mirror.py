@@ -61,7 +61,7 @@ class TaskMirror:
     def _new_row(self, instance: Instance, task) -> HumanTask:
         props = task_properties(task)
         return HumanTask(
-            subject=str(self._evaluate(task, props["subject"], "计算 subject"))[:255] if props.get("subject") else None,
+            subject=str(self._evaluate(task, props["subject"], Msg("script.what_subject")))[:255] if props.get("subject") else None,
             instance_id=instance.id, task_guid=str(task.id), element_id=task.task_spec.bpmn_id,
             name=task.task_spec.bpmn_name or task.task_spec.bpmn_id, lane=task.task_spec.lane,
             candidate_role=props.get("candidateRole") or task.task_spec.lane,

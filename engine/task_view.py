@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from . import forms, matter_file, signers
 from .ballots import steps as ballot_steps
 from .definitions import show_pairs
+from .errors import Msg
 from .directory import Directory
 from .matter_file import MatterFile
 from .models import HumanTask, User, utcnow
@@ -74,7 +75,7 @@ def _form(session: Session, row: HumanTask, viewer: User | None = None) -> TaskF
         try:
             shown.append((label, engine.evaluate(task, expression)))
         except Exception as exc:  # a designer's expression failing must not break the page
-            shown.append((label, f"（无法显示：{exc}）"))
+            shown.append((label, Msg("task.show_failed", error=str(exc))))
     secret = set(ballot_steps.personal_fields(schema))
     entered = {**task.data, **(row.draft or {})}  # what a delegate entered comes first (委派)
     values = {k: v for k, v in entered.items() if k in schema.get("properties", {}) and k not in secret}

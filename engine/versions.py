@@ -11,7 +11,7 @@ from . import audit
 from .definitions import secure_xml
 from .meaning import element_meanings
 from .designs import require_designer
-from .errors import Conflict, NotFound
+from .errors import Conflict, Msg, NotFound
 from .models import Instance, ProcessVersion, User
 from .status import MatterStatus
 from .progress import chart_state
@@ -61,23 +61,23 @@ def _where_it_stands(instance: Instance) -> list[str]:
     return sorted(e for e, s in state.get("elements", {}).items() if s in ("current", "waiting", "error"))
 
 
-def migration_refusal(session: Session, instance: Instance, target: ProcessVersion) -> str | None:
+def migration_refusal(session: Session, instance: Instance, target: ProcessVersion) -> Msg | None:
     """Why the matter may not move to ``target``, or None when it may."""
     if instance.status != MatterStatus.RUNNING:
-        return "只有办理中的事项可以迁移"
+        return Msg("version.not_running")
     if target.process_key != instance.process_key:
-        return "只能迁移到同一流程的其他版本"
+        return Msg("version.other_process")
     if target.id == instance.process_version_id:
-        return "事项已在该版本上"
+        return Msg("version.already")
     old = elements(instance.process_version.bpmn_xml, instance.process_key)
     new = elements(target.bpmn_xml, target.process_key)
     differing = [e for e in _where_it_stands(instance) if old.get(e) != new.get(e)]
     if differing:
-        return f"事项当前所在的步骤在新版本中不存在或已改变：{'、'.join(differing)}"
+        return Msg("version.steps_changed", elements="、".join(differing))
     try:
         load_state(instance.state, version_specs(target), None)
     except Exception as exc:  # a step it already passed is gone: SpiffWorkflow cannot rebuild the matter
-        return f"事项已走过的步骤在新版本中不存在，无法迁移（{type(exc).__name__}: {exc}）"
+        return Msg("version.steps_gone", kind=type(exc).__name__, error=str(exc))
     return None
 
 

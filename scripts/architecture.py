@@ -17,6 +17,7 @@ DOCS = ROOT / "docs"
 
 # What each engine module is about; a module not listed here is drawn in "other" (and the test says so).
 GROUPS = {
+    "assembly": ["system"],
     "foundation": ["status", "clock", "errors", "messages", "limits"],
     "storage": ["models", "database", "upsert", "attachment_store", "backup", "idempotency"],
     "audit": ["audit", "audit_chain"],

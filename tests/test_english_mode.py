@@ -214,6 +214,21 @@ def test_engine_errors_carry_a_code_and_read_in_the_request_language(api):
     assert english.get_json() == body | {"error": "Task 987654 does not exist"}
 
 
+def test_api_errors_name_each_field_by_code_in_the_request_language(api):
+    english = api.client.post("/api/v1/auth/token", json={"username": "bangong"},
+                              headers={"Accept-Language": "en"})
+    assert english.status_code == 422
+    body = english.get_json()
+    assert body["code"] == "form.invalid" and body["params"] == {}
+    assert body["fields"] == {"password": "This field is required"}
+    chinese = api.client.post("/api/v1/auth/token", json={"username": "bangong"}).get_json()
+    assert chinese["fields"] == {"password": MESSAGES["form.required"]} and chinese["code"] == "form.invalid"
+    unknown = api.client.get("/api/v1/no-such-route", headers={"Accept-Language": "en"})
+    assert unknown.status_code == 404
+    assert unknown.get_json() | {"error": None} == {"error": None, "code": "http.404", "params": {}, "fields": {}}
+    assert unknown.get_json()["error"].isascii()
+
+
 def test_chart_markers_and_holder_summaries_read_in_the_request_language(app):
     from webui.live_chart import chart_svg, chart_text
     drawn = '<svg><text>审核</text><text>（自动）</text><text>（多人分别办理）</text><text>常委（任一人）</text></svg>'

@@ -235,7 +235,8 @@ def test_deep_json_is_refused_with_400_on_every_json_route_and_changes_nothing(w
             for who, path, headers in routes:
                 response = who.post(path, data=deep(opener, levels), content_type="application/json", headers=headers)
                 assert response.status_code == 400, (path, opener, levels)
-                assert response.get_json() == {"error": "JSON 嵌套过深：最多 64 层"}, path
+                assert response.get_json() == {"error": "JSON 嵌套过深：最多 64 层", "code": "json.too_deep",
+                                               "params": {"limit": 64}, "fields": {}}, path
     matter = sqlite_api.instance(started, "bangong")
     assert [t["id"] for t in matter["current_tasks"]] == [task_id]  # nothing was completed or started
     assert [t["instance_id"] for t in sqlite_api.get("/tasks", "bangong").get_json()] == [started]
@@ -254,14 +255,15 @@ def test_the_limit_counts_levels_not_brackets_in_strings_and_is_configurable(web
     assert wrong.status_code == 401  # brackets inside a string are text
     web_app.config["JSON_MAX_DEPTH"] = 3
     assert token([[1]]).status_code == 200
-    assert token([[[1]]]).get_json() == {"error": "JSON 嵌套过深：最多 3 层"}
+    assert token([[[1]]]).get_json()["error"] == "JSON 嵌套过深：最多 3 层"
     web_app.config["JSON_MAX_DEPTH"] = 10 ** 6  # above what Python's parser can recurse: still a 400
     refused = client.post("/api/v1/auth/token", data="[" * 100_000, content_type="application/json")
     assert refused.status_code == 400 and "1000000" in refused.get_json()["error"]
     web_app.config["JSON_MAX_DEPTH"] = 64
     client.get("/language/en")
     english = client.post("/api/v1/auth/token", data="[" * 1000, content_type="application/json")
-    assert english.get_json() == {"error": "JSON is nested too deeply: at most 64 levels"}
+    assert english.get_json() == {"error": "JSON is nested too deeply: at most 64 levels", "code": "json.too_deep",
+                                  "params": {"limit": 64}, "fields": {}}
 
 
 @pytest.mark.parametrize("text", ['[]', '1', '"[[{"', '["\\\\", "[", "\\"["]', '{"a": [{"b": "\\\\\\"]]]"}]}',

@@ -112,7 +112,8 @@ def test_unknown_and_deactivated_names_are_answered_exactly_like_a_real_one(sign
     assert answers["zhoucw"] == answers["no_such_user"] == answers["zhaocw"]
     web, api = answers["no_such_user"]
     assert web[0] == (400, ["用户名或密码不正确"]) and web[5] == (429, ["用户名或密码不正确，或尝试过于频繁，请 1 分钟后再试"])
-    assert api[0] == (429, {"error": "用户名或密码不正确，或尝试过于频繁，请 1 分钟后再试"}, "60")
+    assert api[0] == (429, {"error": "用户名或密码不正确，或尝试过于频繁，请 1 分钟后再试", "code": "auth.locked_out",
+                            "params": {}, "fields": {}}, "60")
 
 
 def test_wrong_passwords_for_unknown_names_take_as_long_as_for_real_ones(signin):

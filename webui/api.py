@@ -17,6 +17,7 @@ from engine.task_page import TaskPages
 from . import services
 from .notifications import told_text
 from .auth import check_password, issue_token, principal_from_token, refusal
+from .errors import json_error
 from .live_chart import chart_svg
 from .params import MAX_OFFSET, bounded_arg
 from .public import limiter
@@ -40,7 +41,7 @@ def token_required(view):
         header = request.headers.get("Authorization", "")
         principal = principal_from_token(header[7:].strip()) if header.startswith("Bearer ") else None
         if principal is None:
-            return jsonify({"error": _("需要有效的令牌（Authorization: Bearer <token>）")}), 401
+            return json_error(401, _("需要有效的令牌（Authorization: Bearer <token>）"), "auth.token_required")
         g.principal = principal
         return view(*args, **kwargs)
     return wrapper
@@ -51,7 +52,7 @@ def _matters() -> MatterPages:
 
 
 @bp.post("/auth/token")
-@limiter.limit(lambda: current_app.config.get("LOGIN_RATE_LIMIT", "30 per minute"))
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def token():
     body = _json_body()
     username, password = body.get("username"), body.get("password")
@@ -65,9 +66,9 @@ def token():
         principal = check_password(username, password)
     except LockedOut as locked:
         message, headers = refusal(locked)
-        return jsonify({"error": message}), 429, headers
+        return (*json_error(429, message, "auth.locked_out"), headers)
     if principal is None:
-        return jsonify({"error": _("用户名或密码不正确")}), 401
+        return json_error(401, _("用户名或密码不正确"), "auth.bad_credentials")
     return jsonify({"token": issue_token(principal), "token_type": "Bearer",
                     "expires_in": current_app.config["TOKEN_MAX_AGE"]})
 

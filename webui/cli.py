@@ -75,7 +75,7 @@ def diagrams(out_dir: str | None):
 
     from engine.published import publish
 
-    from . import PROJECT_ROOT
+    from .config import PROJECT_ROOT
     try:
         for path in publish(services().processes_dir, Path(out_dir) if out_dir else PROJECT_ROOT / "diagrams"):
             click.echo(str(path))

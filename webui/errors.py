@@ -66,16 +66,25 @@ def problem_list(error: PowerflowError) -> list[dict]:
     return [{**d, "message": engine_text(d["message"])} for d in getattr(error, "details", None) or []]
 
 
-def respond(status: int, message: str, errors: dict | None = None, error: PowerflowError | None = None):
-    """The error page, or for the API {"error", "errors", "code", "params"} (and a design's "problems")."""
+def json_error(status: int, message: str, code: str, fields: dict | None = None, params: dict | None = None,
+               **extra):
+    """An API error: {"error", "code", "params", "fields"}; "errors" repeats "fields" for clients of API v1.0."""
+    fields = fields or {}
+    body = {"error": str(message), "code": code, "params": params or {}, "fields": fields} \
+        | ({"errors": fields} if fields else {}) | extra
+    return jsonify(body), status
+
+
+def respond(status: int, message: str, errors: dict | None = None, error: PowerflowError | None = None,
+            code: str | None = None, params: dict | None = None):
+    """The error page, or for the API the JSON error (and a refused design's "problems")."""
     message = str(message)
     if wants_json():
-        body = {"error": message} | ({"errors": errors} if errors else {})
-        if error is not None and (problems := problem_list(error)):
-            body["problems"] = problems  # errors are keyed by element id; each problem also names the element
-        if error is not None and error.code:
-            body |= {"code": error.code, "params": {k: _plain(v) for k, v in error.params.items()}}
-        return jsonify(body), status
+        if error is None or not error.code:
+            return json_error(status, message, code or f"http.{status}", errors, params)
+        problems = problem_list(error)  # errors are keyed by element id; each problem also names the element
+        return json_error(status, message, error.code, errors, {k: _plain(v) for k, v in error.params.items()},
+                          **({"problems": problems} if problems else {}))
     return render_template("error.html", status=status, message=message, errors=errors or {}), status
 
 
@@ -87,7 +96,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
-        return respond(400, gettext("表单已过期或来源不可信，请刷新页面后重试"))
+        return respond(400, gettext("表单已过期或来源不可信，请刷新页面后重试"), code="csrf.invalid")
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

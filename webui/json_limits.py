@@ -16,7 +16,6 @@ from werkzeug.exceptions import BadRequest
 
 from .errors import respond
 
-DEFAULT_MAX_DEPTH = 64
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
@@ -64,4 +63,5 @@ def init_app(app) -> None:
 
     @app.errorhandler(TooDeep)
     def _too_deep(error: TooDeep):
-        return respond(400, _("JSON 嵌套过深：最多 %(limit)d 层", limit=error.limit))
+        return respond(400, _("JSON 嵌套过深：最多 %(limit)d 层", limit=error.limit), code="json.too_deep",
+                       params={"limit": error.limit})

@@ -10,7 +10,7 @@ from engine import designs
 from engine.errors import Conflict, FormInvalid, Msg
 from engine.forms import in_order
 
-from .errors import engine_text, problem_list
+from .errors import engine_text, json_error, problem_list
 from .api_import import imported_design, studio
 from .auth import roles_required
 
@@ -57,8 +57,9 @@ def _body() -> dict:
 def _refused(rejected: designs.DesignRejected):
     """Every problem at once, each with its element's name, for the modeler to list and mark."""
     problems = problem_list(rejected)
-    return jsonify({"error": _("有 %(n)d 个问题需要修改", n=len(problems)), "problems": problems,
-                    "errors": {k: engine_text(v) for k, v in rejected.errors.items()}}), 422
+    return json_error(422, _("有 %(n)d 个问题需要修改", n=len(problems)), "design.rejected",
+                      {k: engine_text(v) for k, v in rejected.errors.items()}, {"count": len(problems)},
+                      problems=problems)
 
 
 @bp.post("/validate")

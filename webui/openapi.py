@@ -5,8 +5,13 @@ from engine.status import AuditAction, MatterStatus, TaskState
 
 from .openapi_paths import complete_errors, more_paths
 
-_ERROR = {"type": "object", "properties": {
-    "error": {"type": "string"}, "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+_ERROR = {"type": "object", "required": ["error", "code", "params", "fields"], "properties": {
+    "error": {"type": "string", "description": "the message in the request's language"},
+    "code": {"type": "string", "description": "stable code: an engine message code, or http.<status>"},
+    "params": {"type": "object", "description": "the code's parameters"},
+    "fields": {"type": "object", "additionalProperties": {"type": "string"}, "description": "per-field messages"},
+    "errors": {"type": "object", "additionalProperties": {"type": "string"}, "deprecated": True,
+               "description": "the same as fields, kept for clients of API v1.0"},
     "problems": {"type": "array", "description": "a refused design: every problem, each naming its element",
                  "items": {"type": "object", "properties": {"element": {"type": ["string", "null"]},
                                                             "name": {"type": "string"}, "message": {"type": "string"}}}}}}

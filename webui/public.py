@@ -84,7 +84,7 @@ def _portal() -> Portal:
 
 
 @bp.route("/mailbox", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("MAILBOX_RATE_LIMIT", "5 per hour;20 per day"), methods=["POST"])
+@limiter.limit(lambda: current_app.config["MAILBOX_RATE_LIMIT"], methods=["POST"])
 def mailbox():
     if request.method == "GET":
         return render_template("public_mailbox.html", values={}, errors={}, form_token=idempotency.new_token())
@@ -100,7 +100,7 @@ def mailbox():
 
 
 @bp.get("/letters/<number>/written")
-@limiter.limit(lambda: current_app.config.get("LOOKUP_RATE_LIMIT", "60 per hour"))
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
 def letter_written(number: str):
     found = _portal().letter(number)
     return render_template("public_letter_written.html", number=found.tracking_number)
@@ -115,7 +115,7 @@ def find_letter():
 
 
 @bp.route("/letters/<number>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("LOOKUP_RATE_LIMIT", "60 per hour"))
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
 def letter(number: str):
     errors, status = {}, 200
     if request.method == "POST":

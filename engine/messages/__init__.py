@@ -7,8 +7,9 @@ from .core import CORE
 from .design import DESIGN
 from .importing import IMPORTING
 from .marks import N_
+from .operations import OPERATIONS
 
 __all__ = ["MESSAGES", "N_"]
 
 # One catalog, each area's codes in its own module (an area adds a module here rather than growing one file).
-MESSAGES: dict[str, str] = {**CORE, **DESIGN, **IMPORTING}
+MESSAGES: dict[str, str] = {**CORE, **DESIGN, **IMPORTING, **OPERATIONS}

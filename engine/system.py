@@ -1,0 +1,54 @@
+"""The engine one deployment runs, built once from its settings: the database, the runtime, the live-chart
+cache, the attachment store and (with an SMTP host) the mailer. The web layer and the command line get it
+from here and never build a storage object themselves."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .attachment_store import DEFAULT_MAX_BYTES, AttachmentStore
+from .charts import Charts
+from .database import Database
+from .mailer import Mailer, SmtpSettings
+from .runtime import Runtime
+from .sandbox import pool as script_pool
+from .sandbox.pool import DEFAULT_MEMORY_MB
+from .scripting import DEFAULT_TIME_LIMIT
+
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MEMORY_MB", "DEFAULT_TIME_LIMIT", "System", "build"]
+
+
+@dataclass
+class System:
+    """The engine objects of one deployment."""
+
+    db: Database
+    runtime: Runtime
+    charts: Charts
+    processes_dir: Path
+    attachments: AttachmentStore
+    mailer: Mailer | None = None
+
+    def dispose(self) -> None:
+        """Close the database connections (at the end of a test or a command)."""
+        self.db.dispose()
+
+
+def _mailer(settings: Mapping, db: Database) -> Mailer | None:
+    """SMTP delivery when SMTP_HOST is set; otherwise notifications stay in the app."""
+    if not settings.get("SMTP_HOST"):
+        return None
+    return Mailer(db, SmtpSettings(settings["SMTP_HOST"], settings["SMTP_PORT"], settings["MAIL_FROM"],
+                                   settings["SMTP_USERNAME"], settings["SMTP_PASSWORD"], settings["SMTP_STARTTLS"],
+                                   base_url=settings["BASE_URL"].rstrip("/")))
+
+
+def build(settings: Mapping) -> System:
+    """The engine for these settings (the keys of webui/config.py's table: DATABASE_URL, PROCESSES_DIR …)."""
+    script_pool.configure(settings["SCRIPT_MEMORY_MB"])
+    db = Database(settings["DATABASE_URL"])
+    return System(db=db, runtime=Runtime(db, script_time_limit=settings["SCRIPT_TIME_LIMIT"]), charts=Charts(db),
+                  processes_dir=Path(settings["PROCESSES_DIR"]),
+                  attachments=AttachmentStore(settings["ATTACHMENTS_DIR"], settings["ATTACHMENT_MAX_BYTES"]),
+                  mailer=_mailer(settings, db))
