@@ -32,9 +32,9 @@ import time
 import sqlalchemy as sa
 
 from bench.common import ROOT, fresh_database, ms, percentile
-from engine.ballots import box, elgamal, group as g, threshold
+from engine.committee.ballots import box, elgamal, group as g, threshold
 from engine.models import BallotKey, EncryptedBallot, TallyShare
-from engine.runtime import Runtime
+from engine.runtime.service import Runtime
 
 OPTIONS = ["agree", "disagree", "abstain"]
 ELEMENT = "item_vote"

@@ -4,10 +4,10 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
-from engine import demo
-from engine.database import Database
-from engine.deployment import deploy_directory
-from engine.directory import Directory
+from engine.ops import demo
+from engine.storage.database import Database
+from engine.process.deployment import deploy_directory
+from engine.directory.people import Directory
 
 ROOT = Path(__file__).resolve().parent.parent
 

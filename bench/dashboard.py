@@ -13,11 +13,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from engine import dashboard
-from engine.database import Database
-from engine.deployment import deploy_directory
-from engine.directory import Directory
-from engine import demo
+from engine.oversight import dashboard
+from engine.storage.database import Database
+from engine.process.deployment import deploy_directory
+from engine.directory.people import Directory
+from engine.ops import demo
 from engine.models import HumanTask, Instance, ProcessVersion, User, utcnow
 
 MATTERS = 100_000

@@ -7,9 +7,9 @@ import time
 import sqlalchemy as sa
 
 from bench.common import fresh_database, ms, percentile
-from engine.charts import Charts
+from engine.charts.live_cache import Charts
 from engine.models import Instance, ProcessVersion
-from engine.runtime import Runtime
+from engine.runtime.service import Runtime
 
 FIRST_RUNS = 5
 PROCESSES = ("major_decision", "committee_meeting", "public_feedback", "personnel_appointment")

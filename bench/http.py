@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from bench.common import ROOT, fresh_database, ms, percentile
-from engine.runtime import Runtime
+from engine.runtime.service import Runtime
 
 FILE = {"summary": "拟安排专项资金用于老旧小区改造，涉及12个小区。", "field": "城乡建设", "source": "职能部门提出",
         "topic_kind": "一般事项", "basis": "改造实施意见"}

@@ -10,8 +10,10 @@ import sqlalchemy as sa
 
 from bench.common import fresh_database, ms, percentile
 from bench.dashboard import MATTERS, fill
-from engine import dashboard, publications, queries
-from engine.directory import Directory
+from engine.oversight import dashboard
+from engine.committee import publications
+from engine.pages import queries
+from engine.directory.people import Directory
 from engine.models import HumanTask, User, utcnow
 from engine.models import Publication
 

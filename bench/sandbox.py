@@ -19,10 +19,10 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironm
 
 from bench.common import fresh_database
 from bench.engine_overhead import FILE
-from engine.runtime import Runtime
-from engine.sandbox.expressions import evaluate
-from engine.sandbox.pool import shared_pool
-from engine.script_api import ScriptApi
+from engine.runtime.service import Runtime
+from engine.runtime.sandbox.expressions import evaluate
+from engine.runtime.sandbox.pool import shared_pool
+from engine.runtime.script_api import ScriptApi
 
 EXPRESSIONS = {
     "decision['outcome'] == 'passed'": {"decision": {"outcome": "passed", "agree": 6}},

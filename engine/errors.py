@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import reduce
 
-from .messages import MESSAGES
+from engine.messages import MESSAGES
 
 
 class Msg(str):

@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .attachment_store import DEFAULT_MAX_BYTES, AttachmentStore
-from .charts import Charts
-from .database import Database
-from .mailer import Mailer, SmtpSettings
-from .runtime import Runtime
-from .sandbox import pool as script_pool
-from .sandbox.pool import DEFAULT_MEMORY_MB
-from .scripting import DEFAULT_TIME_LIMIT
+from engine.storage.attachment_store import DEFAULT_MAX_BYTES, AttachmentStore
+from engine.charts.live_cache import Charts
+from engine.storage.database import Database
+from engine.collaboration.mailer import Mailer, SmtpSettings
+from engine.runtime.service import Runtime
+from engine.runtime.sandbox import pool as script_pool
+from engine.runtime.sandbox.pool import DEFAULT_MEMORY_MB
+from engine.runtime.scripting import DEFAULT_TIME_LIMIT
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MEMORY_MB", "DEFAULT_TIME_LIMIT", "System", "build"]
 

@@ -1,4 +1,4 @@
-// Lints BPMN documents with bpmnlint and the repository's .bpmnlintrc (used by engine/bpmnlint.py).
+// Lints BPMN documents with bpmnlint and the repository's .bpmnlintrc (used by engine/process/bpmnlint.py).
 // Usage: node scripts/bpmnlint.mjs < [{"file": name, "xml": text}, ...]  (UTF-8 JSON on stdin)
 // Prints one JSON list: {file, rule, id, message, category} for each finding.
 import { readFileSync } from 'node:fs';

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.ballots import elgamal, group as g, threshold  # noqa: E402  (the same primitives, libsodium)
+from engine.committee.ballots import elgamal, group as g, threshold  # noqa: E402  (the same primitives, libsodium)
 
 
 def verify(evidence: dict) -> tuple[list[str], list[str]]:

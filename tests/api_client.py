@@ -1,7 +1,7 @@
 """/api/v1 as a given user through the Flask test client: for tests and benchmarks."""
 from __future__ import annotations
 
-from engine import demo
+from engine.ops import demo
 
 
 class Api:

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from engine import demo
-from engine.database import Database
-from engine.definitions import read_directory
-from engine.deployment import deploy_definitions
-from engine.directory import Directory
-from engine.runtime import Runtime
+from engine.ops import demo
+from engine.storage.database import Database
+from engine.process.definitions import read_directory
+from engine.process.deployment import deploy_definitions
+from engine.directory.people import Directory
+from engine.runtime.service import Runtime
 from tests.api_client import Api
 from webui import create_app
 

@@ -81,7 +81,7 @@ CASES: dict[str, tuple[str, dict]] = {
     "bad_sandbox_escape.bpmn": ("refused:esc_import|esc_dunder|esc_open|esc_builtins", {}),
     "bad_timer_timedelta.bpmn": ("refused:wait_30s", {}),
     "bad_timer_not_a_date.bpmn": ("refused:wait_tuesday", {}),  # "next tuesday" is no ISO 8601 date
-    "bad_timer_cycle.bpmn": ("refused:remind_cycle", {}),  # cycles are never fired (engine/timers.py)
+    "bad_timer_cycle.bpmn": ("refused:remind_cycle", {}),  # cycles are never fired (engine/runtime/timers.py)
     "bad_unknown_function.bpmn": ("refused:summarize", {}),
     "bad_mi_input_never_set.bpmn": ("refused:review", {}),
     "bad_camunda_el_condition.bpmn": ("refused:f_yes", {}),

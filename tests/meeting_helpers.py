@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from engine.ballots import teller_client
-from engine.calendar_days import load_calendar
-from engine.database import Database
-from engine.meetings import earliest_meeting_day
-from engine.workdays import LOCAL_TZ
+from engine.committee.ballots import teller_client
+from engine.committee.calendar_days import load_calendar
+from engine.storage.database import Database
+from engine.committee.meetings import earliest_meeting_day
+from engine.committee.workdays import LOCAL_TZ
 
 COMMITTEE = ["shuji", "fushuji", "wangcw", "zhaocw", "chencw", "liucw", "yangcw", "huangcw", "zhoucw"]
 PLENARY = COMMITTEE + ["qianwy", "kongwy", "caowy"]

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from engine import demo
+from engine.ops import demo
 from tests.conftest import Api, csrf_token
 
 PEOPLE = ["anonymous", "bangong", "zhoucw", "zhaocw", "jiwei", "jiandu", "sheji"]

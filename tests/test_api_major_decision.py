@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine.workdays import LOCAL_TZ
+from engine.committee.workdays import LOCAL_TZ
 from tests.meeting_helpers import COMMITTEE, MATTER, drive, hold_meeting, submit_matter
 
 

@@ -5,10 +5,10 @@ import threading
 
 import sqlalchemy as sa
 
-from engine.audit_chain import verify
+from engine.audit.chain import verify
 from engine.models import AuditHead
 from engine.models import AuditEvent
-from engine.runtime import Runtime
+from engine.runtime.service import Runtime
 from tests.cli_helpers import run
 from tests.test_task_actions import REGISTER
 
@@ -94,7 +94,7 @@ def test_the_command_names_the_broken_position(env):
     assert run(env, "init", "--demo").returncode == 0
     ok = run(env, "audit", "verify")
     assert ok.returncode == 0 and "审计链完整" in ok.stdout
-    from engine.database import Database
+    from engine.storage.database import Database
     db = Database(env["DATABASE_URL"])
     with db.transaction() as session:
         session.execute(sa.text("UPDATE audit_events SET action = 'forged' WHERE seq = 2"))  # past the app

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 from openpyxl import load_workbook
 
-from engine import dashboard, heatmap
-from engine.runtime import Runtime
+from engine.oversight import dashboard, heatmap
+from engine.runtime.service import Runtime
 from tests.conftest import AuthActions
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # a Monday morning in Beijing
@@ -110,7 +110,7 @@ def test_charts_show_throughput_cycle_times_deadlines_and_letters(app):
     assert page.count("<svg") >= 4
     for title in ("每月新发起与办结的事项", "各流程办结周期中位数", "按期办理的步骤占比", "群众来信：类别与办理状态"):
         assert title in page
-    from engine import statistics
+    from engine.oversight import statistics
     with db.reader() as session:
         kept = {name: (share, steps) for name, share, steps in statistics.within_deadline(session)}
         # Filings and both consents came in time; the letter was registered a day late.

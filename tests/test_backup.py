@@ -5,10 +5,10 @@ import io
 
 import pytest
 
-from engine import backup
-from engine.audit_chain import verify
-from engine.database import Database
-from engine.runtime import Runtime
+from engine.ops import backup
+from engine.audit.chain import verify
+from engine.storage.database import Database
+from engine.runtime.service import Runtime
 from tests.conftest import _pg_schema_url
 from tests.cli_helpers import run
 from tests.test_task_actions import REGISTER, letter

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from engine.ballots import elgamal, group as g, threshold
+from engine.committee.ballots import elgamal, group as g, threshold
 
 CONTEXT = "7/item_vote/3/agree|disagree|abstain"
 SMALL_ORDER = bytes.fromhex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")  # order 2

@@ -1,7 +1,7 @@
 """Members' browsers encrypt their secret ballots (webui/static/ballot_src.js, bundled by scripts/install).
 
 Node runs the bundle esbuild built (rebuilt here with the install command when missing or stale): its
-ballots pass engine/ballots/elgamal.verify under the same key and context, have the same size whatever
+ballots pass engine/committee/ballots/elgamal.verify under the same key and context, have the same size whatever
 the choice and open to the right totals with the tellers' shares. Then a member votes in Chromium on the
 demo's open vote: the post carries the encrypted ballot, never the choice, and the server stores it.
 """
@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from sqlalchemy import func, select
 
-from engine.ballots import box, elgamal, threshold
-from engine.ballots import group as g
+from engine.committee.ballots import box, elgamal, threshold
+from engine.committee.ballots import group as g
 from tests.node_helpers import node_fixtures, start_tags
 
 CONTEXT = "7/item_vote/3/agree|disagree|abstain"
@@ -122,7 +122,7 @@ def test_the_ballot_field_renders_the_dom_contract(web_app):
 # --- a member votes in Chromium ------------------------------------------------------------------------
 
 def test_a_member_posts_an_encrypted_ballot_never_the_choice(live_url, browser, web_app, bundle):
-    from engine import demo
+    from engine.ops import demo
     from engine.models import BallotTeller, EncryptedBallot
     from engine.models import HumanTask, User
     from tests.browser_helpers import login

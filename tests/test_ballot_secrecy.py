@@ -14,7 +14,7 @@ from datetime import datetime, time
 import sqlalchemy as sa
 
 from engine.models import AuditEvent, Base, HumanTask, Instance
-from engine.workdays import LOCAL_TZ
+from engine.committee.workdays import LOCAL_TZ
 from tests.meeting_helpers import (COMMITTEE, MEETING, agenda, drive, meeting_day, noticed_day, runtime_of,
                                    submit_matter)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from engine.ballots import box, elgamal, teller_client
+from engine.committee.ballots import box, elgamal, teller_client
 from engine.errors import WorkflowFailed
 from engine.models import Decision, HumanTask
 from tests.meeting_helpers import (COMMITTEE, MEETING, agenda, drive, meeting_day, passphrase, submit_matter,

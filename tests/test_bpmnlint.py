@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shutil
 
-from engine.bpmnlint import check
+from engine.process.bpmnlint import check
 from tests.browser_helpers import login
 from tests.cli_helpers import run
 from tests.conftest import PROCESSES, ROOT

@@ -112,9 +112,9 @@ def test_R4_admin_enters_the_official_schedule_of_later_years(env):
 
 
 def test_serve_fires_timers_itself_on_the_demo_database(env, tmp_path):
-    from engine.database import Database
+    from engine.storage.database import Database
     from engine.models import Timer
-    from engine.runtime import Runtime
+    from engine.runtime.service import Runtime
     processes = tmp_path / "processes"
     shutil.copytree(PROCESSES, processes)
     shutil.copy(ROOT / "tests" / "data" / "timer_reminder.bpmn", processes)

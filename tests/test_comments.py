@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from engine.attachment_store import AttachmentStore
+from engine.storage.attachment_store import AttachmentStore
 from engine.models import Attachment, Comment
 from tests.conftest import AuthActions, csrf_token
 from tests.test_task_actions import letter

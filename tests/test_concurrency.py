@@ -7,7 +7,7 @@ import pytest
 
 from engine.errors import Conflict
 from engine.models import AuditEvent, HumanTask, Instance
-from engine.runtime import Runtime
+from engine.runtime.service import Runtime
 from tests.conftest import prepare
 
 FILE = {"summary": "拟安排专项资金用于某项工作。", "field": "城乡建设", "source": "常委提出", "topic_kind": "一般事项"}
@@ -76,7 +76,7 @@ def test_stale_completion_is_refused_by_the_optimistic_lock(db):
 def test_R11_two_meetings_closing_at_once_on_postgresql_get_consecutive_numbers(pg_url):
     from datetime import datetime
 
-    from engine.workdays import LOCAL_TZ
+    from engine.committee.workdays import LOCAL_TZ
     from tests.conftest import Api, _app
     from tests.meeting_helpers import MEETING, agenda, drive, meeting_day, runtime_of, submit_matter
     prepare(pg_url).dispose()

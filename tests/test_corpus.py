@@ -15,10 +15,10 @@ import pytest
 import requests
 from lxml import etree
 
-from engine import demo
-from engine.database import Database
-from engine.directory import Directory
-from engine.worker import TimerWorker
+from engine.ops import demo
+from engine.storage.database import Database
+from engine.directory.people import Directory
+from engine.runtime.worker import TimerWorker
 from tests.api_client import Api
 from tests.conftest import ROOT, _app
 from tests.corpus_cases import ANSWERS, CASES, CORPUS, FORMS

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from engine.definitions import parse_bpmn, read_directory
+from engine.process.definitions import parse_bpmn, read_directory
 from engine.errors import DefinitionError
-from engine.serialization import specs_from_json
+from engine.runtime.serialization import specs_from_json
 from tests.conftest import PROCESSES
 
 FORMS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (PROCESSES / "forms").glob("*.json")}
@@ -20,7 +20,7 @@ def parse(text: str, forms=FORMS, roles=ROLES):
 
 
 def test_every_process_file_parses_with_spiff_and_has_lanes_forms_and_diagram():
-    from engine.directory import STANDARD_ROLES
+    from engine.directory.people import STANDARD_ROLES
     definitions = {d.key: d for d in read_directory(PROCESSES, set(STANDARD_ROLES))}
     assert set(definitions) == {p.stem for p in PROCESSES.glob("*.bpmn")}
     definition = definitions["major_decision"]

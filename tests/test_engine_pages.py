@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import Forbidden, NotFound
-from engine.task_page import TaskPages
+from engine.pages.task_page import TaskPages
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def test_the_holder_gets_the_form_and_the_hand_overs_an_outsider_gets_nothing(ru
 
 
 def test_after_completion_the_next_own_step_is_found_and_the_matter_named_only_to_its_readers(runtime, first_step):
-    from engine.demo import ANSWERS
+    from engine.ops.demo import ANSWERS
     instance_id, task_id = first_step
     pages = TaskPages(runtime)
     outcome = runtime.complete(task_id, ANSWERS[runtime_element(runtime, task_id)], "bangong")
@@ -44,7 +44,7 @@ def runtime_element(runtime, task_id: int) -> str:
 
 
 def test_the_matter_page_and_its_api_are_read_for_a_named_user_and_hidden_from_others(app, runtime, first_step):
-    from engine.matter_page import MatterPages
+    from engine.pages.matter_page import MatterPages
     instance_id, task_id = first_step
     pages = MatterPages(runtime.db, app.extensions["powerflow"].charts)
     shown = pages.show(instance_id, "bangong")
@@ -62,8 +62,8 @@ def test_the_matter_page_and_its_api_are_read_for_a_named_user_and_hidden_from_o
 
 def test_hand_over_is_one_engine_action_and_the_lists_follow_the_task(runtime, first_step):
     from engine.errors import FormInvalid
-    from engine.hand_over import HandOver
-    from engine.lists import Lists
+    from engine.runtime.hand_over import HandOver
+    from engine.pages.lists import Lists
     instance_id, task_id = first_step
     lists, hand_over = Lists(runtime.db), HandOver(runtime.db)
     assert [t["id"] for t in lists.inbox("bangong", None, 50, 0)] == [task_id]  # the starter files it
@@ -81,9 +81,9 @@ def test_hand_over_is_one_engine_action_and_the_lists_follow_the_task(runtime, f
 
 
 def test_comments_following_and_notifications_are_engine_calls_for_a_named_user(app, runtime, first_step):
-    from engine.discussion import Discussion
+    from engine.collaboration.discussion import Discussion
     from engine.errors import FormInvalid
-    from engine.notification_center import NotificationCenter
+    from engine.collaboration.notification_center import NotificationCenter
     instance_id, task_id = first_step
     discussion = Discussion(runtime.db, app.extensions["powerflow"].attachments)
     added = discussion.add(instance_id, "bangong", "附上调研提纲", [("提纲.txt", "第一部分".encode())])
@@ -106,8 +106,8 @@ def test_comments_following_and_notifications_are_engine_calls_for_a_named_user(
 
 
 def test_the_catalog_and_a_start_from_its_form_happen_once_per_form(app, runtime):
-    from engine.matter_page import MatterPages
-    from engine.process_page import ProcessPages
+    from engine.pages.matter_page import MatterPages
+    from engine.pages.process_page import ProcessPages
     charts = app.extensions["powerflow"].charts
     pages = ProcessPages(runtime, charts)
     catalog = {p["key"]: p["can_start"] for p in pages.catalog("bangong")}
@@ -130,8 +130,8 @@ def test_the_catalog_and_a_start_from_its_form_happen_once_per_form(app, runtime
 
 def test_only_auditors_read_the_oversight_pages_and_the_engine_says_so(app, runtime, first_step):
     from datetime import datetime, timezone
-    from engine.dashboard import MatterFilter
-    from engine.oversight import Oversight
+    from engine.oversight.dashboard import MatterFilter
+    from engine.oversight.service import Oversight
     oversight = Oversight(runtime.db, app.extensions["powerflow"].charts)
     everything = MatterFilter.from_args({})
     found = oversight.matters("jiwei", everything, 10, 0)
@@ -148,7 +148,7 @@ def test_only_auditors_read_the_oversight_pages_and_the_engine_says_so(app, runt
 
 
 def test_design_work_is_refused_to_non_designers_before_anything_is_read(app, runtime):
-    from engine.design_studio import DesignStudio
+    from engine.process.design_studio import DesignStudio
     studio = DesignStudio(runtime.db, app.extensions["powerflow"].processes_dir)
     for work in (lambda: studio.check("bangong", {"bpmn_xml": "<not xml", "filename": "x.bpmn"}),
                  lambda: studio.deploy("shuji", {}), lambda: studio.editor("bangong", None),
@@ -165,7 +165,7 @@ def test_design_work_is_refused_to_non_designers_before_anything_is_read(app, ru
 
 
 def test_signing_out_everywhere_is_for_oneself_and_ending_anothers_sessions_for_an_administrator(runtime):
-    from engine.logins import revoke_sessions_of, sign_out_everywhere
+    from engine.directory.logins import revoke_sessions_of, sign_out_everywhere
     from engine.models import User
     import sqlalchemy as sa
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engine.definitions import parse_bpmn
-from engine.deployment import deploy_definitions
+from engine.process.definitions import parse_bpmn
+from engine.process.deployment import deploy_definitions
 from tests.conftest import PROCESSES
 from tests.meeting_helpers import MATTER, drive
 from tests.test_task_actions import REGISTER, letter

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from lxml import etree
 
-from engine.charts import Charts
-from engine.flowchart import STATE_COLOURS, layout, render_live
+from engine.charts.live_cache import Charts
+from engine.charts.flowchart import STATE_COLOURS, layout, render_live
 from engine.models import Instance, ProcessVersion
 from tests.conftest import PROCESSES
 

@@ -7,8 +7,8 @@ from datetime import date, datetime, timezone
 import pytest
 
 from engine.errors import FormInvalid
-from engine.forms import ballot_fields, validate, with_options
-from engine.workdays import WorkdayCalendar
+from engine.process.forms import ballot_fields, validate, with_options
+from engine.committee.workdays import WorkdayCalendar
 from tests.conftest import PROCESSES
 from webui.formdata import parse
 

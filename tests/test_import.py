@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine.importing import import_document
-from engine.importing.expressions import Untranslatable, feel, juel
+from engine.process.importing import import_document
+from engine.process.importing.expressions import Untranslatable, feel, juel
 from tests.api_client import Api
 
 DATA = Path(__file__).parent / "data" / "import"

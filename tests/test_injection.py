@@ -15,14 +15,14 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
-from engine.definitions import read_directory
+from engine.process.definitions import read_directory
 from engine.errors import DefinitionError
-from engine.flowchart import STATE_COLOURS, layout, publishable, render_live
-from engine.heatmap import StepHeat, render_heat
-from engine.lint import lint_directory
+from engine.charts.flowchart import STATE_COLOURS, layout, publishable, render_live
+from engine.oversight.heatmap import StepHeat, render_heat
+from engine.process.lint import lint_directory
 from engine.models import Instance
-from engine.runtime import Runtime
-from engine.xml_ids import is_ncname
+from engine.runtime.service import Runtime
+from engine.process.xml_ids import is_ncname
 from tests.conftest import PROCESSES, Api, AuthActions, csrf_token
 from tests.test_designs import FORMS, XML as DESIGN
 from webui.chart_svg import bars

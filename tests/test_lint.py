@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from engine.directory import STANDARD_ROLES
-from engine.lint import lint_directory
+from engine.directory.people import STANDARD_ROLES
+from engine.process.lint import lint_directory
 from tests.conftest import PROCESSES, ROOT
 
 BASE = (ROOT / "tests" / "data" / "lint_base.bpmn").read_text(encoding="utf-8")
@@ -93,8 +93,8 @@ def test_catalog_errors_name_the_entry(tmp_path, change, element, words):
 
 
 def test_catalog_lists_powers_of_every_body_with_their_processes():
-    from engine.catalog import BODIES, load_catalog
-    from engine.definitions import read_directory
+    from engine.process.catalog import BODIES, load_catalog
+    from engine.process.definitions import read_directory
     keys = {d.key for d in read_directory(PROCESSES)}
     powers = load_catalog(PROCESSES, keys)
     assert {p.body for p in powers} == set(BODIES)

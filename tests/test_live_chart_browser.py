@@ -1,7 +1,7 @@
 """Live flowcharts in Chromium: readable labels, zoom, the current step in view, phones, "as drawn", public page."""
 from __future__ import annotations
 
-from engine import demo
+from engine.ops import demo
 from tests.browser_helpers import ARTIFACTS, login
 
 LABEL_HEIGHTS = "() => Array.from(document.querySelectorAll('.chart svg text'))" \

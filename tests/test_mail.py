@@ -9,9 +9,9 @@ from email.policy import default
 import pytest
 from aiosmtpd.controller import Controller
 
-from engine.mailer import Mailer, SmtpSettings
+from engine.collaboration.mailer import Mailer, SmtpSettings
 from engine.models import utcnow
-from engine.overdue import flag_overdue
+from engine.collaboration.overdue import flag_overdue
 from tests.test_task_actions import REGISTER, letter
 
 

@@ -47,8 +47,8 @@ def test_a_member_at_the_vote_sees_the_items_research_report(api, database_url):
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_outsiders_see_steps_but_not_deliberation_content(api, app):
     matter, _ = submit_matter(api, "干部调整事项")
-    from engine.matter_file import of_matter
-    from engine.directory import Directory
+    from engine.pages.matter_file import of_matter
+    from engine.directory.people import Directory
     from engine.models import Instance
     with app.extensions["powerflow"].db.reader() as session:
         outsider = Directory(session).user("qianwy")  # a plenary member, not of the standing committee
@@ -105,7 +105,7 @@ def test_a_designer_may_narrow_what_a_holder_sees(api, scope, expected):
 
 
 def test_the_file_scope_rule_reads_the_file_property():
-    from engine.matter_file import ALL, NONE, file_scope
+    from engine.pages.matter_file import ALL, NONE, file_scope
     assert file_scope({}) == ALL and file_scope({"file": " "}) == ALL and file_scope({"file": "all"}) == ALL
     assert file_scope({"file": "none"}) == NONE
     assert file_scope({"file": "fill  check"}) == {"fill", "check"}

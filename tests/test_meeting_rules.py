@@ -6,12 +6,12 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from engine import topics
-from engine.directory import Directory, hash_password
+from engine.committee import topics
+from engine.directory.people import Directory, hash_password
 from engine.errors import WorkflowFailed
-from engine.meetings import earliest_meeting_day, quorum
+from engine.committee.meetings import earliest_meeting_day, quorum
 from engine.models import Decision, Notification, Topic
-from engine.workdays import LOCAL_TZ, WorkdayCalendar
+from engine.committee.workdays import LOCAL_TZ, WorkdayCalendar
 from tests.meeting_helpers import (COMMITTEE, MATTER, MEETING, TELLERS, agenda, decided_matter, drive, hold_meeting,
                                    meeting_day, runtime_of, submit_matter, to_meeting_day)
 

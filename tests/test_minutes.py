@@ -8,7 +8,7 @@ from datetime import datetime
 
 from docx import Document
 
-from engine.workdays import LOCAL_TZ
+from engine.committee.workdays import LOCAL_TZ
 from tests.conftest import AuthActions
 from tests.meeting_helpers import COMMITTEE, MATTER, drive, hold_meeting, submit_matter
 from webui import minutes_files

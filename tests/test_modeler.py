@@ -86,7 +86,7 @@ def test_the_file_property_names_only_other_user_tasks(api):
 
 
 def test_lint_names_element_types_the_engine_does_not_run(tmp_path):
-    from engine.lint import lint_document
+    from engine.process.lint import lint_document
     xml = XML.replace('<bpmn:userTask id="review" name="审核">', '<bpmn:manualTask id="review" name="审核">') \
              .replace('</bpmn:userTask>\n    <bpmn:endEvent', '</bpmn:manualTask>\n    <bpmn:endEvent')
     problems = lint_document(xml.encode(), "design_demo.bpmn", FORMS, {}, {"办公室"})

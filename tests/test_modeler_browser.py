@@ -103,8 +103,8 @@ def test_a_designer_sees_chinese_labels_every_problem_and_keeps_a_draft(live_url
 
 
 def test_version_history_shows_beijing_time_and_its_buttons_in_english(live_url, web_app, browser):
-    from engine import designs
-    from engine.directory import Directory
+    from engine.process import designs
+    from engine.directory.people import Directory
     from engine.models import ProcessVersion
     db = web_app.extensions["powerflow"].db
     from tests.conftest import PROCESSES

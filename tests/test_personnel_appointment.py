@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from engine.ballots import box
+from engine.committee.ballots import box
 from engine.models import Decision, utcnow
-from engine.runtime import Runtime
+from engine.runtime.service import Runtime
 from tests.conftest import AuthActions
 from tests.meeting_helpers import COMMITTEE, drive, hold_meeting, run_process
 

@@ -6,7 +6,7 @@ import time
 import sqlalchemy as sa
 
 from engine.models import Notification
-from engine.worker import TimerWorker
+from engine.runtime.worker import TimerWorker
 from tests.meeting_helpers import drive, run_process
 
 STEPS = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from engine.published import render_all
+from engine.public.published import render_all
 from tests.conftest import PROCESSES, ROOT
 
 DIAGRAMS = ROOT / "diagrams"

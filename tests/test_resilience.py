@@ -17,12 +17,12 @@ from urllib.parse import unquote
 
 import sqlalchemy as sa
 
-from engine.audit_chain import verify
-from engine.database import Database
-from engine.definitions import parse_bpmn
-from engine.deployment import deploy_definitions
+from engine.audit.chain import verify
+from engine.storage.database import Database
+from engine.process.definitions import parse_bpmn
+from engine.process.deployment import deploy_definitions
 from engine.models import AuditEvent, HumanTask, Instance, Timer
-from engine.runtime import Runtime
+from engine.runtime.service import Runtime
 from tests.cli_helpers import POWERFLOW
 from tests.conftest import PROCESSES, ROOT, prepare
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine.definitions import NS, read_directory
-from engine.directory import STANDARD_ROLES
-from engine.lint import lint_directory
+from engine.process.definitions import NS, read_directory
+from engine.directory.people import STANDARD_ROLES
+from engine.process.lint import lint_directory
 from tests.conftest import PROCESSES, ROOT
 from tests.node_helpers import NODE
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.definitions import parse_bpmn
-from engine.deployment import deploy_definitions
+from engine.process.definitions import parse_bpmn
+from engine.process.deployment import deploy_definitions
 from engine.errors import FormInvalid
 from engine.models import AuditEvent, HumanTask, Instance
-from engine.runtime import RESERVED_DATA, SCRIPT_FUNCTIONS
+from engine.runtime.service import RESERVED_DATA, SCRIPT_FUNCTIONS
 from tests.conftest import PROCESSES
 
 FORMS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (PROCESSES / "forms").glob("*.json")}

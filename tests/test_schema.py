@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from engine.database import Database
+from engine.storage.database import Database
 from engine.models import Base, HumanTask, Instance
-from engine.runtime import Runtime
+from engine.runtime.service import Runtime
 from tests.conftest import PROCESSES
 
 
@@ -21,9 +21,9 @@ def test_migrations_build_exactly_the_tables_the_models_declare(database_url):
 
 
 def test_a_sqlite_database_with_matters_upgrades_to_foreign_keys_and_keeps_them(sqlite_url):
-    from engine import demo
-    from engine.deployment import deploy_directory
-    from engine.directory import Directory
+    from engine.ops import demo
+    from engine.process.deployment import deploy_directory
+    from engine.directory.people import Directory
     db = Database(sqlite_url)
     db.migrate("0012")
     with db.transaction() as session:

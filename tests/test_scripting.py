@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from engine.definitions import parse_bpmn
+from engine.process.definitions import parse_bpmn
 from engine.errors import DefinitionError, ScriptRefused
-from engine.scripting import SandboxedEnvironment
+from engine.runtime.scripting import SandboxedEnvironment
 from tests.conftest import PROCESSES
 
 FORMS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (PROCESSES / "forms").glob("*.json")}

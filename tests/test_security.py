@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import demo
+from engine.ops import demo
 from tests.conftest import _app, csrf_token
 
 

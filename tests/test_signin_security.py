@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from engine.demo import DEMO_PASSWORD
-from engine.directory import Directory
+from engine.ops.demo import DEMO_PASSWORD
+from engine.directory.people import Directory
 from engine.models import LoginThrottle, utcnow
 from tests.conftest import csrf_token
 from webui.redirects import is_local_path
@@ -191,7 +191,7 @@ def test_impossible_names_are_refused_with_a_clear_4xx(signin, username):
 
 
 def test_the_worker_forgets_failures_a_day_old_but_keeps_familiar_addresses(signin):
-    from engine.worker import TimerWorker
+    from engine.runtime.worker import TimerWorker
     clock, client = Clock(signin), signin.test_client()
     assert api_login(client, "zhoucw", DEMO_PASSWORD, "192.168.7.7").status_code == 200
     for name in ("zhoucw", "no_such_user"):

@@ -9,10 +9,10 @@ from datetime import datetime, timezone
 import pytest
 import sqlalchemy as sa
 
-from engine.deployment import deploy_directory
+from engine.process.deployment import deploy_directory
 from engine.models import AuditEvent, HumanTask, Instance, ProcessVersion
-from engine.numbering import next_number
-from engine.serialization import load_state, specs_from_json
+from engine.committee.numbering import next_number
+from engine.runtime.serialization import load_state, specs_from_json
 from tests.conftest import PROCESSES
 from tests.meeting_helpers import MATTER
 
@@ -97,8 +97,8 @@ def test_R11_minutes_numbers_have_no_gaps_or_duplicates_and_roll_back(db):
 
 
 def test_inbox_is_one_query_that_never_reads_a_serialized_workflow(db, runtime):
-    from engine.directory import Directory
-    from engine.queries import inbox
+    from engine.directory.people import Directory
+    from engine.pages.queries import inbox
     for n in range(3):
         runtime.start("major_decision", f"关于待办查询的决策 {n}", {}, "bangong")
     with db.reader() as session:
@@ -150,7 +150,7 @@ def test_an_action_reads_no_spec_or_forms_once_the_version_is_known(db, runtime)
 def test_R4_due_times_use_the_admin_entered_calendar(db, runtime):
     from datetime import date, datetime, timezone
 
-    from engine.calendar_days import load_calendar, set_day
+    from engine.committee.calendar_days import load_calendar, set_day
     with db.transaction() as session:
         set_day(session, date(2027, 10, 9), True, "国庆节调休上班")  # a Saturday
         set_day(session, date(2027, 10, 8), False, "国庆节")  # a Friday
@@ -167,7 +167,7 @@ def old_schema(database_url: str, revision: str, status: str, title: str, bpmn_x
     from alembic import command
     from alembic.config import Config
 
-    from engine.database import MIGRATIONS, Database
+    from engine.storage.database import MIGRATIONS, Database
 
     database = Database(database_url)
     config = Config()
@@ -201,10 +201,10 @@ def test_upgrading_a_database_keeps_the_matters_and_drops_the_plaintext_ballot_c
         tables = sa.inspect(session.get_bind()).get_table_names()
         assert "ballot_counts" not in tables and "encrypted_ballots" in tables
         assert session.scalar(sa.select(sa.func.count()).select_from(Instance)) == 1
-        from engine.audit_chain import verify
+        from engine.audit.chain import verify
         verdict = verify(session)  # the events recorded before the chain existed are chained in order
         assert verdict.problems == [] and verdict.checked == verdict.head_seq == 3
-    from engine import audit
+    from engine.audit import trail as audit
     with database.transaction() as session:
         audit.record(session, "comment", datetime.now(timezone.utc), 1, 1, details={"after": "upgrade"})
     with database.reader() as session:

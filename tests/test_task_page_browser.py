@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import demo
+from engine.ops import demo
 from engine.models import HumanTask, User
 from tests.browser_helpers import ARTIFACTS, login
 

@@ -6,12 +6,12 @@ from datetime import datetime, time
 
 from sqlalchemy import select
 
-from engine import demo
+from engine.ops import demo
 from engine.models import BallotTeller, TallyShare
-from engine.calendar_days import load_calendar
-from engine.meetings import earliest_meeting_day
+from engine.committee.calendar_days import load_calendar
+from engine.committee.meetings import earliest_meeting_day
 from engine.models import Decision, HumanTask, User
-from engine.workdays import LOCAL_TZ
+from engine.committee.workdays import LOCAL_TZ
 from tests.browser_helpers import ARTIFACTS, login
 
 

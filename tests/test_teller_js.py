@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from engine.ballots import elgamal, threshold
-from engine.ballots import group as g
+from engine.committee.ballots import elgamal, threshold
+from engine.committee.ballots import group as g
 from tests.conftest import ROOT
 from tests.node_helpers import node_fixtures, start_tags
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from engine.calendar_days import load_calendar
-from engine.definitions import parse_bpmn
-from engine.deployment import deploy_definitions
+from engine.committee.calendar_days import load_calendar
+from engine.process.definitions import parse_bpmn
+from engine.process.deployment import deploy_definitions
 from engine.models import AuditEvent, Instance, Timer
-from engine.runtime import Runtime
-from engine.worker import TimerWorker
+from engine.runtime.service import Runtime
+from engine.runtime.worker import TimerWorker
 from tests.conftest import PROCESSES, ROOT, prepare
 
 FORMS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (PROCESSES / "forms").glob("*.json")}
@@ -61,7 +61,7 @@ def test_finishing_the_task_cancels_its_deadline_timer(db, runtime):
     time.sleep(1.1)
     TimerWorker(runtime).run_once()
     with db.reader() as session:
-        from engine.queries import open_tasks
+        from engine.pages.queries import open_tasks
         task_id = open_tasks(session, outcome.instance_id)[0].id
     runtime.complete(task_id, {"meeting_minutes": "本次会议的纪要正文内容。"}, "bangong")
     assert timers_of(db, outcome.instance_id) == [("wait", "fired"), ("deadline", "cancelled")]

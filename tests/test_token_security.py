@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from engine.demo import DEMO_PASSWORD
-from engine.directory import Directory
+from engine.ops.demo import DEMO_PASSWORD
+from engine.directory.people import Directory
 from tests.cli_helpers import run
 from tests.conftest import PROCESSES, AuthActions, _app
 from tests.test_signin_security import Clock

@@ -7,9 +7,9 @@ import pytest
 
 from engine.errors import Conflict, Forbidden
 from engine.models import HumanTask, utcnow
-from engine.queries import inbox
-from engine.directory import Directory
-from engine.runtime import Runtime
+from engine.pages.queries import inbox
+from engine.directory.people import Directory
+from engine.runtime.service import Runtime
 
 
 def test_overdue_tasks_are_flagged_in_the_inbox(db, runtime):

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from engine.definitions import load_forms, parse_bpmn, read_directory
-from engine.directory import STANDARD_ROLES
+from engine.process.definitions import load_forms, parse_bpmn, read_directory
+from engine.directory.people import STANDARD_ROLES
 from engine.errors import DefinitionError
-from engine.lint import lint_document, lint_directory
+from engine.process.lint import lint_document, lint_directory
 from tests.conftest import PROCESSES
 from tests.test_designs import FORMS, XML, design
 

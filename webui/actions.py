@@ -6,8 +6,8 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from engine.errors import Conflict, FormInvalid
-from engine.hand_over import HandOver
-from engine.lists import Lists
+from engine.runtime.hand_over import HandOver
+from engine.pages.lists import Lists
 
 from . import services
 from .errors import engine_text, field_errors

@@ -7,12 +7,12 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import FormInvalid, Msg
-from engine.logins import MAX_NAME, LockedOut, revoke_sessions_of, sign_out_everywhere
-from engine.lists import Lists
-from engine.matter_page import MatterPages
-from engine.notification_center import NotificationCenter
-from engine.process_page import ProcessPages
-from engine.task_page import TaskPages
+from engine.directory.logins import MAX_NAME, LockedOut, revoke_sessions_of, sign_out_everywhere
+from engine.pages.lists import Lists
+from engine.pages.matter_page import MatterPages
+from engine.collaboration.notification_center import NotificationCenter
+from engine.pages.process_page import ProcessPages
+from engine.pages.task_page import TaskPages
 
 from . import services
 from .notifications import told_text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from engine.hand_over import HandOver
-from engine.lists import Lists
+from engine.runtime.hand_over import HandOver
+from engine.pages.lists import Lists
 
 from . import services
 from .api import _json_body, outcome_json, token_required

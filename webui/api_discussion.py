@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext as _
 
-from engine import notifications
+from engine.collaboration import notifications
 from engine.errors import FormInvalid
-from engine.notification_center import NotificationCenter
+from engine.collaboration.notification_center import NotificationCenter
 
 from . import services
 from .api import _json_body, token_required

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
-from engine.design_studio import DesignStudio
-from engine.importing import DIALECTS
+from engine.process.design_studio import DesignStudio
+from engine.process.importing import DIALECTS
 
 from . import services
 from .api import _json_body, token_required

@@ -5,11 +5,11 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engine import dashboard, exports, heatmap, statistics
-from engine.oversight import Oversight
-from engine.directory import AUDITOR_ROLES
+from engine.oversight import dashboard, exports, heatmap, statistics
+from engine.oversight.service import Oversight
+from engine.directory.people import AUDITOR_ROLES
 from engine.clock import utcnow
-from engine.workdays import LOCAL_TZ
+from engine.committee.workdays import LOCAL_TZ
 
 from . import chart_svg, services
 from .errors import field_errors

@@ -12,8 +12,8 @@ from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from engine.directory import AUDITOR_ROLES
-from engine.logins import Identity, LockedOut, sign_in, signed_in
+from engine.directory.people import AUDITOR_ROLES
+from engine.directory.logins import Identity, LockedOut, sign_in, signed_in
 
 from . import services
 from .public import limiter

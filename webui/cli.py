@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from engine import demo
+from engine.ops import demo
 from engine.errors import PowerflowError
 
 from .cli_common import admin, fail, services
@@ -73,7 +73,7 @@ def diagrams(out_dir: str | None):
     """把每个流程画成 SVG 和 PNG（含图例），并生成权力目录索引页，写入 diagrams/。"""
     from pathlib import Path
 
-    from engine.published import publish
+    from engine.public.published import publish
 
     from .config import PROJECT_ROOT
     try:
@@ -90,9 +90,9 @@ def lint(processes_dir: str | None):
     """检查 processes/ 下的全部文件：解析、泳道角色、表单、网关条件、可达性、图形信息、权力目录。"""
     from pathlib import Path
 
-    from engine.directory import STANDARD_ROLES
-    from engine.lint import lint_directory
-    from engine.bpmnlint import BpmnlintUnavailable, check
+    from engine.directory.people import STANDARD_ROLES
+    from engine.process.lint import lint_directory
+    from engine.process.bpmnlint import BpmnlintUnavailable, check
     folder = Path(processes_dir) if processes_dir else services().processes_dir
     problems = lint_directory(folder, set(STANDARD_ROLES))
     try:  # bpmnlint's rules (.bpmnlintrc) through Node: its errors fail the check, its warnings are shown
@@ -117,7 +117,7 @@ def worker(interval: float, once: bool):
     """触发到期定时器、发出逾期提醒、发送邮件通知；可在多台机器上同时运行多个。"""
     import logging
 
-    from engine.worker import TimerWorker
+    from engine.runtime.worker import TimerWorker
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     timer_worker = TimerWorker(services().runtime, interval=interval, mailer=services().mailer)
     if once:

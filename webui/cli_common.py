@@ -16,7 +16,7 @@ def services():
 
 def admin():
     """The engine's operator actions on the app's database."""
-    from engine.administration import Administration
+    from engine.ops.administration import Administration
     return Administration(services().db, services().processes_dir)
 
 

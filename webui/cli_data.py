@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from engine import backup
+from engine.ops import backup
 
 from .cli_common import admin, fail, services
 

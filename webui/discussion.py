@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from engine import idempotency
-from engine.discussion import Discussion
+from engine.storage import idempotency
+from engine.collaboration.discussion import Discussion
 from engine.errors import FormInvalid, PowerflowError
 
 from . import services

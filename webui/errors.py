@@ -8,8 +8,8 @@ from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from engine.designs import DesignRejected
-from engine.logins import LockedOut
+from engine.process.designs import DesignRejected
+from engine.directory.logins import LockedOut
 from engine.errors import (Conflict, DefinitionError, Forbidden, FormInvalid, Msg, NotFound, PowerflowError,
                            ScriptRefused)
 from engine.messages import MESSAGES

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.errors import Conflict, FormInvalid
-from engine.task_page import TaskPages
+from engine.pages.task_page import TaskPages
 
 from . import formdata, services
 from .actions import flash_refusal

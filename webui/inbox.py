@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user, login_required
 
-from engine.directory import AUDITOR_ROLES
-from engine.lists import Lists
+from engine.directory.people import AUDITOR_ROLES
+from engine.pages.lists import Lists
 
 from . import services
 from .actions import listing

@@ -8,15 +8,15 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from engine.matter_page import MatterPages
+from engine.pages.matter_page import MatterPages
 from engine.messages import N_
 
 from . import services
 
 bp = Blueprint("live_chart", __name__)
 
-# The fixed words the engine draws into a version's stored chart (engine/flowchart.py: step markers) and writes
-# into holder summaries (engine/charts.py); read in the request's language wherever a chart or summary is shown.
+# The fixed words the engine draws into a version's stored chart (engine/charts/flowchart.py: step markers) and writes
+# into holder summaries (engine/charts/live_cache.py); read in the request's language wherever a chart or summary is shown.
 MARKERS = (N_("（自动）"), N_("（多人分别办理）"), N_("（决策表）"), N_("（任一人）"))
 _MORE = re.compile(r"(?<= )等(\d+)人")
 

@@ -5,10 +5,10 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import idempotency
+from engine.storage import idempotency
 from engine.errors import FormInvalid
-from engine.matter_page import MatterPages
-from engine.process_page import ProcessPages
+from engine.pages.matter_page import MatterPages
+from engine.pages.process_page import ProcessPages
 
 from . import services
 from .errors import field_errors

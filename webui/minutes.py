@@ -7,12 +7,12 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.directory import AUDITOR_ROLES
+from engine.directory.people import AUDITOR_ROLES
 from engine.errors import Msg
-from engine.meetings import BODIES
-from engine.minutes_book import MinutesBook
+from engine.committee.meetings import BODIES
+from engine.pages.minutes_book import MinutesBook
 from engine.clock import utcnow
-from engine.workdays import LOCAL_TZ
+from engine.committee.workdays import LOCAL_TZ
 
 from . import minutes_files, services
 from .auth import roles_required

@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 
-from engine.minutes import AgendaItem, Minutes
+from engine.committee.minutes import AgendaItem, Minutes
 
 from .times import format_date
 

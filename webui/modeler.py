@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2.utils import htmlsafe_json_dumps
 
-from engine import designs
+from engine.process import designs
 from engine.errors import Conflict, FormInvalid, Msg
-from engine.forms import in_order
+from engine.process.forms import in_order
 
 from .errors import engine_text, json_error, problem_list
 from .api_import import imported_design, studio

@@ -5,8 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import notifications
-from engine.notification_center import NotificationCenter
+from engine.collaboration import notifications
+from engine.collaboration.notification_center import NotificationCenter
 from engine.errors import FormInvalid
 
 from . import services

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
-from engine.process_page import ProcessPages
+from engine.pages.process_page import ProcessPages
 
 from . import services
 

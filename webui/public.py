@@ -5,11 +5,12 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from engine import idempotency, letters
-from engine.catalog import load_catalog
+from engine.storage import idempotency
+from engine.public import letters
+from engine.process.catalog import load_catalog
 from engine.errors import Conflict, FormInvalid
 from engine.clock import utcnow
-from engine.portal import Portal
+from engine.public.portal import Portal
 
 from . import services
 from .errors import engine_text, field_errors

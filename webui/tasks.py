@@ -5,9 +5,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
-from engine.ballots.steps import personal_fields
+from engine.committee.ballots.steps import personal_fields
 from engine.errors import FormInvalid
-from engine.task_page import TaskPages
+from engine.pages.task_page import TaskPages
 
 from . import formdata, services
 from .errors import field_errors

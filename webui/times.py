@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from engine.workdays import LOCAL_TZ
+from engine.committee.workdays import LOCAL_TZ
 
 from .language import chosen_locale
 

@@ -3,11 +3,11 @@
 The web layer translates a message by looking its Chinese text up in the catalog (webui/translations), so a
 code's text is also its msgid; N_ marks it for extraction (babel.cfg) without translating here.
 """
-from .core import CORE
-from .design import DESIGN
-from .importing import IMPORTING
-from .marks import N_
-from .operations import OPERATIONS
+from engine.messages.core import CORE
+from engine.messages.design import DESIGN
+from engine.messages.importing import IMPORTING
+from engine.messages.marks import N_
+from engine.messages.operations import OPERATIONS
 
 __all__ = ["MESSAGES", "N_"]
 

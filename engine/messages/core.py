@@ -1,5 +1,5 @@
 """Messages of matters, tasks, rules, accounts, notifications, the sandbox and minutes."""
-from .marks import N_
+from engine.messages.marks import N_
 
 CORE: dict[str, str] = {
     "form.invalid": N_("表单数据不符合要求"),

@@ -1,5 +1,5 @@
 """Messages of process definitions, `powerflow lint` and designs deployed from the modeler."""
-from .marks import N_
+from engine.messages.marks import N_
 
 DESIGN: dict[str, str] = {  # process definitions, lint and designs from the modeler
     "definition.too_big": N_("文件超过 {kb} KB"),

@@ -1,5 +1,5 @@
 """Messages of importing diagrams from Camunda 7, Camunda 8 (Zeebe) and SpiffArena: the import report."""
-from .marks import N_
+from engine.messages.marks import N_
 
 IMPORTING: dict[str, str] = {  # engine/importing
     "import.bad_xml": N_("无法读取流程图：{error}"),

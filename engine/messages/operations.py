@@ -1,8 +1,8 @@
 """Messages of running the system: backup and restore, the audit chain, moving matters between versions,
 and a detail that cannot be shown."""
-from .marks import N_
+from engine.messages.marks import N_
 
-OPERATIONS: dict[str, str] = {  # engine/backup.py: why a backup cannot be restored here
+OPERATIONS: dict[str, str] = {  # engine/ops/backup.py: why a backup cannot be restored here
     "backup.unsortable": N_("表之间存在无法排序的非空引用"),
     "backup.not_a_backup": N_("{source}：不是有效的备份文件（{error}）"),
     "backup.no_manifest": N_("{source}：缺少 manifest.json，不是 powerflow 备份"),
@@ -10,7 +10,7 @@ OPERATIONS: dict[str, str] = {  # engine/backup.py: why a backup cannot be resto
     "backup.not_empty": N_("目标数据库已有数据；确认覆盖请加 --replace"),
 }
 
-OPERATIONS.update({  # engine/audit_chain.py: each break `powerflow audit verify` reports
+OPERATIONS.update({  # engine/audit/chain.py: each break `powerflow audit verify` reports
     "audit.position": N_("第 {position} 条"),
     "audit.positions": N_("第 {first}–{last} 条"),
     "audit.outside": N_("链外"),
@@ -25,7 +25,7 @@ OPERATIONS.update({  # engine/audit_chain.py: each break `powerflow audit verify
     "audit.head_mismatch": N_("链头哈希与最后一条不符"),
         })
 
-OPERATIONS.update({  # engine/versions.py: why a running matter cannot move to another version
+OPERATIONS.update({  # engine/process/versions.py: why a running matter cannot move to another version
     "version.not_running": N_("只有办理中的事项可以迁移"),
     "version.other_process": N_("只能迁移到同一流程的其他版本"),
     "version.already": N_("事项已在该版本上"),

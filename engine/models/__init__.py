@@ -3,16 +3,16 @@
 Importing ``engine.models`` is the one place that registers every model: the Alembic environment,
 the backup and the schema check read ``Base.metadata`` after it, so none of them can miss a table.
 """
-from .audit import GENESIS, AuditEvent, AuditHead
-from .ballots import BallotKey, BallotTeller, EncryptedBallot, TallyShare
-from .base import Base, JSONType, StatusColumn, UTCDateTime, utcnow
-from .collaboration import Attachment, Comment, Follow, FormSubmission
-from .committee import CalendarDay, Decision, NumberSeries, Topic
-from .matters import HumanTask, Instance, Timer
-from .messaging import Notification, NotificationSetting, OutgoingMail
-from .people import Field, LoginThrottle, Role, User, UserRole
-from .process import ProcessVersion
-from .public import Copy, Letter, Publication
+from engine.models.audit import GENESIS, AuditEvent, AuditHead
+from engine.models.ballots import BallotKey, BallotTeller, EncryptedBallot, TallyShare
+from engine.models.base import Base, JSONType, StatusColumn, UTCDateTime, utcnow
+from engine.models.collaboration import Attachment, Comment, Follow, FormSubmission
+from engine.models.committee import CalendarDay, Decision, NumberSeries, Topic
+from engine.models.matters import HumanTask, Instance, Timer
+from engine.models.messaging import Notification, NotificationSetting, OutgoingMail
+from engine.models.people import Field, LoginThrottle, Role, User, UserRole
+from engine.models.process import ProcessVersion
+from engine.models.public import Copy, Letter, Publication
 
 __all__ = ["GENESIS", "Attachment", "AuditEvent", "AuditHead", "BallotKey", "BallotTeller", "Base", "CalendarDay",
            "Comment", "Copy", "Decision", "EncryptedBallot", "Field", "Follow", "FormSubmission", "HumanTask",

@@ -1,4 +1,4 @@
-"""The audit trail's events and the head of their hash chain (engine.audit_chain seals them)."""
+"""The audit trail's events and the head of their hash chain (engine.audit.chain seals them)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,9 +6,9 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..status import AuditAction
-from .base import Base, JSONType, StatusColumn, UTCDateTime, utcnow
-from .people import User
+from engine.status import AuditAction
+from engine.models.base import Base, JSONType, StatusColumn, UTCDateTime, utcnow
+from engine.models.people import User
 
 
 GENESIS = "0" * 64  # the hash before the first event
@@ -27,7 +27,7 @@ class AuditEvent(Base):
     element_id: Mapped[str | None] = mapped_column(String(128))
     element_name: Mapped[str | None] = mapped_column(String(255))
     details: Mapped[dict] = mapped_column(JSONType, default=dict)
-    seq: Mapped[int | None] = mapped_column(BigInteger)  # position in the chain (engine.audit_chain)
+    seq: Mapped[int | None] = mapped_column(BigInteger)  # position in the chain (engine.audit.chain)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
     actor: Mapped[User | None] = relationship(lazy="joined")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
+from engine.models.base import Base
 
 
 class BallotKey(Base):

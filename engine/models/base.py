@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
-from ..clock import utcnow as utcnow  # re-exported: the tables' default times
+from engine.clock import utcnow as utcnow  # re-exported: the tables' default times
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 

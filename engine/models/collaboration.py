@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime, utcnow
-from .people import User
+from engine.models.base import Base, UTCDateTime, utcnow
+from engine.models.people import User
 
 
 class Comment(Base):

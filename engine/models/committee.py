@@ -6,10 +6,10 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..status import TopicState
-from .base import Base, JSONType, StatusColumn, UTCDateTime, utcnow
-from .matters import Instance
-from .people import User
+from engine.status import TopicState
+from engine.models.base import Base, JSONType, StatusColumn, UTCDateTime, utcnow
+from engine.models.matters import Instance
+from engine.models.people import User
 
 
 class Topic(Base):

@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..status import MatterStatus, TaskKind, TaskState, TimerState
-from .base import Base, JSONType, StatusColumn, UTCDateTime, utcnow
-from .people import User
-from .process import ProcessVersion
+from engine.status import MatterStatus, TaskKind, TaskState, TimerState
+from engine.models.base import Base, JSONType, StatusColumn, UTCDateTime, utcnow
+from engine.models.people import User
+from engine.models.process import ProcessVersion
 
 
 class Instance(Base):

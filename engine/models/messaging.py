@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, JSONType, UTCDateTime, utcnow
+from engine.models.base import Base, JSONType, UTCDateTime, utcnow
 
 
 class Notification(Base):

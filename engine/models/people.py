@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime, utcnow
+from engine.models.base import Base, UTCDateTime, utcnow
 
 
 class UserRole(Base):

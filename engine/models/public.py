@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime, utcnow
-from .people import User
-from .matters import Instance
-from .committee import Decision
+from engine.models.base import Base, UTCDateTime, utcnow
+from engine.models.people import User
+from engine.models.matters import Instance
+from engine.models.committee import Decision
 
 
 class Publication(Base):

@@ -1,11 +1,11 @@
 // Members' secret ballots encrypted in the browser, so the server never sees a choice.
 //
-// encryptBallot mirrors engine/ballots/elgamal.encrypt byte for byte: exponential ElGamal over the
+// encryptBallot mirrors engine/committee/ballots/elgamal.encrypt byte for byte: exponential ElGamal over the
 // prime-order subgroup of edwards25519, one ciphertext per option with a Cramer–Damgård–Schoenmakers
 // proof that it holds 0 or 1, and one proof that they sum to 1. Bundled at install time by esbuild
 // into node_modules/.powerflow/ballot.js (see scripts/install).
 //
-// The group helpers (engine/ballots/group.py: encodings, hashing, @noble/curves and @noble/hashes),
+// The group helpers (engine/committee/ballots/group.py: encodings, hashing, @noble/curves and @noble/hashes),
 // the start of the page glue and the form resubmission come from curve_src.js, which teller_src.js
 // imports as well. They are not imported from teller_src.js: that module starts its own page glue
 // when loaded, which must not run twice on a page that carries both bundles; curve_src.js starts
@@ -51,7 +51,7 @@ function proveBit(key, A, B, m, r, context) {
 /**
  * A ballot for option `chosenIndex` (0-based) of `optionCount` under the vote's public key (hex), bound
  * to the vote's context string: {"c": [[A, B], ...], "p": [[c0, c1, z0, z1], ...], "s": [c, z]}, all hex,
- * as engine/ballots/elgamal.encrypt makes it. Its size and the work done do not depend on the choice.
+ * as engine/committee/ballots/elgamal.encrypt makes it. Its size and the work done do not depend on the choice.
  */
 export function encryptBallot(publicKeyHex, chosenIndex, optionCount, context) {
   if (!Number.isInteger(optionCount) || optionCount < 1 || !Number.isInteger(chosenIndex)

@@ -1,5 +1,5 @@
 // What the tellers' code (teller_src.js) and the members' ballots (ballot_src.js) share: the group
-// arithmetic and hashing of engine/ballots/group.py, byte for byte, with @noble/curves (edwards25519,
+// arithmetic and hashing of engine/committee/ballots/group.py, byte for byte, with @noble/curves (edwards25519,
 // same compressed encoding as libsodium) and @noble/hashes (SHA-512), and the bits of page glue both
 // use: starting once the document is parsed and posting the form again after its submit handler.
 //

@@ -1,5 +1,5 @@
 /* A bpmn-js module: the palette, context pad and replace menu offer only what the engine runs
-   (engine/lint.py SUPPORTED); "task" means a user task, the step a holder does. */
+   (engine/process/lint.py SUPPORTED); "task" means a user task, the step a holder does. */
 (function () {
   'use strict';
 

@@ -1,7 +1,7 @@
 // Tellers' key shares in the browser: the passphrase-derived key, unwrapping a share and the
 // partial decryptions (with Chaum–Pedersen proofs) that open a vote's totals.
 //
-// Mirrors engine/ballots/group.py and engine/ballots/threshold.py byte for byte, with the
+// Mirrors engine/committee/ballots/group.py and engine/committee/ballots/threshold.py byte for byte, with the
 // primitives of @noble/curves (edwards25519, same compressed encoding as libsodium) and
 // @noble/hashes (SHA-512, scrypt); the group helpers come from curve_src.js. Bundled at install
 // time by esbuild into node_modules/.powerflow/teller.js (see scripts/install); the passphrase

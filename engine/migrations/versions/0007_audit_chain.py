@@ -7,7 +7,7 @@ Revises: 0006
 from alembic import op
 import sqlalchemy as sa
 
-from engine.audit_chain import GENESIS, digest
+from engine.audit.chain import GENESIS, digest
 
 revision = '0007'
 down_revision = '0006'

@@ -1,0 +1,79 @@
+"""Who may start, complete and see what."""
+from __future__ import annotations
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from engine.directory.people import AUDITOR_ROLES, Directory
+from engine.errors import NotFound
+from engine.committee.meetings import BODIES
+from engine.committee.publications import deliberated_unpublished
+from engine.models import AuditEvent, HumanTask, Instance, ProcessVersion, User
+from engine.status import AuditAction, TaskState
+
+
+PARTICIPATION = (
+    AuditAction.START, AuditAction.COMPLETE, AuditAction.REASSIGN, AuditAction.DELEGATE,
+    AuditAction.DELEGATE_DONE, AuditAction.RETURN, AuditAction.WITHDRAW, AuditAction.ADD_SIGN,
+    AuditAction.SIGN
+)
+
+
+def can_start(user: User, version: ProcessVersion) -> bool:
+    """Users holding the role of the start event's lane may start; no lane means anyone."""
+    return version.start_role is None or version.start_role in user.role_names
+
+
+def can_complete(user: User, task: HumanTask) -> bool:
+    """The assignee, or anyone holding the candidate role when the task has no assignee."""
+    if task.assignee_id is not None:
+        return task.assignee_id == user.id
+    return task.candidate_role in user.role_names
+
+
+def is_auditor(user: User) -> bool:
+    return bool(AUDITOR_ROLES & set(user.role_names))
+
+
+def can_view(session: Session, user: User, instance: Instance) -> bool:
+    """Auditors see all; others see matters they started, acted on, or may act on now."""
+    return is_auditor(user) or takes_part(session, user, instance) or copied_to(session, user, instance)
+
+
+def copied_to(session: Session, user: User, instance: Instance) -> bool:
+    """The matter was copied (抄送) to the user: they may read it, never act on it."""
+    from engine.models import Copy
+    return bool(session.scalar(select(exists().where(Copy.instance_id == instance.id, Copy.user_id == user.id))))
+
+
+def sees_deliberation(session: Session, user: User, instance: Instance) -> bool:
+    """R15: until its outcome is published, what was said and entered on a matter before a body
+    is for the body's members and the matter's participants only (auditors see that steps happened)."""
+    body = deliberated_unpublished(session, instance)
+    if body is None or (body in BODIES and BODIES[body].member_role in user.role_names):
+        return True
+    return takes_part(session, user, instance)
+
+
+def takes_part(session: Session, user: User, instance: Instance) -> bool:
+    """The user started the matter, acted on it, or may act on it now."""
+    if instance.started_by_id == user.id:
+        return True
+    roles = user.role_names
+    takes_part = select(HumanTask.id).where(
+        HumanTask.instance_id == instance.id,
+        or_(HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id,
+            (HumanTask.state == TaskState.READY) & HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(roles)))
+    # Only acting on the matter makes a participant: urging or copying it does not (an auditor urging a
+    # step must not thereby read what R15 withholds).
+    acted = select(AuditEvent.id).where(AuditEvent.instance_id == instance.id, AuditEvent.actor_id == user.id,
+                                        AuditEvent.action.in_(PARTICIPATION))
+    return bool(session.scalar(select(exists(takes_part) | exists(acted))))
+
+
+def visible_instance(session: Session, instance_id: int, username: str) -> Instance:
+    """The matter if the user may see it; NotFound otherwise, so titles never leak."""
+    instance = session.get(Instance, instance_id)
+    if instance is None or not can_view(session, Directory(session).user(username), instance):
+        raise NotFound("matter.not_visible")
+    return instance
