@@ -25,8 +25,8 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from bench.common import fresh_database, ms
 from engine.models import HumanTask, Instance
 from engine.runtime.service import Runtime
-from engine.runtime.scripting import SandboxedScriptEngine
-from engine.runtime.serialization import load_state
+from engine.bpmn.scripting import SandboxedScriptEngine
+from engine.bpmn.serialization import load_state
 from engine.process.version_cache import version_specs
 
 FILE = {"summary": "拟安排专项资金用于老旧小区改造，涉及12个小区。", "field": "城乡建设", "source": "职能部门提出",

@@ -20,8 +20,8 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironm
 from bench.common import fresh_database
 from bench.engine_overhead import FILE
 from engine.runtime.service import Runtime
-from engine.runtime.sandbox.expressions import evaluate
-from engine.runtime.sandbox.pool import shared_pool
+from engine.bpmn.sandbox.expressions import evaluate
+from engine.bpmn.sandbox.pool import shared_pool
 from engine.runtime.script_api import ScriptApi
 
 EXPRESSIONS = {

@@ -12,9 +12,9 @@ from engine.charts.live_cache import Charts
 from engine.storage.database import Database
 from engine.collaboration.mailer import Mailer, SmtpSettings
 from engine.runtime.service import Runtime
-from engine.runtime.sandbox import pool as script_pool
-from engine.runtime.sandbox.pool import DEFAULT_MEMORY_MB
-from engine.runtime.scripting import DEFAULT_TIME_LIMIT
+from engine.bpmn.sandbox import pool as script_pool
+from engine.bpmn.sandbox.pool import DEFAULT_MEMORY_MB
+from engine.bpmn.scripting import DEFAULT_TIME_LIMIT
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MEMORY_MB", "DEFAULT_TIME_LIMIT", "System", "build"]
 

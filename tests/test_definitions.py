@@ -7,7 +7,7 @@ import pytest
 
 from engine.process.definitions import parse_bpmn, read_directory
 from engine.errors import DefinitionError
-from engine.runtime.serialization import specs_from_json
+from engine.bpmn.serialization import specs_from_json
 from tests.conftest import PROCESSES
 
 FORMS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (PROCESSES / "forms").glob("*.json")}

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from engine.committee.calendar_days import load_calendar
 from engine.ops.demo import advance
 from engine.models import HumanTask, Instance, Notification, Timer, utcnow
-from engine.pages.queries import open_tasks
+from engine.runtime.task_rows import open_tasks
 from engine.runtime.service import Runtime
 
 RECORD = {"action_taken": "暴雨致河堤出现险情，已组织抢险队加固堤坝并转移群众。", "acted_on": "2026-11-20",

@@ -18,7 +18,7 @@ from engine.messages import MESSAGES
 from engine.models import (AuditEvent, CalendarDay, Decision, Field, HumanTask, Instance, ProcessVersion,
                            Role, Topic, User)
 from engine.models import Copy, Letter, Publication
-from engine.pages.queries import candidates
+from engine.directory.people import candidates
 from tests.browser_helpers import ARTIFACTS, login
 from tests.conftest import PROCESSES, ROOT, AuthActions, csrf_token
 
@@ -309,8 +309,8 @@ def test_sandbox_refusals_read_as_before_in_chinese(api):
 
 
 def test_script_failures_from_the_runner_keep_their_code(app):
-    from engine.runtime.sandbox.pool import ScriptFailed, shared_pool
-    from engine.runtime.scripting import SandboxedEnvironment
+    from engine.bpmn.sandbox.pool import ScriptFailed, shared_pool
+    from engine.bpmn.scripting import SandboxedEnvironment
     from engine.errors import ScriptRefused
     from webui.errors import engine_text
     environment = SandboxedEnvironment({"lookup": lambda key: {}[key]})

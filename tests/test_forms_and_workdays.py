@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from engine.errors import FormInvalid
-from engine.process.forms import ballot_fields, validate, with_options
+from engine.bpmn.forms import ballot_fields, validate, with_options
 from engine.committee.workdays import WorkdayCalendar
 from tests.conftest import PROCESSES
 from webui.formdata import parse

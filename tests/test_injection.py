@@ -9,7 +9,6 @@ import shutil
 import zipfile
 from datetime import datetime
 from html import escape
-from pathlib import Path
 
 import pytest
 from lxml import etree

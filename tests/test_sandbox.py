@@ -1,6 +1,6 @@
 """A designer's diagram cannot reach the server: the issue's attacks, deployed by the designer through the API.
 
-Scripts run in confined runner processes (engine.runtime.sandbox); expressions in a data-only evaluator.
+Scripts run in confined runner processes (engine.bpmn.sandbox); expressions in a data-only evaluator.
 Each attack is refused at deploy, or runs without reaching anything outside the matter's data and
 answers within the script's limit plus two seconds, while the server keeps answering others.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.runtime.sandbox.pool import shared_pool
+from engine.bpmn.sandbox.pool import shared_pool
 from tests.conftest import ROOT
 from tests.test_designs import FORMS, XML
 
@@ -115,7 +115,7 @@ def test_a_script_reaches_no_secret_and_its_runner_holds_nothing_of_the_server(a
 CONFINED_ATTEMPTS = r'''
 import os, socket, sys
 sys.path.insert(0, sys.argv[1])
-from engine.runtime.sandbox.confine import confine
+from engine.bpmn.sandbox.confine import confine
 confine(256 * 1024 * 1024, 10)
 attempts = {
     "read a file": lambda: open("/etc/hostname").read(),
@@ -147,7 +147,7 @@ def test_a_runner_escaping_the_checker_still_reaches_no_file_socket_process_or_s
 
 def test_a_runner_killed_at_its_limit_is_replaced(runtime):
     pool = shared_pool()
-    from engine.runtime.sandbox.pool import ScriptFailed
+    from engine.bpmn.sandbox.pool import ScriptFailed
     with pytest.raises(ScriptFailed, match="超过 0.3 秒"):
         pool.run("while True:\n    pass", {}, {}, 0.3)
     assert pool.run("y = x + 1", {"x": 1}, {}, 1.0) == {"x": 1, "y": 2}
@@ -198,7 +198,7 @@ EXPRESSION_ATTACKS = {
 
 @pytest.mark.parametrize("expression", list(EXPRESSION_ATTACKS))
 def test_expressions_reach_only_data_and_stop_within_their_budget(expression):
-    from engine.runtime.sandbox.expressions import ExpressionRefused, evaluate
+    from engine.bpmn.sandbox.expressions import ExpressionRefused, evaluate
     data = {"w": 10**9, "big": [str(i) for i in range(200_000)]}
     began = time.monotonic()
     with pytest.raises(ExpressionRefused, match=re.escape(EXPRESSION_ATTACKS[expression])):

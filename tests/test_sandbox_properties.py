@@ -7,8 +7,8 @@ import re
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from engine.runtime.sandbox.expressions import ExpressionRefused, _data, check_expression, evaluate
-from engine.runtime.sandbox.pool import ScriptFailed, shared_pool
+from engine.bpmn.sandbox.expressions import ExpressionRefused, _data, check_expression, evaluate
+from engine.bpmn.sandbox.pool import ScriptFailed, shared_pool
 
 NAMES = {"d": {"k": "v", "n": [1, 2]}, "s": "text", "n": 3, "l": ["a", "b"], "b": True}
 LOOKUPS = {"display_name": lambda username: f"名字{username}"}

@@ -8,7 +8,7 @@ import pytest
 
 from engine.process.definitions import parse_bpmn
 from engine.errors import DefinitionError, ScriptRefused
-from engine.runtime.scripting import SandboxedEnvironment
+from engine.bpmn.scripting import SandboxedEnvironment
 from tests.conftest import PROCESSES
 
 FORMS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (PROCESSES / "forms").glob("*.json")}

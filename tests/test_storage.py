@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from engine.process.deployment import deploy_directory
 from engine.models import AuditEvent, HumanTask, Instance, ProcessVersion
 from engine.committee.numbering import next_number
-from engine.runtime.serialization import load_state, specs_from_json
+from engine.bpmn.serialization import load_state, specs_from_json
 from tests.conftest import PROCESSES
 from tests.meeting_helpers import MATTER
 

@@ -61,7 +61,7 @@ def test_finishing_the_task_cancels_its_deadline_timer(db, runtime):
     time.sleep(1.1)
     TimerWorker(runtime).run_once()
     with db.reader() as session:
-        from engine.pages.queries import open_tasks
+        from engine.runtime.task_rows import open_tasks
         task_id = open_tasks(session, outcome.instance_id)[0].id
     runtime.complete(task_id, {"meeting_minutes": "本次会议的纪要正文内容。"}, "bangong")
     assert timers_of(db, outcome.instance_id) == [("wait", "fired"), ("deadline", "cancelled")]

@@ -8,7 +8,7 @@ from jinja2.utils import htmlsafe_json_dumps
 
 from engine.process import designs
 from engine.errors import Conflict, FormInvalid, Msg
-from engine.process.forms import in_order
+from engine.bpmn.forms import in_order
 
 from .errors import engine_text, json_error, problem_list
 from .api_import import imported_design, studio

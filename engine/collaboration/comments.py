@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from engine.audit import trail as audit
 from engine.storage import idempotency
-from engine.directory.access import can_view, sees_deliberation
+from engine.directory.access import can_view
+from engine.committee.deliberation import sees_deliberation
 from engine.storage.attachment_store import AttachmentStore
 from engine.storage.database import Database
 from engine.directory.people import Directory

@@ -10,7 +10,7 @@ from engine.errors import Msg
 from engine.models import HumanTask
 from engine.status import TaskState
 from engine.collaboration.notifications import notify
-from engine.pages.queries import candidates
+from engine.directory.people import candidates
 
 
 def flag_overdue(session: Session, now: datetime, limit: int = 200) -> int:

@@ -12,7 +12,7 @@ from engine.errors import Conflict, Forbidden, Msg, NotFound
 from engine.models import HumanTask, User
 from engine.status import TaskState
 from engine.collaboration.notifications import notify
-from engine.pages.queries import candidates
+from engine.directory.people import candidates
 from engine.committee.workdays import LOCAL_TZ
 
 

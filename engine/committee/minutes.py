@@ -13,7 +13,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.directory.access import can_view, sees_deliberation
+from engine.directory.access import can_view
+
+from engine.committee.deliberation import sees_deliberation
 from engine.errors import Forbidden, NotFound
 from engine.committee.meetings import BODIES, body as body_of
 from engine.models import AuditEvent, Decision, Instance, Topic, User

@@ -6,8 +6,6 @@ from sqlalchemy.orm import Session
 
 from engine.directory.people import AUDITOR_ROLES, Directory
 from engine.errors import NotFound
-from engine.committee.meetings import BODIES
-from engine.committee.publications import deliberated_unpublished
 from engine.models import AuditEvent, HumanTask, Instance, ProcessVersion, User
 from engine.status import AuditAction, TaskState
 
@@ -44,15 +42,6 @@ def copied_to(session: Session, user: User, instance: Instance) -> bool:
     """The matter was copied (抄送) to the user: they may read it, never act on it."""
     from engine.models import Copy
     return bool(session.scalar(select(exists().where(Copy.instance_id == instance.id, Copy.user_id == user.id))))
-
-
-def sees_deliberation(session: Session, user: User, instance: Instance) -> bool:
-    """R15: until its outcome is published, what was said and entered on a matter before a body
-    is for the body's members and the matter's participants only (auditors see that steps happened)."""
-    body = deliberated_unpublished(session, instance)
-    if body is None or (body in BODIES and BODIES[body].member_role in user.role_names):
-        return True
-    return takes_part(session, user, instance)
 
 
 def takes_part(session: Session, user: User, instance: Instance) -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import FormInvalid, Msg, NotFound
-from engine.models import Field, Role, User, UserRole
+from engine.models import Field, HumanTask, Role, User, UserRole
 
 STANDARD_ROLES = {
     "书记": "党委书记（一把手）：审定议题、主持会议、最后表态",
@@ -154,32 +154,9 @@ class Directory:
             raise NotFound("field.missing", field=field_name)
         return field.member
 
-    def options(self, source: str, data: dict | None = None) -> list[tuple[str, str]]:
-        """Choices for a form's ``x-options``: "fields", "role:<name>", … or "data:<path>" in the task's data."""
-        if source.startswith("data:"):
-            return _data_options(data or {}, source[5:])
-        if source == "fields":
-            return [(f.name, f"{f.name}（{f.member.display_name}）") for f in self.fields()]
-        if source.startswith("role:"):
-            return [(u.username, u.display_name) for u in self.members_of(source[5:])]
-        if source.startswith("topics:"):
-            from engine.committee.topics import option_pairs
-            return option_pairs(self.session, source[7:])
-        if source.startswith("decisions:"):
-            from engine.committee.topics import decisions_of
-            return [(str(d.id), f"{d.topic.title}（{d.decided_at:%Y-%m-%d} 决定）") for d in decisions_of(self.session, source[10:])]
-        raise NotFound("options.unknown_source", source=source)
 
-
-def _data_options(data: dict, path: str) -> list[tuple[str, str]]:
-    """Choices the matter itself holds, e.g. "data:item.vote_options": [[value, label]…] or [value…]."""
-    value: object = data
-    for name in path.split("."):
-        value = value.get(name) if isinstance(value, dict) else None
-    pairs = []
-    for entry in value if isinstance(value, list) else []:
-        if isinstance(entry, (list, tuple)) and len(entry) == 2:
-            pairs.append((str(entry[0]), str(entry[1])))
-        elif isinstance(entry, str):
-            pairs.append((entry, entry))
-    return pairs
+def candidates(session: Session, task: HumanTask) -> list[User]:
+    """Who may complete a task now."""
+    if task.assignee_id is not None:
+        return [task.assignee] if task.assignee else []
+    return Directory(session).members_of(task.candidate_role) if task.candidate_role else []

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Date, DateTime, LargeBinary, Table, bindparam, func, select, text
 
 from engine.storage.database import Database
-from engine.errors import Msg, PowerflowError
+from engine.errors import PowerflowError
 from engine.models import Base
 
 FORMAT = 1

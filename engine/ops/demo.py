@@ -13,7 +13,8 @@ from engine.storage.database import Database
 from engine.directory.people import Directory, hash_password
 from engine.committee.meetings import earliest_meeting_day
 from engine.models import Instance, Topic
-from engine.pages.queries import candidates, open_tasks
+from engine.directory.people import candidates
+from engine.runtime.task_rows import open_tasks
 from engine.runtime.service import Runtime
 from engine.pages.task_view import task_form
 from engine.committee.workdays import LOCAL_TZ, WorkdayCalendar

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from engine.collaboration import comments
 from engine.runtime import signers
-from engine.directory.access import sees_deliberation
-from engine.directory.people import Directory
+from engine.committee.deliberation import sees_deliberation
+from engine.committee.form_options import form_options
 from engine.errors import NotFound
 from engine.models import AuditEvent, HumanTask, Instance, Topic, User
 from engine.status import AuditAction, TaskState
@@ -173,7 +173,6 @@ class _Labels:
         self.forms = version_forms(instance.process_version)
         self.form_of = dict(session.execute(select(HumanTask.element_id, HumanTask.form_file).where(
             HumanTask.instance_id == instance.id, HumanTask.form_file.is_not(None))).all())
-        self.directory = Directory(session)
         self._options: dict[str, dict[str, str]] = {}
 
     def answers(self, event: AuditEvent) -> list[Answer]:
@@ -227,7 +226,7 @@ class _Labels:
             return {value: topic.title} if topic else {}
         if source not in self._options:
             try:
-                pairs = self.directory.options(source)
+                pairs = form_options(self.session, source)
             except NotFound:  # a source this directory no longer knows: the stored values as they are
                 pairs = []
             self._options[source] = dict(pairs)

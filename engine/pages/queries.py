@@ -6,10 +6,12 @@ from datetime import datetime
 from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
-from engine.directory.people import Directory
+from engine.bpmn.step_names import element_names
+from engine.committee.deliberation import sees_deliberation
 from engine.errors import Msg
 from engine.models import AuditEvent, HumanTask, Instance, ProcessVersion, User, utcnow
 from engine.status import TaskState
+from engine.runtime.task_rows import open_tasks, task_summary  # noqa: F401 (the pages' lists use both)
 
 
 def _inbox_branches(user: User) -> list:
@@ -54,19 +56,6 @@ def inbox_count(session: Session, user: User, cap: int = COUNT_CAP) -> int:
     """How many tasks wait for the user (the number beside 待办), counted up to ``cap``."""
     return min(cap, sum(session.scalar(select(func.count()).select_from(
         select(HumanTask.id).where(branch).limit(cap).subquery())) or 0 for branch in _inbox_branches(user)))
-
-
-def candidates(session: Session, task: HumanTask) -> list[User]:
-    """Who may complete a task now."""
-    if task.assignee_id is not None:
-        return [task.assignee] if task.assignee else []
-    return Directory(session).members_of(task.candidate_role) if task.candidate_role else []
-
-
-def open_tasks(session: Session, instance_id: int) -> list[HumanTask]:
-    """A matter's ready tasks."""
-    return list(session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance_id, HumanTask.state == TaskState.READY).order_by(HumanTask.id)))
 
 
 def instance_tasks(session: Session, instance_id: int) -> list[HumanTask]:
@@ -123,26 +112,6 @@ def copied_to(session: Session, user: User, q: str | None = None, limit: int = 5
              "note": r.note, "copied_at": _iso(r.created_at)} for r in rows]
 
 
-def task_summary(session: Session, task: HumanTask) -> dict:
-    """A task as a user sees it in a list: what, which matter, who may do it, due when."""
-    people = candidates(session, task)
-    return {
-        "id": task.id, "instance_id": task.instance_id, "instance_title": task.instance.title,
-        "process_key": task.instance.process_key, "element_id": task.element_id, "name": task.name,
-        "subject": task.subject,
-        "lane": task.lane, "candidate_role": task.candidate_role,
-        "assignee": task.assignee.username if task.assignee else None,
-        "assignee_name": task.assignee.display_name if task.assignee else None,
-        "candidates": [u.username for u in people],
-        "candidate_names": [u.display_name for u in people],
-        "state": task.state, "created_at": _iso(task.created_at), "due_at": _iso(task.due_at),
-        "overdue": task.state == TaskState.READY and task.due_at is not None and task.due_at < utcnow(),
-        "urged_at": _iso(task.urged_at),
-        "delegated_by": task.delegated_by_id is not None,
-        "kind": task.kind, "sign_position": task.sign_position, "note": task.note,
-    }
-
-
 WITHHELD = {"withheld": Msg("matter.withheld")}
 
 
@@ -151,7 +120,6 @@ def describe(session: Session, instance: Instance, withhold: bool = False) -> di
 
     ``withhold`` (R15) keeps every step, actor and time but none of what was entered or decided.
     """
-    from engine.charts.live_cache import element_names
     version = instance.process_version
     names = element_names(version)
     return {"withheld": withhold,
@@ -177,7 +145,6 @@ def _element_name(event: AuditEvent, names: dict) -> str | None:
 
 def describe_for(session: Session, instance: Instance, user: User) -> dict:
     """The matter as ``user`` may see it: R15 material withheld from outsiders until published."""
-    from engine.directory.access import sees_deliberation
     return describe(session, instance, withhold=not sees_deliberation(session, user, instance))
 
 

@@ -6,20 +6,19 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from engine.process import forms
 from engine.pages import matter_file
 from engine.runtime import signers
 from engine.committee.ballots import steps as ballot_steps
 from engine.process.definitions import show_pairs
 from engine.errors import Msg
-from engine.directory.people import Directory
 from engine.pages.matter_file import MatterFile
 from engine.models import HumanTask, User, utcnow
 from engine.status import TaskKind, TaskState
 from engine.runtime.script_api import ScriptApi
-from engine.runtime.scripting import SandboxedScriptEngine
-from engine.runtime.serialization import load_state
+from engine.bpmn.scripting import SandboxedScriptEngine
+from engine.bpmn.serialization import load_state
 from engine.runtime.task_mirror import task_properties
+from engine.runtime.task_schema import task_schema
 from engine.process.version_cache import version_forms, version_specs
 
 
@@ -33,15 +32,6 @@ class TaskForm:
     values: dict = field(default_factory=dict)
     file: MatterFile | None = None
     data: dict = field(default_factory=dict, repr=False)  # the task's data, for the meeting's agenda item
-
-
-def task_schema(session: Session, row: HumanTask, data: dict) -> dict:
-    """The task's JSON Schema with ``x-options`` filled from the directory and the task's ``data``."""
-    if row.kind == TaskKind.SIGN:
-        return signers.SIGN_SCHEMA
-    directory = Directory(session)
-    return forms.with_options(version_forms(row.instance.process_version)[row.form_file],
-                              lambda source: directory.options(source, data))
 
 
 def task_form(session: Session, row: HumanTask, viewer: User | None = None) -> TaskForm:

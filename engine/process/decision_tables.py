@@ -9,7 +9,7 @@ from __future__ import annotations
 from lxml import etree
 
 from engine.errors import DefinitionError, Msg
-from engine.runtime.scripting import check_expression
+from engine.bpmn.scripting import check_expression
 
 INPUT = "dmninputexpr"
 

@@ -14,21 +14,19 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from engine.errors import DefinitionError, Msg
-from engine.process.forms import keep_order
+from engine.bpmn.forms import keep_order
 from engine.process.meaning import meaning_digest
 from engine.process.lint_refs import decision_ids, reference_problems
 from engine.process.lint_data import data_store_problems, multi_instance_problems, produced_names, timer_problems, call_index, with_callers
 from engine.process.lint_structure import call_cycles, lane_refs, supported
 from engine.committee.rules import CHECKS, names as rule_names
 from engine.process.decision_tables import check_decision_table
-from engine.runtime.scripting import check_expression, check_script
-from engine.runtime.serialization import spec_to_json
+from engine.bpmn.scripting import check_expression, check_script
+from engine.bpmn.serialization import spec_to_json
 from engine.process.xml_encoding import to_utf8
-from engine.process.xml_safety import MAX_FILE_BYTES, secure_xml  # noqa: F401 (re-exported: every reader parses through it)
+from engine.bpmn.xml_safety import MAX_FILE_BYTES, NS, secure_xml  # noqa: F401 (re-exported: every reader parses through it)
 from engine.process.xml_ids import check_ids
 
-NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-      "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 FORM_PROPERTY = "formJsonSchemaFilename"
 FILE_PROPERTY = "file"  # which earlier steps' data the holder sees: absent (all), "none", or element ids
 

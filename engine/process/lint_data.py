@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from engine.errors import Msg
 from engine.limits import MAX_INSTANCES, MAX_LOOP
 from engine.process.lint_structure import bpmn_kind, label
-from engine.runtime.scripting import check_expression
+from engine.bpmn.scripting import check_expression
 
 _ISO_LIKE = re.compile(r"^(R\d*/)?P[0-9TWYMDHS.,]*$|^\d{4}-\d{2}-\d{2}", re.IGNORECASE)
 _NS = {"spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}

@@ -10,7 +10,7 @@ from collections import Counter
 from engine.errors import DefinitionError, Msg
 from engine.limits import MAX_CALL_DEPTH, MAX_NAME
 from engine.process.lint_structure import FLOW_NODE_TAGS, bpmn_kind, label
-from engine.process.xml_safety import secure_xml
+from engine.bpmn.xml_safety import secure_xml
 
 _SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}calledDecisionId"
 _SUBPROCESSES = ("subProcess", "transaction", "adHocSubProcess")

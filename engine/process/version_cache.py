@@ -8,9 +8,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from engine.process.forms import in_order
+from engine.bpmn.forms import in_order
 from engine.models import ProcessVersion
-from engine.runtime.serialization import specs_from_json
+from engine.bpmn.serialization import specs_from_json
 
 _SIZE = 256
 _lock = threading.Lock()

@@ -14,8 +14,8 @@ from engine.process.designs import require_designer
 from engine.errors import Conflict, Msg, NotFound
 from engine.models import Instance, ProcessVersion, User
 from engine.status import MatterStatus
-from engine.runtime.progress import chart_state
-from engine.runtime.serialization import load_state
+from engine.bpmn.progress import chart_state
+from engine.bpmn.serialization import load_state
 from engine.process.version_cache import version_specs
 
 @dataclass

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.audit import trail as audit
-from engine.process import forms
+from engine.bpmn import forms
 from engine.runtime import rewind, signers, withdrawal
 from engine.committee.ballots.steps import personal_fields
 from engine.committee.calendar_days import load_calendar
@@ -19,10 +19,10 @@ from engine.errors import Conflict, FormInvalid, Msg, NotFound
 from engine.models import HumanTask, User
 from engine.status import AuditAction, TaskKind, TaskState
 from engine.collaboration.notifications import notify
-from engine.runtime.serialization import load_state
+from engine.bpmn.serialization import load_state
 from engine.runtime.task_actions import _ready_task, _reason
 from engine.runtime.task_mirror import TaskMirror
-from engine.pages.task_view import task_schema
+from engine.runtime.task_schema import task_schema
 from engine.process.version_cache import version_forms, version_specs
 
 

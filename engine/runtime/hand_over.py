@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.pages import queries
 from engine.runtime import task_actions
+from engine.runtime.task_rows import task_summary
 from engine.storage.database import Database
 from engine.directory.people import Directory
 from engine.models import utcnow
@@ -44,4 +44,4 @@ class HandOver:
     def _pass(self, action, task_id: int, username: str, to: object, reason: object) -> HandedOver:
         with self.db.transaction() as session:
             task = action(session, task_id, Directory(session).user(username), to, reason, utcnow())
-            return HandedOver(queries.task_summary(session, task), task.assignee.display_name)
+            return HandedOver(task_summary(session, task), task.assignee.display_name)

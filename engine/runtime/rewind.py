@@ -21,7 +21,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.dmn.specs import BusinessRuleTaskMixin as BusinessRuleTask
 from SpiffWorkflow.util.task import TaskState
 
-from engine.process import forms
+from engine.bpmn import forms
 from engine.errors import Msg
 from engine.runtime.script_api import SIDE_EFFECT_FUNCTIONS
 from engine.runtime.task_mirror import task_properties

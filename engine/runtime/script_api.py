@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from engine.committee import topics
 from engine.committee.ballots import box as ballot_box
 from engine.committee.calendar_days import load_calendar
-from engine.process.callables import LOOKUP_FUNCTIONS, SCRIPT_FUNCTIONS, SIDE_EFFECT_FUNCTIONS  # noqa: F401 (re-exported)
+from engine.bpmn.callables import LOOKUP_FUNCTIONS, SCRIPT_FUNCTIONS, SIDE_EFFECT_FUNCTIONS  # noqa: F401 (re-exported)
 from engine.directory.people import Directory
 from engine.errors import Msg, WorkflowFailed
 from engine.committee.meetings import ballot_options, body as body_of, chosen, notice_refusal, passes, quorum

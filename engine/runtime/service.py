@@ -16,7 +16,6 @@ from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from engine.audit import trail as audit
-from engine.process import forms
 from engine.committee import publications, rules
 from engine.runtime import task_actions
 from engine.collaboration import urging
@@ -32,12 +31,12 @@ from engine.errors import Conflict, Forbidden, FormInvalid, Msg, NotFound, Power
 from engine.limits import MAX_AUTOMATIC_STEPS, MAX_CALL_DEPTH
 from engine.models import HumanTask, Instance, utcnow
 from engine.status import AuditAction, MatterStatus, TaskKind, TaskState, TimerState
-from engine.runtime.progress import chart_state, progress_note
-from engine.runtime.scripting import DEFAULT_TIME_LIMIT, SandboxedScriptEngine
-from engine.runtime.serialization import dump_state, load_state, new_workflow
+from engine.bpmn.progress import chart_state, progress_note
+from engine.bpmn.scripting import DEFAULT_TIME_LIMIT, SandboxedScriptEngine
+from engine.bpmn.serialization import dump_state, load_state, new_workflow
 from engine.runtime.script_api import SCRIPT_FUNCTIONS, Delivery, ScriptApi
 from engine.runtime.task_mirror import TaskMirror, task_properties
-from engine.pages.task_view import task_schema
+from engine.runtime.task_schema import task_schema
 from engine.runtime.timers import claim, sync_timers
 from engine.process.version_cache import version_specs
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.charts.live_cache import element_names
+from engine.bpmn.step_names import element_names
 from engine.models import HumanTask, Instance, ProcessVersion, Timer, Topic
 from engine.status import MatterStatus, TaskState, TimerState, TopicState
 from engine.committee.topics import KIND_LABELS, meeting_dates

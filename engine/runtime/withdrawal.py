@@ -10,7 +10,7 @@ from engine.runtime import rewind
 from engine.errors import Conflict, Forbidden, PowerflowError
 from engine.models import AuditEvent, HumanTask, Instance, User
 from engine.status import AuditAction, MatterStatus, TaskKind, TaskState
-from engine.runtime.serialization import load_state
+from engine.bpmn.serialization import load_state
 from engine.process.version_cache import version_forms, version_specs
 
 ACTED = (

@@ -13,7 +13,7 @@ import json
 
 from sqlalchemy.orm import Session
 
-from engine.process import forms
+from engine.bpmn import forms
 from engine.errors import FormInvalid, Msg
 from engine.committee.ballots import box, group as g, threshold
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import keyword
 import re
 
-from engine.runtime.scripting import check_expression
+from engine.bpmn.scripting import check_expression
 
 _TOKEN = re.compile(r"""\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<string>'[^'\\\n]*'|"[^"\\\n]*")
                         |(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>&&|\|\||==|!=|<=|>=|<|>|!|=|\(|\)|-))""", re.X)

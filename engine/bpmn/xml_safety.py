@@ -6,6 +6,8 @@ from lxml import etree
 from engine.errors import DefinitionError, Msg
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+      "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}  # the prefixes every reader queries with
 
 
 def secure_xml(data: bytes, filename: str) -> etree._ElementTree:

@@ -1,8 +1,8 @@
 """The script engine SpiffWorkflow runs a matter with: safe expressions here, scripts in confined runners.
 
 Deploying a diagram must never equal running code on the server. Conditions and every other
-expression are evaluated by engine.runtime.sandbox.expressions over the matter's plain data; scripts run in a
-runner process under the operating system's limits (engine.runtime.sandbox.pool), and the functions they call
+expression are evaluated by engine.bpmn.sandbox.expressions over the matter's plain data; scripts run in a
+runner process under the operating system's limits (engine.bpmn.sandbox.pool), and the functions they call
 are carried out here, by the engine, in the action's transaction.
 """
 from __future__ import annotations
@@ -14,10 +14,10 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from engine.errors import Msg, ScriptRefused
-from engine.runtime.sandbox import expressions
-from engine.process.callables import unknown_in_expression, unknown_in_script
-from engine.runtime.sandbox import checker
-from engine.runtime.sandbox.pool import RunnerUnavailable, ScriptFailed, shared_pool
+from engine.bpmn.sandbox import expressions
+from engine.bpmn.callables import unknown_in_expression, unknown_in_script
+from engine.bpmn.sandbox import checker
+from engine.bpmn.sandbox.pool import RunnerUnavailable, ScriptFailed, shared_pool
 
 DEFAULT_TIME_LIMIT = 1.0
 __all__ = ["DEFAULT_TIME_LIMIT", "SandboxedEnvironment", "SandboxedScriptEngine", "check_expression",

@@ -1,6 +1,6 @@
 """A script runner: a fresh interpreter that runs designers' scripts, confined, and talks JSON on a pipe.
 
-Started by engine.runtime.sandbox.pool as ``python -I -c …`` with an empty environment, no open files but its
+Started by engine.bpmn.sandbox.pool as ``python -I -c …`` with an empty environment, no open files but its
 pipes, and no database: a script here can reach nothing of the server. Each request carries one script
 and the matter's data; the script's function calls (``members_of``, ``submit_topic`` …) go back to the
 server as requests, which the server checks and carries out in the action's transaction.
@@ -13,9 +13,9 @@ import sys
 import traceback
 
 from engine.errors import Msg
-from engine.runtime.sandbox import protocol
-from engine.runtime.sandbox.checker import GUARDS, SCRIPT_FILENAME, Refused, compile_checked
-from engine.runtime.sandbox.confine import confine
+from engine.bpmn.sandbox import protocol
+from engine.bpmn.sandbox.checker import GUARDS, SCRIPT_FILENAME, Refused, compile_checked
+from engine.bpmn.sandbox.confine import confine
 
 STDIN, STDOUT = 0, 1
 
@@ -24,7 +24,7 @@ class ScriptError(Exception):
     """A function the server refused or failed, raised inside the script where it was called."""
 
 
-_answered: list[list] = []  # the server's answers to this run's leading calls, in order (engine.runtime.sandbox.prefetch)
+_answered: list[list] = []  # the server's answers to this run's leading calls, in order (engine.bpmn.sandbox.prefetch)
 
 
 def _function(name: str):

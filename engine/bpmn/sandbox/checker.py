@@ -1,6 +1,6 @@
 """The script checker: RestrictedPython's compile with our own refusals, shared by deploy and the runners.
 
-A script that passes it still runs only in a confined runner process (engine.runtime.sandbox.runner): the
+A script that passes it still runs only in a confined runner process (engine.bpmn.sandbox.runner): the
 checker is the first wall, the operating system's limits are the second.
 """
 from __future__ import annotations

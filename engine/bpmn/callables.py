@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 
 from engine.errors import Msg
-from engine.runtime.sandbox import checker, expressions
+from engine.bpmn.sandbox import checker, expressions
 
 SCRIPT_FUNCTIONS = ("members_of", "display_name", "member_in_charge_of", "ballot_tally", "seal_ballot_box",
                     "tally_opened", "next_number",

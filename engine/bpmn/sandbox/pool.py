@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from engine.errors import Msg
-from engine.runtime.sandbox import protocol
-from engine.runtime.sandbox.prefetch import prefetch
+from engine.bpmn.sandbox import protocol
+from engine.bpmn.sandbox.prefetch import prefetch
 
 ROOT = str(Path(__file__).resolve().parents[3])  # the folder holding the engine package
 DEFAULT_MEMORY_MB = 256  # a runner's address space; the app sets POWERFLOW_SCRIPT_MEMORY_MB through configure()
@@ -55,7 +55,7 @@ class _Runner:
 
 def _start(memory_mb: int) -> _Runner:
     """A new confined runner, ready for its first script."""
-    code = f"import sys; sys.path.insert(0, {ROOT!r}); from engine.runtime.sandbox.runner import main; main()"
+    code = f"import sys; sys.path.insert(0, {ROOT!r}); from engine.bpmn.sandbox.runner import main; main()"
     process = subprocess.Popen(
         [sys.executable, "-I", "-c", code, str(memory_mb), str(RUNNER_CPU_SECONDS)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,

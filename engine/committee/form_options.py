@@ -1,0 +1,38 @@
+"""Choices a form field offers (``x-options``): the fields of charge, a role's members, the committee's
+topics and decisions, or a list the matter itself holds."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from engine.committee.topics import decisions_of, option_pairs
+from engine.directory.people import Directory
+from engine.errors import NotFound
+
+
+def form_options(session: Session, source: str, data: dict | None = None) -> list[tuple[str, str]]:
+    """Choices for a form's ``x-options``: "fields", "role:<name>", … or "data:<path>" in the task's data."""
+    if source.startswith("data:"):
+        return _data_options(data or {}, source[5:])
+    if source == "fields":
+        return [(f.name, f"{f.name}（{f.member.display_name}）") for f in Directory(session).fields()]
+    if source.startswith("role:"):
+        return [(u.username, u.display_name) for u in Directory(session).members_of(source[5:])]
+    if source.startswith("topics:"):
+        return option_pairs(session, source[7:])
+    if source.startswith("decisions:"):
+        return [(str(d.id), f"{d.topic.title}（{d.decided_at:%Y-%m-%d} 决定）") for d in decisions_of(session, source[10:])]
+    raise NotFound("options.unknown_source", source=source)
+
+
+def _data_options(data: dict, path: str) -> list[tuple[str, str]]:
+    """Choices the matter itself holds, e.g. "data:item.vote_options": [[value, label]…] or [value…]."""
+    value: object = data
+    for name in path.split("."):
+        value = value.get(name) if isinstance(value, dict) else None
+    pairs = []
+    for entry in value if isinstance(value, list) else []:
+        if isinstance(entry, (list, tuple)) and len(entry) == 2:
+            pairs.append((str(entry[0]), str(entry[1])))
+        elif isinstance(entry, str):
+            pairs.append((entry, entry))
+    return pairs
