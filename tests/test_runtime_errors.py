@@ -40,7 +40,7 @@ def test_start_data_may_not_use_reserved_names(runtime):
         with pytest.raises(FormInvalid) as caught:
             runtime.start("major_decision", "保留字段", {name: "x"}, "bangong")
         assert name in caught.value.errors["data"]
-    functions = runtime._script_engine(None, Instance(id=0), runtime.clock()).environment.functions
+    functions = runtime.stepper.script_engine(None, Instance(id=0), runtime.clock()).environment.functions
     assert set(functions) == set(SCRIPT_FUNCTIONS) and not RESERVED_DATA & set(functions)
 
 

@@ -179,7 +179,7 @@ def test_the_configured_script_time_limit_is_the_one_enforced(monkeypatch, sqlit
     from webui import create_app
     monkeypatch.setenv("POWERFLOW_SCRIPT_TIME_LIMIT", "0.3")
     app = create_app({"DATABASE_URL": sqlite_url, "SECRET_KEY": "k" * 32})
-    assert app.extensions["powerflow"].runtime.script_time_limit == 0.3
+    assert app.extensions["powerflow"].runtime.stepper.script_time_limit == 0.3
     app.extensions["powerflow"].db.dispose()
 
 

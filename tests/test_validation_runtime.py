@@ -8,7 +8,7 @@ from engine.process.definitions import parse_bpmn, parse_documents
 from engine.process.deployment import deploy_definitions
 from engine.errors import DefinitionError
 from engine.models import Instance
-from engine.runtime.service import MAX_AUTOMATIC_STEPS, MAX_CALL_DEPTH
+from engine.limits import MAX_AUTOMATIC_STEPS, MAX_CALL_DEPTH
 from tests.test_validation_regressions import ALL_FORMS, LAST_REF, NAME, ROLES, XML, lint, refused, swap
 
 REVIEW = '<bpmn:userTask id="review" name="审核">'

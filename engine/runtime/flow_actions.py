@@ -1,9 +1,12 @@
 """驳回 return, 撤回 withdraw and 加签 add signer: actions that move a matter other than straight on.
 
-A mixin of Runtime: each action is one transaction that takes the matter's optimistic lock.
+Part of Runtime, composed into it: each action is one transaction that takes the matter's optimistic lock
+through the shared Stepper.
 """
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Callable
 from uuid import UUID
 
 from sqlalchemy import select
@@ -21,22 +24,28 @@ from engine.status import AuditAction, TaskKind, TaskState
 from engine.collaboration.notifications import notify
 from engine.bpmn.serialization import load_state
 from engine.runtime.task_actions import _ready_task, _reason
+from engine.runtime.answer import answer
+from engine.runtime.stepper import Outcome, Stepper
 from engine.runtime.task_mirror import TaskMirror
+from engine.runtime.transaction import one_action
+from engine.storage.database import Database
 from engine.runtime.task_schema import task_schema
 from engine.process.version_cache import version_forms, version_specs
 
 
-
 class FlowActions:
-    """Mixed into engine.runtime.service.Runtime (uses its _action, _claim, _advance and _complete_row)."""
+    """驳回, 撤回 and 加签 on one database, at ``clock``'s time, moving matters on with ``stepper``."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime], stepper: Stepper):
+        self.db, self.clock, self.stepper = db, clock, stepper
 
     def return_targets(self, task_id: int, username: str) -> list[dict]:
         """Earlier steps the holder may send the task back to, nearest first; empty when there are none."""
-        with self._action() as session:
+        with one_action(self.db) as session:
             user = Directory(session).user(username)
             row = _ready_task(session, task_id, user)
             workflow = load_state(row.instance.state, version_specs(row.instance.process_version),
-                                  self._script_engine(session, row.instance, self.clock()))
+                                  self.stepper.script_engine(session, row.instance, self.clock()))
             steps, blocked = self._earlier(session, row, workflow)
         return [{"element_id": r.element_id, "name": r.name,
                  "holder": r.completed_by.display_name if r.completed_by else None} for _, r in steps] + (
@@ -44,13 +53,13 @@ class FlowActions:
 
     def return_task(self, task_id: int, username: str, reason: object, to_element: object = None):
         """驳回: the matter goes back to the previous step (or ``to_element`` on the same path) with the reason."""
-        with self._action() as session:
+        with one_action(self.db) as session:
             user = Directory(session).user(username)
             row = _ready_task(session, task_id, user)
             if row.kind != TaskKind.TASK or row.delegated_by_id is not None:
                 raise Conflict("task.no_return_signed")
             text, now = _reason(reason), self.clock()
-            workflow = self._claim(session, row.instance, now)
+            workflow = self.stepper.claim(session, row.instance, now)
             steps, blocked = self._earlier(session, row, workflow)
             if not steps:
                 if blocked:
@@ -69,7 +78,7 @@ class FlowActions:
 
     def withdraw(self, task_id: int, username: str, reason: object):
         """撤回: whoever completed a step takes it back while the next holder has not acted."""
-        with self._action() as session:
+        with one_action(self.db) as session:
             user = Directory(session).user(username)
             row = session.get(HumanTask, task_id)
             if row is None:
@@ -77,7 +86,7 @@ class FlowActions:
             if (refused := withdrawal.refusal(session, row, user)) is not None:
                 raise refused
             text, now, instance = _reason(reason), self.clock(), row.instance
-            workflow = self._claim(session, instance, now)
+            workflow = self.stepper.claim(session, instance, now)
             task = workflow.get_task_from_id(UUID(row.task_guid))
             if (refused := withdrawal.task_refusal(task, instance)) is not None:
                 raise refused
@@ -91,7 +100,7 @@ class FlowActions:
     def add_signer(self, task_id: int, username: str, to: object, position: object, reason: object,
                    data: object = None):
         """加签: ``to`` signs off before the holder answers, or after (the holder's ``data`` waits for them)."""
-        with self._action() as session:
+        with one_action(self.db) as session:
             user = Directory(session).user(username)
             row = _ready_task(session, task_id, user)
             if row.kind != TaskKind.TASK or row.delegated_by_id is not None:
@@ -106,7 +115,7 @@ class FlowActions:
             if not signers.may_sign(target):
                 raise FormInvalid({"to": Msg("task.signer_role", roles="、".join(signers.SIGNER_ROLES))})
             text, now = _reason(reason), self.clock()
-            workflow = self._claim(session, row.instance, now)
+            workflow = self.stepper.claim(session, row.instance, now)
             task = workflow.get_task_from_id(UUID(row.task_guid))
             schema = task_schema(session, row, task.data)
             if personal_fields(schema):
@@ -116,19 +125,19 @@ class FlowActions:
             row.assignee_id = user.id  # a pool task becomes the holder's own while it waits
             sign = signers.open_sign(session, row, user, target, position, text, now)
             session.flush()
-            return self._outcome(row.instance, [sign.id])
+            return Outcome(row.instance.id, row.instance.status, [sign.id])
 
-    # -- internals ----------------------------------------------------------------------------
-    def _sign_off(self, session: Session, sign: HumanTask, user: User, data: object, now):
+    def sign_off(self, session: Session, sign: HumanTask, user: User, data: object, now: datetime) -> Outcome:
         """A signer's answer: 后加签 agreed completes the holder's waiting answer, otherwise it goes back."""
         task, agreed = signers.sign_off(session, sign, user, data, now)
         if task.state != TaskState.WAITING:
             raise Conflict("task.not_waiting")
         if agreed and sign.sign_position == "after":
-            return self._complete_row(session, task, task.assignee, task.draft or {}, now)
+            return answer(self.stepper, session, task, task.assignee, task.draft or {}, now)
         signers.give_back(session, task, user, agreed, (data.get("comment") or "").strip(), now)
-        return self._outcome(task.instance, [task.id])
+        return Outcome(task.instance.id, task.instance.status, [task.id])
 
+    # -- internals ----------------------------------------------------------------------------
     @staticmethod
     def _earlier(session: Session, row: HumanTask, workflow):
         """Completed steps on the row's path that have a task row to reopen, and what stops the walk."""
@@ -151,10 +160,10 @@ class FlowActions:
         workflow.reset_from_task_id(task.id)
         TaskMirror(session, load_calendar(session), now).reopen(row, task, holder_id, answered, note)
         session.flush()
-        self._advance(session, instance, workflow, now, actor.id)
+        self.stepper.advance(session, instance, workflow, now, actor.id)
         if holder_id and holder_id != actor.id:
             notify(session, [holder_id], "task", Msg("notice.returned", step=row.name, matter=instance.title), now, note, instance.id)
-        return self._outcome(instance, [row.id])
+        return Outcome(instance.id, instance.status, [row.id])
 
     @staticmethod
     def _open_holders(session: Session, instance_id: int) -> list[int]:
