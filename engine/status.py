@@ -27,6 +27,18 @@ class TaskState(StrEnum):
     CANCELLED = "cancelled"  # the flow moved on without it (withdrawn, interrupted, another branch won)
 
 
+class StepState(StrEnum):
+    """A step's state on a matter's live flowchart (an element may hold several tasks: the liveliest wins)."""
+
+    CURRENT = "current"  # a ready task: someone holds it now
+    ERROR = "error"  # an automatic step failed here
+    WAITING = "waiting"  # a timer, a message or a called process
+    COMPLETED = "completed"
+
+
+OPEN_STEPS = frozenset({StepState.CURRENT, StepState.WAITING, StepState.ERROR})  # where a matter stands
+
+
 class TaskKind(StrEnum):
     """A task of the process, or an opinion asked of a signer (加签)."""
 

@@ -10,6 +10,7 @@ from engine.oversight.service import Oversight
 from engine.directory.people import AUDITOR_ROLES
 from engine.clock import utcnow
 from engine.committee.workdays import LOCAL_TZ
+from engine.status import MatterStatus
 
 from . import chart_svg, services
 from .errors import field_errors
@@ -85,6 +86,7 @@ def charts():
         chart_svg.bars(_("按期办理的步骤占比"), [k[0] for k in kept], {_("按期占比"): [k[1] for k in kept]}, percent=True),
         chart_svg.stacked(_("群众来信：类别与办理状态"), shown,
                           {label: [letters[c].get(status, 0) for c in categories]
-                           for status, label in (("running", _("办理中")), ("completed", _("已办结")), ("error", _("出错")))}),
+                           for status, label in ((MatterStatus.RUNNING, _("办理中")), (MatterStatus.COMPLETED, _("已办结")),
+                                                 (MatterStatus.ERROR, _("出错")))}),
     ]
     return render_template("audit_charts.html", svgs=svgs)

@@ -4,11 +4,11 @@ from __future__ import annotations
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import Msg
-from engine.status import MatterStatus
+from engine.status import MatterStatus, StepState
 
 # Highest first: an element shows the most "alive" state of any of its tasks (loops, instances).
-_RANK = [("current", TaskState.READY | TaskState.STARTED), ("error", TaskState.ERROR),
-         ("waiting", TaskState.WAITING), ("completed", TaskState.COMPLETED)]
+_RANK = [(StepState.CURRENT, TaskState.READY | TaskState.STARTED), (StepState.ERROR, TaskState.ERROR),
+         (StepState.WAITING, TaskState.WAITING), (StepState.COMPLETED, TaskState.COMPLETED)]
 _REACHED = TaskState.COMPLETED | TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR
 
 
@@ -43,7 +43,7 @@ def chart_state(workflow) -> dict:
     # What a matter waits for (a decision, a timer), named, so lists can say so without the spec.
     waiting = {task.task_spec.bpmn_id: task.task_spec.bpmn_name or task.task_spec.bpmn_id
                for task in workflow.get_tasks(state=TaskState.WAITING)
-               if getattr(task.task_spec, "bpmn_id", None) and elements.get(task.task_spec.bpmn_id) == "waiting"}
+               if getattr(task.task_spec, "bpmn_id", None) and elements.get(task.task_spec.bpmn_id) == StepState.WAITING}
     return {"elements": elements, "flows": sorted([list(f) for f in flows]), "waiting": waiting}
 
 

@@ -18,13 +18,14 @@ from pathlib import Path
 from lxml import etree
 
 from engine.process.definitions import NS, secure_xml
+from engine.status import StepState
 
 FONT = "WenQuanYi Zen Hei"
 STATE_COLOURS = {  # state: (fill, stroke, stroke width, dash)
-    "completed": ("#e3f4e8", "#2e8b57", 1.6, None),
-    "current": ("#ffe8bf", "#e67e00", 3.2, None),
-    "waiting": ("#fff8d6", "#b59b00", 2.0, "5,3"),
-    "error": ("#fde2e2", "#c0392b", 3.0, None),
+    StepState.COMPLETED: ("#e3f4e8", "#2e8b57", 1.6, None),
+    StepState.CURRENT: ("#ffe8bf", "#e67e00", 3.2, None),
+    StepState.WAITING: ("#fff8d6", "#b59b00", 2.0, "5,3"),
+    StepState.ERROR: ("#fde2e2", "#c0392b", 3.0, None),
 }
 TAKEN = "#2e8b57"
 _TASKS = {"userTask", "scriptTask", "serviceTask", "manualTask", "businessRuleTask", "task",
@@ -246,7 +247,7 @@ def _style(chart_state: dict, layout: Layout) -> str:
             continue
         fill, stroke, width, dash = STATE_COLOURS[state]
         if element not in layout.nodes:  # an expanded subprocess: a large cluster gets a pale fill
-            fill = "#fffaf0" if state == "current" else "#f6fbf7"
+            fill = "#fffaf0" if state == StepState.CURRENT else "#f6fbf7"
         dash_rule = f"stroke-dasharray:{dash};" if dash else ""
         sel = css_selector("el_", element)
         rules.append(f"{sel} polygon,{sel} ellipse,{sel} path{{fill:{fill};stroke:{stroke};"

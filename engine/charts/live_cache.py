@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from engine.storage.database import Database
 from engine.charts.flowchart import Layout, layout, readable_titles, render_live
 from engine.models import Instance, ProcessVersion
+from engine.status import OPEN_STEPS, StepState
 from engine.bpmn.step_names import element_names
 from engine.runtime.task_rows import open_tasks
 
@@ -28,7 +29,7 @@ def step_list(layout: Layout, names: dict[str, dict], chart_state: dict, holders
     steps = []
     for element, (x, y, _, _) in sorted(layout.nodes.items(), key=lambda item: (item[1][0], item[1][1])):
         info = names.get(element)
-        if info is None or not (info["name"] or states.get(element) in ("current", "waiting", "error")):
+        if info is None or not (info["name"] or states.get(element) in OPEN_STEPS):
             continue  # unnamed joins and forks say nothing in a list unless the matter stands there
         steps.append({"id": element, "name": info["label"], "kind": info["kind"],
                       "state": states.get(element, "future"), "holders": holders.get(element)})
@@ -79,6 +80,6 @@ class Charts:
         holders = holders_by_element(session, instance.id)
         chart = self.layout(version)
         steps = step_list(chart, element_names(version), state, holders)
-        focus = next((s["id"] for s in steps if s["state"] in ("current", "error")),
-                     next((s["id"] for s in steps if s["state"] == "waiting"), ""))
+        focus = next((s["id"] for s in steps if s["state"] in (StepState.CURRENT, StepState.ERROR)),
+                     next((s["id"] for s in steps if s["state"] == StepState.WAITING), ""))
         return {"svg": render_live(chart, state, holders), "steps": steps, "focus": focus}

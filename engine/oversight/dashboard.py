@@ -20,7 +20,7 @@ from engine.status import MatterStatus, TaskState
 from engine.pages.queries import title_contains
 from engine.committee.workdays import LOCAL_TZ
 
-STATUS_LABELS = {status: MESSAGES[f"status.{status}"] for status in ("running", "completed", "error")}
+STATUS_LABELS = {status: MESSAGES[f"status.{status}"] for status in MatterStatus}
 COLUMNS = [("id", "编号"), ("process", "流程"), ("title", "标题"), ("status", "状态"), ("body", "决策机构"),
            ("member_in_charge", "分管常委"), ("step", "当前步骤"), ("holder", "办理人"), ("since", "到达时间"),
            ("due", "期限"), ("overdue", "逾期"), ("started_at", "发起时间")]

@@ -75,6 +75,6 @@ def letters_by_category(session: Session) -> dict[str, dict[str, int]]:
     result: dict[str, dict[str, int]] = {}
     for instance_id, status in session.execute(select(Instance.id, Instance.status)
                                                .where(Instance.process_key == "public_feedback")):
-        counts = result.setdefault(categories.get(instance_id, UNCLASSIFIED), {"running": 0, "completed": 0, "error": 0})
+        counts = result.setdefault(categories.get(instance_id, UNCLASSIFIED), {s.value: 0 for s in MatterStatus})
         counts[status] = counts.get(status, 0) + 1
     return result

@@ -13,7 +13,7 @@ from engine.process.meaning import element_meanings
 from engine.process.designs import require_designer
 from engine.errors import Conflict, Msg, NotFound
 from engine.models import Instance, ProcessVersion, User
-from engine.status import MatterStatus
+from engine.status import OPEN_STEPS, MatterStatus
 from engine.bpmn.progress import chart_state
 from engine.bpmn.serialization import load_state
 from engine.process.version_cache import version_specs
@@ -58,7 +58,7 @@ def history(session: Session, process_key: str) -> list[tuple[ProcessVersion, Ch
 def _where_it_stands(instance: Instance) -> list[str]:
     """The elements a matter is at now: its ready steps and what it waits for."""
     state = instance.chart_state or {}
-    return sorted(e for e, s in state.get("elements", {}).items() if s in ("current", "waiting", "error"))
+    return sorted(e for e, s in state.get("elements", {}).items() if s in OPEN_STEPS)
 
 
 def migration_refusal(session: Session, instance: Instance, target: ProcessVersion) -> Msg | None:

@@ -65,7 +65,7 @@ def sign_off(session: Session, sign: HumanTask, signer: User, data: object, now:
         errors["comment"] = Msg("sign.reason_required")
     if errors:
         raise FormInvalid(errors)
-    sign.state, sign.completed_at, sign.completed_by_id = "completed", now, signer.id
+    sign.state, sign.completed_at, sign.completed_by_id = TaskState.COMPLETED, now, signer.id
     task = session.get(HumanTask, sign.sign_for_id)
     audit.record(session, AuditAction.SIGN, now, sign.instance_id, signer.id, sign.element_id, sign.name,
                  {"opinion": opinion, "comment": comment.strip()})

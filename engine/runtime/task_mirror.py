@@ -71,7 +71,7 @@ class TaskMirror:
 
     def reopen(self, row: HumanTask, task, holder_id: int, draft: dict | None, note: str) -> None:
         """Give a step done earlier back to whoever did it (驳回, 撤回), with their answer to start from."""
-        row.state, row.assignee_id, row.created_at, row.due_at = "ready", holder_id, self.now, self._due_at(task)
+        row.state, row.assignee_id, row.created_at, row.due_at = TaskState.READY, holder_id, self.now, self._due_at(task)
         row.completed_at = row.completed_by_id = row.urged_at = row.delegated_by_id = None
         row.draft, row.note = draft or None, note
 

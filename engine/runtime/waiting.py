@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn.step_names import element_names
 from engine.models import HumanTask, Instance, ProcessVersion, Timer, Topic
-from engine.status import MatterStatus, TaskState, TimerState, TopicState
+from engine.status import MatterStatus, StepState, TaskState, TimerState, TopicState
 from engine.committee.topics import KIND_LABELS, meeting_dates
 
 
@@ -30,7 +30,7 @@ def _meeting_item(session: Session, topic: Topic, name: str | None) -> dict:
 def _called(session: Session, names: dict, state: dict) -> list[dict]:
     items = []
     for element, info in names.items():
-        if info["kind"] == "callActivity" and state.get(element) in ("current", "waiting") and info.get("called"):
+        if info["kind"] == "callActivity" and state.get(element) in (StepState.CURRENT, StepState.WAITING) and info.get("called"):
             version = session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == info["called"])
                                      .order_by(ProcessVersion.version.desc()).limit(1))
             items.append({"kind": "process", "element_id": element, "element_name": info["name"],
@@ -69,7 +69,7 @@ def waiting_for(session: Session, instance: Instance) -> list[dict]:
 
 def annotate(session: Session, rows: list[dict]) -> list[dict]:
     """Add ``waiting_for`` to listed matters (by ``id``) that run with no open step."""
-    running = [r["id"] for r in rows if r.get("status") == "running"]
+    running = [r["id"] for r in rows if r.get("status") == MatterStatus.RUNNING]
     busy = set(session.scalars(select(HumanTask.instance_id).where(
         HumanTask.instance_id.in_(running), HumanTask.state == TaskState.READY).distinct())) if running else set()
     for row in rows:
