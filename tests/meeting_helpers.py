@@ -96,7 +96,7 @@ def move_app_clock(api, day: str) -> None:
     """
     if move_clock_to(runtime_of(api), day):
         api.forget_tokens()
-        from webui.public import limiter
+        from webui.http.rate_limits import limiter
         with api.client.application.app_context():
             limiter.reset()
 

@@ -14,7 +14,7 @@ from schemathesis import checks
 from hypothesis import HealthCheck, given, settings
 
 from tests.conftest import _app, prepare
-from webui.openapi import openapi_document
+from webui.api.openapi import openapi_document
 
 OPERATIONS = sorted((method.upper(), path) for path, ops in openapi_document()["paths"].items() for method in ops)
 

@@ -230,7 +230,7 @@ def test_api_errors_name_each_field_by_code_in_the_request_language(api):
 
 
 def test_chart_markers_and_holder_summaries_read_in_the_request_language(app):
-    from webui.live_chart import chart_svg, chart_text
+    from webui.pages.live_chart import chart_svg, chart_text
     drawn = '<svg><text>审核</text><text>（自动）</text><text>（多人分别办理）</text><text>常委（任一人）</text></svg>'
     with app.test_request_context("/api/v1/instances", headers={"Accept-Language": "en"}):
         assert chart_text("甲、乙、丙 等5人") == "甲、乙、丙 and others (5 in all)"
@@ -312,7 +312,7 @@ def test_script_failures_from_the_runner_keep_their_code(app):
     from engine.bpmn.sandbox.pool import ScriptFailed, shared_pool
     from engine.bpmn.scripting import SandboxedEnvironment
     from engine.errors import ScriptRefused
-    from webui.errors import engine_text
+    from webui.http.errors import engine_text
     environment = SandboxedEnvironment({"lookup": lambda key: {}[key]})
     failures = {}
     for script in ("x = [1] * 10 ** 7", "x = lookup('a')"):

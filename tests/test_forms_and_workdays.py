@@ -10,7 +10,7 @@ from engine.errors import FormInvalid
 from engine.bpmn.forms import ballot_fields, validate, with_options
 from engine.committee.workdays import WorkdayCalendar
 from tests.conftest import PROCESSES
-from webui.formdata import parse
+from webui.http.formdata import parse
 
 NOTICE = json.loads((PROCESSES / "forms" / "mt_send_notice.schema.json").read_text(encoding="utf-8"))
 ATTENDANCE = json.loads((PROCESSES / "forms" / "mt_attendance.schema.json").read_text(encoding="utf-8"))

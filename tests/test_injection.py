@@ -24,8 +24,8 @@ from engine.runtime.service import Runtime
 from engine.process.xml_ids import is_ncname
 from tests.conftest import PROCESSES, Api, AuthActions, csrf_token
 from tests.test_designs import FORMS, XML as DESIGN
-from webui.chart_svg import bars
-from webui.json_limits import nesting_depth
+from webui.pages.statistics_charts import bars
+from webui.http.json_limits import nesting_depth
 
 FORMULAS = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\t=1", "\r=1"]
 ORDINARY = "关于老旧小区改造的决策"

@@ -11,7 +11,7 @@ from docx import Document
 from engine.committee.workdays import LOCAL_TZ
 from tests.conftest import AuthActions
 from tests.meeting_helpers import COMMITTEE, MATTER, drive, hold_meeting, submit_matter
-from webui import minutes_files
+from webui.pages import minutes_files
 
 TITLE = "关于城区老旧小区改造项目的决策"
 

@@ -16,7 +16,7 @@ from engine.ops.demo import DEMO_PASSWORD
 from engine.directory.people import Directory
 from engine.models import LoginThrottle, utcnow
 from tests.conftest import csrf_token
-from webui.redirects import is_local_path
+from webui.http.redirects import is_local_path
 
 OUTSIDE = ["//evil.example/", "/\\evil.example/", "\\\\evil.example/", "/\t/evil.example/", "/\n/evil.example/",
            "/\r\n/evil.example", "https://evil.example/", "http:/evil.example", "javascript:alert(1)",

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from engine.models import AuditEvent, HumanTask, Instance
 from engine.status import AuditAction, MatterStatus, TaskState
-from webui.labels import ACTIONS, MATTER_STATUS, TASK_CLOSED
+from webui.http.labels import ACTIONS, MATTER_STATUS, TASK_CLOSED
 
 
 def test_a_state_outside_its_enum_is_refused_at_the_write_and_members_come_back(db, runtime):

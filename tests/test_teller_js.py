@@ -210,9 +210,9 @@ def test_partial_renders_the_dom_contract(flask_app, small_kdf):
 
 
 def test_bundle_is_served_under_vendor(flask_app, bundle):
-    from webui import vendor
+    from webui.http import vendor
     if not ".powerflow/teller.js".startswith(vendor.ALLOWED):
-        pytest.skip("webui/vendor.py ALLOWED does not list '.powerflow/' yet")
+        pytest.skip("webui/http/vendor.py ALLOWED does not list '.powerflow/' yet")
     response = flask_app.test_client().get("/vendor/.powerflow/teller.js")
     assert response.status_code == 200 and response.data == bundle.read_bytes()
 
@@ -222,7 +222,7 @@ ORIGIN = "http://teller.test"
 
 def _open(browser, app, name: str, prop: dict):
     """The partial inside a form, on a 375 px wide page under the site's CSP; posts to /submit are captured."""
-    from webui.security import CSP
+    from webui.http.security import CSP
     html = _render(app, name, prop, page=True)
     posted: list[dict] = []
     problems: list[str] = []

@@ -9,10 +9,11 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from engine.system import System, build
+from engine.system import build
 
-from .config import MIN_SECRET_KEY, ConfigurationError, load, setting
-from .params import IdConverter
+from webui.config import MIN_SECRET_KEY, ConfigurationError, load, setting
+from webui.http.params import IdConverter
+from webui.http.services import services  # noqa: F401 (the views' door to the engine, re-exported)
 
 __all__ = ["ConfigurationError", "create_app", "services"]
 
@@ -51,7 +52,7 @@ def _generated_key(instance_path: Path) -> str:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Application factory: configuration from ``test_config`` or the environment; ConfigurationError if unsafe."""
-    from . import json_limits  # like the blueprints, imported once the package itself is
+    from webui.http import json_limits  # like the blueprints, imported once the package itself is
     instance_dir = os.environ.get("POWERFLOW_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True,
                 instance_path=os.path.abspath(instance_dir) if instance_dir else None)
@@ -74,9 +75,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     app.url_map.converters["int"] = IdConverter
 
-    from . import (actions, api, api_actions, api_designs, api_discussion, api_import, audit, auth, discussion,
-                   errors, flow, inbox, labels, language, live_chart, matters, minutes, modeler, notifications,
-                   processes, public, security, tasks, times, vendor)
+    from webui.api import actions as api_actions, core as api, designs as api_designs
+    from webui.api import discussion as api_discussion, importing as api_import
+    from webui.http import auth, errors, labels, language, rate_limits, security, times, vendor
+    from webui.pages import (actions, discussion, flow, inbox, live_chart, matters, minutes, modeler,
+                             notifications, oversight, processes, public, tasks)
     auth.init_app(app)
     language.init_app(app)
     labels.init_app(app)
@@ -84,10 +87,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     json_limits.init_app(app)
     for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, api_actions, api_import,
-                   audit, public, modeler, actions, flow, discussion, api_discussion, language, live_chart, minutes):
+                   oversight, public, modeler, actions, flow, discussion, api_discussion, language, live_chart, minutes):
         app.register_blueprint(module.bp)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE"])
-    public.limiter.init_app(app)
+    rate_limits.limiter.init_app(app)
     csrf.exempt(api.bp)
     csrf.exempt(api_designs.bp)
     csrf.exempt(api_discussion.bp)
@@ -96,10 +99,3 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_url_rule("/", endpoint="index", view_func=inbox.index)
     times.init_app(app)
     return app
-
-
-def services() -> System:
-    """The engine services of the current app (for views only)."""
-    from flask import current_app
-    return current_app.extensions["powerflow"]
-

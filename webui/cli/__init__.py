@@ -1,0 +1,202 @@
+"""The `powerflow` command: init, serve, deploy, users."""
+from __future__ import annotations
+
+import multiprocessing
+import sys
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from engine.ops import demo
+from engine.errors import PowerflowError
+
+from webui.cli.common import admin, fail, services
+
+from webui import ConfigurationError, create_app
+
+STATUS_TEXT = {"new": "新增", "changed": "变更", "redrawn": "重绘", "unchanged": "未变"}
+
+
+def _app():
+    """The app, or (for an unsafe configuration, such as no shared secret key) a clear message and exit 1."""
+    try:
+        return create_app()
+    except ConfigurationError as error:
+        click.echo(f"错误：{error}", err=True)
+        sys.exit(1)
+
+
+@click.group(cls=FlaskGroup, create_app=_app, add_default_commands=False, add_version_option=False)
+def main():
+    """powerflow：党委权力公开透明运行（BPMN 流程引擎与网页）。"""
+
+
+def _deploy(deployed_by: str) -> None:
+    results = admin().deploy(deployed_by)
+    for r in results:
+        click.echo(f"{STATUS_TEXT[r.status]}  {r.key}  第 {r.version} 版  {r.name}")
+
+
+@main.command()
+@click.option("--demo", "with_demo", is_flag=True, help="同时创建演示用户（密码 demo）和几个办理中的事项")
+@with_appcontext
+def init(with_demo: bool):
+    """迁移数据库结构，创建标准角色，部署 processes/ 下的流程。"""
+    engine = services()
+    try:
+        admin().prepare(with_demo)
+        _deploy("init")
+        if with_demo:
+            ids = demo.create_matters(engine.db, engine.runtime)
+            click.echo(f"演示数据已就绪：{len(demo.COMMITTEE) + len(demo.STAFF)} 个用户（密码 {demo.DEMO_PASSWORD}），"
+                       f"新建事项 {len(ids)} 个")
+    except PowerflowError as error:
+        fail(error)
+    click.echo(f"数据库：{engine.db.engine.url.render_as_string(hide_password=True)}")
+
+
+@main.command()
+@with_appcontext
+def deploy():
+    """部署 processes/ 下的 BPMN：内容有变化的流程成为新版本，运行中的事项留在原版本。"""
+    try:
+        _deploy("cli")
+    except PowerflowError as error:
+        fail(error)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="输出目录（默认为项目的 diagrams/）")
+@with_appcontext
+def diagrams(out_dir: str | None):
+    """把每个流程画成 SVG 和 PNG（含图例），并生成权力目录索引页，写入 diagrams/。"""
+    from pathlib import Path
+
+    from engine.public.published import publish
+
+    from webui.config import PROJECT_ROOT
+    try:
+        for path in publish(services().processes_dir, Path(out_dir) if out_dir else PROJECT_ROOT / "diagrams"):
+            click.echo(str(path))
+    except PowerflowError as error:
+        fail(error)
+
+
+@main.command()
+@click.option("--dir", "processes_dir", type=click.Path(file_okay=False), default=None, help="默认为配置的 processes/")
+@with_appcontext
+def lint(processes_dir: str | None):
+    """检查 processes/ 下的全部文件：解析、泳道角色、表单、网关条件、可达性、图形信息、权力目录。"""
+    from pathlib import Path
+
+    from engine.directory.people import STANDARD_ROLES
+    from engine.process.lint import lint_directory
+    from engine.process.bpmnlint import BpmnlintUnavailable, check
+    folder = Path(processes_dir) if processes_dir else services().processes_dir
+    problems = lint_directory(folder, set(STANDARD_ROLES))
+    try:  # bpmnlint's rules (.bpmnlintrc) through Node: its errors fail the check, its warnings are shown
+        errors, warnings = check(sorted(folder.glob("*.bpmn")))
+    except BpmnlintUnavailable as exc:
+        errors, warnings = [str(exc)], []
+    problems += errors
+    for warning in warnings:
+        click.echo(f"警告：{warning}", err=True)
+    for problem in problems:
+        click.echo(f"错误：{problem}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"检查通过：{len(list(folder.glob('*.bpmn')))} 个流程文件")
+
+
+@main.command()
+@click.option("--interval", default=2.0, show_default=True, help="轮询间隔（秒）")
+@click.option("--once", is_flag=True, help="只处理一轮到期定时器后退出")
+@with_appcontext
+def worker(interval: float, once: bool):
+    """触发到期定时器、发出逾期提醒、发送邮件通知；可在多台机器上同时运行多个。"""
+    import logging
+
+    from engine.runtime.worker import TimerWorker
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    timer_worker = TimerWorker(services().runtime, interval=interval, mailer=services().mailer)
+    if once:
+        done = timer_worker.run_round()
+        click.echo(f"fired {done['timers']}, overdue {done['overdue']}, mail {done['mail']}")
+        return
+    click.echo(f"powerflow worker：每 {interval} 秒检查一次到期定时器")
+    try:
+        timer_worker.run_forever()
+    except KeyboardInterrupt:
+        timer_worker.stop()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=None, type=int, help="gunicorn 工作进程数（默认 2×CPU+1）")
+@click.option("--timers/--no-timers", default=None,
+              help="在服务进程内触发定时器（默认：使用内置 SQLite 演示库时开启，免去单独的 powerflow worker）")
+def serve(host: str, port: int, workers: int | None, timers: bool | None):
+    """用 gunicorn 提供网页和 API。"""
+    from gunicorn.app.base import BaseApplication
+
+    class _Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers or multiprocessing.cpu_count() * 2 + 1)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("preload_app", True)  # one app (and one secret key) built before forking
+            self.cfg.set("post_fork", _fresh_connections)
+            if timers is not False:
+                self.cfg.set("when_ready", _start_timers)
+                self.cfg.set("on_exit", _stop_timers)
+            # Request bodies are never logged: they may hold ballots (R8).
+            self.cfg.set("access_log_format", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms')
+
+        run_timers = timers
+
+        def load(self):
+            return app
+
+    app = _app()  # before gunicorn starts, so that a bad configuration is one clear line
+    click.echo(f"powerflow 正在 http://{host}:{port} 提供服务")
+    _Server().run()
+
+
+def _start_timers(server) -> None:
+    """Demo mode: the server starts a `powerflow worker` child process for due timers.
+
+    A process, not a thread: a thread running in the master while workers fork could leave
+    a lock held in the children.
+    """
+    import subprocess
+
+    engine = server.app.callable.extensions["powerflow"]
+    if server.app.run_timers is None and engine.db.dialect != "sqlite":
+        return
+    server.timer_process = subprocess.Popen([sys.executable, "-m", "webui.cli", "worker"])
+    server.log.info("timers are fired by this server (demo mode), worker pid %s", server.timer_process.pid)
+
+
+def _stop_timers(server) -> None:
+    process = getattr(server, "timer_process", None)
+    if process is not None:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _fresh_connections(server, worker) -> None:
+    """A forked worker must not share the master's database connections."""
+    worker.app.callable.extensions["powerflow"].db.engine.dispose(close=False)
+
+
+from webui.cli.directory import calendar, users  # noqa: E402  (sub-commands registered on main)
+from webui.cli.data import audit, backup_command, restore_command  # noqa: E402
+
+main.add_command(users)
+main.add_command(calendar)
+main.add_command(audit)
+main.add_command(backup_command)
+main.add_command(restore_command)
+
