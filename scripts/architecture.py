@@ -1,6 +1,6 @@
 """Draw the import graph of engine/ and webui/ from the code: docs/architecture.dot and docs/architecture.svg.
 
-Run `.venv/bin/python scripts/architecture.py` after moving code; tests/test_architecture.py fails when the
+Run `.venv/bin/python scripts/architecture.py` after moving code; tests/architecture/test_architecture.py fails when the
 committed DOT no longer matches the code. A box is one of the engine's sub-packages by concept (or the few
 modules left at the top, grouped in GROUPS), and webui is one box; an edge is "imports".
 """

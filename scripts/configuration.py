@@ -1,6 +1,6 @@
 """Write docs/configuration.md, the reference of every setting, from the table in webui/config.py.
 
-Run `.venv/bin/python scripts/configuration.py` after changing a setting; tests/test_configuration.py fails
+Run `.venv/bin/python scripts/configuration.py` after changing a setting; tests/webui/test_configuration.py fails
 when the committed reference no longer matches the table.
 """
 import sys

@@ -1,4 +1,4 @@
-"""The corpus of tests/corpus/ and what each file must do (read by tests/test_corpus.py).
+"""The corpus of tests/corpus/ and what each file must do (read by tests/process/test_corpus.py).
 
 Every file was written for this corpus and saved the way bpmn-js / Camunda Modeler save it (``bpmn:`` prefix,
 ``exporter`` attributes, BPMNDI shapes and edges). ``ce_*`` cover the BPMN 2.0 Common Executable conformance

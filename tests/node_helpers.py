@@ -1,6 +1,6 @@
 """Node running the browser bundles scripts/install builds with esbuild (node_modules/.powerflow/<name>.js).
 
-Used by tests/test_teller_js.py and tests/test_ballot_js.py: a bundle is (re)built with the install command
+Used by tests/browser/test_teller_js.py and tests/browser/test_ballot_js.py: a bundle is (re)built with the install command
 when it is missing or older than its source or the module every bundle imports (webui/static/curve_src.js),
 then node runs a script beside a copy of it, the calls as JSON on stdin and the answers as JSON on stdout.
 Both also read the start tags of the HTML their widget renders (start_tags), to check its DOM contract.
