@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from engine.bpmn.step_names import element_names
 from engine.committee.deliberation import sees_deliberation
 from engine.errors import Msg
+from engine.clock import iso
 from engine.models import AuditEvent, HumanTask, Instance, ProcessVersion, User, utcnow
 from engine.status import TaskState
 from engine.runtime.task_rows import open_tasks, task_summary  # noqa: F401 (the pages' lists use both)
@@ -44,7 +45,7 @@ def inbox(session: Session, user: User, limit: int = 200, offset: int = 0, now: 
         .order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset))
     return [{"id": r.id, "instance_id": r.instance_id, "instance_title": r.title, "process_key": r.process_key,
              "element_id": r.element_id, "name": r.name, "subject": r.subject, "lane": r.lane, "candidate_role": r.candidate_role,
-             "assigned_to_me": r.assignee_id == user.id, "created_at": _iso(r.created_at), "due_at": _iso(r.due_at),
+             "assigned_to_me": r.assignee_id == user.id, "created_at": iso(r.created_at), "due_at": iso(r.due_at),
              "overdue": r.due_at is not None and r.due_at < now, "kind": r.kind, "note": r.note}
             for r in rows]
 
@@ -76,8 +77,8 @@ def started_by(session: Session, user: User, q: str | None = None, limit: int = 
         select(Instance.id, Instance.title, Instance.status, Instance.started_at, Instance.updated_at,
                ProcessVersion.name).join(ProcessVersion, ProcessVersion.id == Instance.process_version_id)
         .where(Instance.started_by_id == user.id), q).order_by(Instance.id.desc()).limit(limit).offset(offset))
-    return [{"id": r.id, "title": r.title, "process": r.name, "status": r.status, "started_at": _iso(r.started_at),
-             "updated_at": _iso(r.updated_at)} for r in rows]
+    return [{"id": r.id, "title": r.title, "process": r.name, "status": r.status, "started_at": iso(r.started_at),
+             "updated_at": iso(r.updated_at)} for r in rows]
 
 
 def title_contains(text: str):
@@ -97,7 +98,7 @@ def done_by(session: Session, user: User, q: str | None = None, limit: int = 50,
                Instance.status).join(Instance, Instance.id == HumanTask.instance_id)
         .where(HumanTask.completed_by_id == user.id, HumanTask.state == TaskState.COMPLETED), q)
         .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(limit).offset(offset))
-    return [{"task_id": r.id, "name": r.name, "completed_at": _iso(r.completed_at), "instance_id": r.instance_id,
+    return [{"task_id": r.id, "name": r.name, "completed_at": iso(r.completed_at), "instance_id": r.instance_id,
              "instance_title": r.title, "status": r.status} for r in rows]
 
 
@@ -109,7 +110,7 @@ def copied_to(session: Session, user: User, q: str | None = None, limit: int = 5
         .join(Instance, Instance.id == Copy.instance_id).join(User, User.id == Copy.copied_by_id)
         .where(Copy.user_id == user.id), q).order_by(Copy.created_at.desc(), Copy.id.desc()).limit(limit).offset(offset))
     return [{"instance_id": r.id, "instance_title": r.title, "status": r.status, "copied_by": r.display_name,
-             "note": r.note, "copied_at": _iso(r.created_at)} for r in rows]
+             "note": r.note, "copied_at": iso(r.created_at)} for r in rows]
 
 
 WITHHELD = {"withheld": Msg("matter.withheld")}
@@ -125,11 +126,11 @@ def describe(session: Session, instance: Instance, withhold: bool = False) -> di
     return {"withheld": withhold,
         "id": instance.id, "title": instance.title, "status": instance.status, "error": instance.error,
         "process": {"key": version.process_key, "name": version.name, "version": version.version},
-        "started_by": instance.started_by.username, "started_at": _iso(instance.started_at),
-        "updated_at": _iso(instance.updated_at), "completed_at": _iso(instance.completed_at),
+        "started_by": instance.started_by.username, "started_at": iso(instance.started_at),
+        "updated_at": iso(instance.updated_at), "completed_at": iso(instance.completed_at),
         "current_tasks": [task_summary(session, t) for t in open_tasks(session, instance.id)],
         "history": [{
-            "at": _iso(e.at), "action": e.action, "actor": e.actor.username if e.actor else None,
+            "at": iso(e.at), "action": e.action, "actor": e.actor.username if e.actor else None,
             "actor_name": e.actor.display_name if e.actor else None, "element_id": e.element_id,
             "element_name": _element_name(e, names), "details": WITHHELD if withhold else e.details,
         } for e in timeline(session, instance.id)],
@@ -146,7 +147,3 @@ def _element_name(event: AuditEvent, names: dict) -> str | None:
 def describe_for(session: Session, instance: Instance, user: User) -> dict:
     """The matter as ``user`` may see it: R15 material withheld from outsiders until published."""
     return describe(session, instance, withhold=not sees_deliberation(session, user, instance))
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.directory.people import candidates
+from engine.clock import iso
 from engine.models import HumanTask, utcnow
 from engine.status import TaskState
 
@@ -27,13 +28,9 @@ def task_summary(session: Session, task: HumanTask) -> dict:
         "assignee_name": task.assignee.display_name if task.assignee else None,
         "candidates": [u.username for u in people],
         "candidate_names": [u.display_name for u in people],
-        "state": task.state, "created_at": _iso(task.created_at), "due_at": _iso(task.due_at),
+        "state": task.state, "created_at": iso(task.created_at), "due_at": iso(task.due_at),
         "overdue": task.state == TaskState.READY and task.due_at is not None and task.due_at < utcnow(),
-        "urged_at": _iso(task.urged_at),
+        "urged_at": iso(task.urged_at),
         "delegated_by": task.delegated_by_id is not None,
         "kind": task.kind, "sign_position": task.sign_position, "note": task.note,
     }
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
