@@ -10,6 +10,7 @@ from engine.errors import FormInvalid, Msg
 from engine.messages import MESSAGES
 from engine.models import Notification, NotificationSetting, OutgoingMail, Role, User, UserRole
 from engine.status import TaskState
+from engine.storage.reference_cache import cached
 
 KINDS = {kind: MESSAGES[f"notify.{kind}"] for kind in ("task", "urge", "overdue", "follow", "copy", "notice", "flag")}
 
@@ -49,19 +50,18 @@ def notify(session: Session, user_ids: list[int], kind: str, title: str, at: dat
     if not ids:
         return 0
     order = {user_id: n for n, user_id in enumerate(ids)}
-    rows = session.execute(_recipients(kind).where(User.id.in_(ids))).all()
+    rows = cached(session, ("recipients", kind, tuple(ids)),
+                  lambda s: tuple(tuple(r) for r in s.execute(_recipients(kind).where(User.id.in_(ids)))))
     return _tell(session, sorted(rows, key=lambda r: order[r[0]]), kind, title, at, body, instance_id)
 
 
 def notify_role(session: Session, role: str, kind: str, title: str, at: datetime, body: str = "",
                 instance_id: int | None = None, except_id: int | None = None) -> int:
-    """Tell every active holder of ``role`` (but ``except_id``), in one read with their choices."""
+    """Tell every active holder of ``role`` (but ``except_id``), read once per change of people (reference cache)."""
     query = (_recipients(kind).join(UserRole, UserRole.user_id == User.id).join(Role, Role.id == UserRole.role_id)
              .where(Role.name == role, User.active.is_(True)).order_by(User.id))
-    if except_id is not None:
-        query = query.where(User.id != except_id)
-    rows = session.execute(query).all()
-    return _tell(session, rows, kind, title, at, body, instance_id)
+    rows = cached(session, ("role_recipients", kind, role), lambda s: tuple(tuple(r) for r in s.execute(query)))
+    return _tell(session, [r for r in rows if r[0] != except_id], kind, title, at, body, instance_id)
 
 
 def _recipients(kind: str):

@@ -7,11 +7,20 @@ from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
 from engine.models import CalendarDay
+from engine.storage.reference_cache import cached
 from engine.committee.workdays import WorkdayCalendar
 
 
 def load_calendar(session: Session) -> WorkdayCalendar:
-    """A calendar with every admin-entered day applied over chinese-calendar and `holidays`."""
+    """A calendar with every admin-entered day applied over chinese-calendar and `holidays`.
+
+    Kept in memory until a day is entered or removed anywhere (engine.storage.reference_cache): every
+    action with a due date asks for it.
+    """
+    return cached(session, "calendar", _read_calendar)
+
+
+def _read_calendar(session: Session) -> WorkdayCalendar:
     return WorkdayCalendar({d.day: d.workday for d in session.scalars(select(CalendarDay))})
 
 

@@ -6,17 +6,20 @@ from sqlalchemy.orm import Session
 
 from engine.committee.topics import decisions_of, option_pairs
 from engine.directory.people import Directory
+from engine.directory.snapshots import role_members
 from engine.errors import NotFound
+from engine.storage.reference_cache import cached
 
 
 def form_options(session: Session, source: str, data: dict | None = None) -> list[tuple[str, str]]:
     """Choices for a form's ``x-options``: "fields", "role:<name>", … or "data:<path>" in the task's data."""
     if source.startswith("data:"):
         return _data_options(data or {}, source[5:])
-    if source == "fields":
-        return [(f.name, f"{f.name}（{f.member.display_name}）") for f in Directory(session).fields()]
+    if source == "fields":  # asked by every form with a field of charge: kept until people change
+        return list(cached(session, "field_options", lambda s: tuple(
+            (f.name, f"{f.name}（{f.member.display_name}）") for f in Directory(s).fields())))
     if source.startswith("role:"):
-        return [(u.username, u.display_name) for u in Directory(session).members_of(source[5:])]
+        return [(p.username, p.display_name) for p in role_members(session, source[5:])]
     if source.startswith("topics:"):
         return option_pairs(session, source[7:])
     if source.startswith("decisions:"):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -15,7 +16,8 @@ class WorkdayCalendar:
     """Decides working days: admin-entered days first, then chinese-calendar, then `holidays` (CN)."""
 
     def __init__(self, overrides: dict[date, bool] | None = None):
-        self.overrides = dict(overrides or {})
+        # Read-only once made: one calendar is shared by every action until the entered days change.
+        self.overrides = MappingProxyType(dict(overrides or {}))
 
     def is_workday(self, day: date) -> bool:
         """True when ``day`` is an official working day."""

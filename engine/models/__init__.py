@@ -13,9 +13,10 @@ from engine.models.messaging import Notification, NotificationSetting, OutgoingM
 from engine.models.people import Field, LoginThrottle, Role, User, UserRole
 from engine.models.process import ProcessVersion
 from engine.models.public import Copy, Letter, Publication
+from engine.models.reference import REFERENCE_TABLES, ReferenceStamp
 
 __all__ = ["GENESIS", "Attachment", "AuditEvent", "AuditHead", "BallotKey", "BallotTeller", "Base", "CalendarDay",
            "Comment", "Copy", "Decision", "EncryptedBallot", "Field", "Follow", "FormSubmission", "HumanTask",
            "Instance", "JSONType", "Letter", "LoginThrottle", "Notification", "NotificationSetting", "NumberSeries",
-           "OutgoingMail", "ProcessVersion", "Publication", "Role", "TallyShare", "Timer", "Topic", "UTCDateTime",
+           "OutgoingMail", "ProcessVersion", "Publication", "REFERENCE_TABLES", "ReferenceStamp", "Role", "TallyShare", "Timer", "Topic", "UTCDateTime",
            "User", "UserRole", "utcnow", "StatusColumn"]

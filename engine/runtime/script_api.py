@@ -18,7 +18,8 @@ from engine.committee.ballots import box as ballot_box
 from engine.committee.calendar_days import load_calendar
 from engine.bpmn.callables import LOOKUP_FUNCTIONS, SCRIPT_FUNCTIONS, SIDE_EFFECT_FUNCTIONS  # noqa: F401 (re-exported)
 from engine.directory.people import Directory
-from engine.errors import Msg, WorkflowFailed
+from engine.directory.snapshots import field_member, person, role_members
+from engine.errors import Msg, NotFound, WorkflowFailed
 from engine.committee.meetings import ballot_options, body as body_of, chosen, notice_refusal, passes, quorum
 from engine.models import HumanTask, Instance
 from engine.collaboration.notifications import notify_role
@@ -80,14 +81,16 @@ class ScriptApi:
 
     # -- directory --------------------------------------------------------------------------
     def members_of(self, role: str) -> list[str]:
-        return [u.username for u in Directory(self.session).members_of(role)]
+        return [p.username for p in role_members(self.session, role)]
 
     def display_name(self, username: str) -> str:
-        user = Directory(self.session).find(username)
+        user = person(self.session, username)
         return user.display_name if user else username
 
     def member_in_charge_of(self, field_name: str) -> str:
-        member = Directory(self.session).member_in_charge(field_name)
+        member = field_member(self.session, field_name)
+        if member is None:
+            raise NotFound("field.missing", field=field_name)
         self.instance.member_in_charge_id = member.id  # the matter's member in charge, for the auditors
         return member.username
 

@@ -18,6 +18,7 @@ from engine.bpmn.serialization import new_workflow
 from engine.collaboration import urging
 from engine.directory.access import can_complete, can_start
 from engine.directory.people import Directory
+from engine.directory.snapshots import Person, person
 from engine.errors import Conflict, Forbidden, FormInvalid, Msg, NotFound
 from engine.models import HumanTask, Instance, utcnow
 from engine.process.deployment import published_version
@@ -26,6 +27,7 @@ from engine.runtime.answer import answer
 from engine.runtime.flow_actions import FlowActions
 from engine.runtime.script_api import SCRIPT_FUNCTIONS
 from engine.runtime.stepper import Outcome, Stepper
+from engine.runtime.task_rows import task_summary
 from engine.runtime.timers import claim
 from engine.runtime.transaction import one_action
 from engine.storage.database import Database
@@ -83,12 +85,12 @@ class Runtime:
             if on_start is not None:
                 on_start(session, instance)
             new_tasks = self.stepper.advance(session, instance, workflow, now, user.id)
-            return Outcome(instance.id, instance.status, new_tasks)
+            return _summarised(session, Outcome(instance.id, instance.status, new_tasks))
 
     def complete(self, task_id: int, data: dict, username: str) -> Outcome:
         """Complete a ready task with form data; 403/409/422-style errors change nothing."""
         with one_action(self.db) as session:
-            user = Directory(session).user(username)
+            user = _actor(session, username)
             # The matter's state comes in the same read; the lock taken in _claim proves it is still current.
             row = session.get(HumanTask, task_id, options=[joinedload(HumanTask.instance).undefer(Instance.state)])
             if row is None:
@@ -98,8 +100,10 @@ class Runtime:
             if row.state != TaskState.READY:
                 raise Conflict("task.done_or_cancelled" if row.state != TaskState.WAITING else "task.awaiting_signers")
             if row.kind == TaskKind.SIGN:
-                return self.flow.sign_off(session, row, user, data, self.clock())
-            return answer(self.stepper, session, row, user, data, self.clock())
+                outcome = self.flow.sign_off(session, row, user, data, self.clock())
+            else:
+                outcome = answer(self.stepper, session, row, user, data, self.clock())
+            return _summarised(session, outcome)
 
     def urge(self, task_id: int, username: str) -> int:
         """催办 a ready task (see engine.collaboration.urging); returns how many holders were notified."""
@@ -145,6 +149,21 @@ class Runtime:
                    data: object = None) -> Outcome:
         """加签: another official signs off before or after the holder answers."""
         return self.flow.add_signer(task_id, username, to, position, reason, data)
+
+
+def _summarised(session: Session, outcome: Outcome) -> Outcome:
+    """The outcome with its new tasks summarised from this transaction, so the answer needs no second one."""
+    session.flush()
+    outcome.next_tasks = [task_summary(session, session.get(HumanTask, t)) for t in outcome.new_tasks]
+    return outcome
+
+
+def _actor(session: Session, username: str) -> Person:
+    """Whoever acts, from the reference cache (their roles as of this action)."""
+    user = person(session, username)
+    if user is None:
+        raise NotFound("user.missing", username=username)
+    return user
 
 
 class _NotYet(Exception):

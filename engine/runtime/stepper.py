@@ -28,6 +28,9 @@ from engine.runtime.timers import sync_timers
 from engine.status import AuditAction, MatterStatus
 
 
+OPENED = "opened_rows"  # session.info key: the task rows this transaction opened
+
+
 @dataclass
 class Outcome:
     """What a user action left behind."""
@@ -35,6 +38,7 @@ class Outcome:
     instance_id: int
     status: str
     new_tasks: list[int]
+    next_tasks: list[dict] | None = None  # the new tasks as lists show them, when the action summarised them
 
 
 class Stepper:
@@ -118,6 +122,8 @@ class Stepper:
         """Task rows and timers brought in line with the workflow; returns the rows it opened."""
         added = TaskMirror(session, load_calendar(session), now).sync(instance, workflow, actor_id)
         sync_timers(session, instance, workflow, now)
+        # Held for the session's life: its identity map is weak, and the action's answer summarises these rows.
+        session.info.setdefault(OPENED, []).extend(added)
         return added
 
     @staticmethod

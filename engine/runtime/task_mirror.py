@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
-from engine.directory.people import Directory
+from engine.directory.snapshots import person
 from engine.collaboration.notifications import notify, notify_role
 from engine.errors import Msg, WorkflowFailed
 from engine.models import HumanTask, Instance
@@ -39,7 +39,7 @@ class TaskMirror:
 
     def _assignee_id(self, task, expression: str) -> int:
         username = self._evaluate(task, expression, Msg("script.what_assignee"))
-        user = Directory(self.session).find(str(username))
+        user = person(self.session, str(username))
         if user is None or not user.active:
             raise WorkflowFailed("script.assignee_missing", element=task.task_spec.bpmn_id, username=username)
         return user.id

@@ -11,6 +11,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.storage.reference_cache import CACHE, ReferenceCache
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -40,7 +42,8 @@ def _executed(state) -> None:
 class Database:
     """A SQLAlchemy engine plus a session factory; each ``transaction()`` is one user action."""
 
-    def __init__(self, url: str, echo: bool = False, connect_args: dict | None = None):
+    def __init__(self, url: str, echo: bool = False, connect_args: dict | None = None, reference_cache: bool = True):
+        """``reference_cache=False`` reads reference data afresh in every session (a schema before 0014)."""
         self.url = url
         # hide_parameters: SQL logs and errors never show values (form data, and R8 ballots).
         kwargs: dict = {"echo": echo, "connect_args": dict(connect_args or {}), "hide_parameters": True}
@@ -51,7 +54,9 @@ class Database:
         self.engine: Engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.reference_cache = ReferenceCache() if reference_cache else None
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False,
+                                      info={CACHE: self.reference_cache} if reference_cache else None)
 
     @property
     def dialect(self) -> str:

@@ -39,5 +39,7 @@ def token_required(view):
 
 def outcome_json(outcome):
     """A user action's result: the matter's status and the tasks it opened."""
-    next_tasks = TaskPages(services().runtime).summaries(outcome.new_tasks)
+    next_tasks = outcome.next_tasks
+    if next_tasks is None:
+        next_tasks = TaskPages(services().runtime).summaries(outcome.new_tasks)
     return jsonify({"instance": {"id": outcome.instance_id, "status": outcome.status}, "next_tasks": next_tasks})
