@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.storage.database import PENDING
@@ -53,17 +53,26 @@ def _seal(session: Session) -> None:
     if not pending:
         return
     session.flush()
-    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update()
-                          .execution_options(populate_existing=True))
+    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).first()
     if head is None:  # a database created before the chain: start it
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
+        session.add(AuditHead(id=1, seq=0, hash=GENESIS))
+        session.flush()
+        head = (0, GENESIS)
+    seq, prev, rows = head[0], head[1], []
     for item in pending:  # in the order the transaction recorded them
-        head.seq += 1
-        item.seq, item.prev_hash = head.seq, head.hash
-        item.hash = head.hash = _event_digest(item.prev_hash, item.seq, item)
-    session.add_all(pending)
-    session.flush()
+        seq += 1
+        digest = _event_digest(prev, seq, item)
+        rows.append({"instance_id": item.instance_id, "at": item.at, "actor_id": item.actor_id, "action": item.action,
+                     "element_id": item.element_id, "element_name": item.element_name, "details": item.details,
+                     "seq": seq, "prev_hash": prev, "hash": digest})
+        prev = digest
+    # Core statements, not the unit of work: one INSERT for all of the transaction's events, no ids read back.
+    head_moves = update(AuditHead.__table__).where(AuditHead.id == 1).values(seq=seq, hash=prev)
+    if session.get_bind().dialect.name == "postgresql":  # one statement: PostgreSQL runs an INSERT in a WITH
+        session.execute(head_moves.add_cte(insert(AuditEvent.__table__).values(rows).cte("written")))
+    else:
+        session.execute(insert(AuditEvent.__table__), rows)
+        session.execute(head_moves)
 
 
 @event.listens_for(Session, "after_rollback")

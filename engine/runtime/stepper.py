@@ -49,9 +49,11 @@ class Stepper:
 
     def claim(self, session: Session, instance: Instance, now: datetime):
         """Take the matter's optimistic lock and load its workflow."""
-        # Before any other write, so every action locks the matter row first and none can deadlock.
+        # Not flushed now: the save's one UPDATE … WHERE lock_version = seen then carries the lock, the state
+        # and all, written before any other row of the action (_save), and a concurrent change fails it
+        # (Conflict). Steps that query the database mid-action flush earlier, the matter among the rows that
+        # refer to it; should two actions ever lock in opposite orders, the deadlock becomes a Conflict too.
         instance.updated_at = now
-        session.flush()  # UPDATE … WHERE lock_version = seen: a concurrent change makes this fail (Conflict)
         return load_state(instance.state, version_specs(instance.process_version),
                           self.script_engine(session, instance, now))
 
@@ -132,6 +134,9 @@ class Stepper:
             instance.status, instance.completed_at = MatterStatus.COMPLETED, now
         instance.state = dump_state(workflow)
         instance.chart_state = chart_state(workflow)
+        # The matter's row alone first: the unit of work orders only related rows (task rows follow their
+        # matter), and the lock must come before any other row this action writes (see claim).
+        session.flush([instance])
         session.flush()
 
     @staticmethod

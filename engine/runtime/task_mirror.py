@@ -20,6 +20,15 @@ def task_properties(task) -> dict[str, str]:
     return task.task_spec.extensions.get("properties", {}) if hasattr(task.task_spec, "extensions") else {}
 
 
+OPEN = (TaskState.READY, TaskState.WAITING)
+OPEN_ROWS = "open_task_rows"  # session.info key: {matter id: its open task rows, read with the action's task}
+
+
+def note_open_rows(session: Session, instance_id: int, rows: list[HumanTask]) -> None:
+    """The matter's open task rows as the action read them, used by its first mirror instead of a query."""
+    session.info.setdefault(OPEN_ROWS, {})[instance_id] = rows
+
+
 class TaskMirror:
     """Writes one HumanTask row per ready user task, in the caller's transaction."""
 
@@ -75,15 +84,29 @@ class TaskMirror:
         row.completed_at = row.completed_by_id = row.urged_at = row.delegated_by_id = None
         row.draft, row.note = draft or None, note
 
+    def _open_rows(self, instance_id: int) -> list[HumanTask]:
+        """The matter's open task rows as this transaction has them, flushed or not.
+
+        Read without flushing, so that the action's writes go out in one flush at its save; a row the action
+        has already closed keeps its state in the session, and one it opened is still pending.
+        """
+        stored = self.session.info.get(OPEN_ROWS, {}).pop(instance_id, None)
+        if stored is None:
+            with self.session.no_autoflush:
+                # Without the joined matter and people: only the rows' states change here (the matter is in the
+                # session).
+                stored = list(self.session.scalars(select(HumanTask).options(lazyload("*")).where(
+                    HumanTask.instance_id == instance_id, HumanTask.kind == TaskKind.TASK,
+                    HumanTask.state.in_(OPEN))))
+        pending = [r for r in self.session.new if isinstance(r, HumanTask) and r.instance_id == instance_id
+                   and r.kind == TaskKind.TASK]
+        return [r for r in (*stored, *pending) if r.state in OPEN]
+
     def sync(self, instance: Instance, workflow, actor_id: int | None = None) -> list[HumanTask]:
         """Add rows for newly ready user tasks and tell their holders (not ``actor_id``); cancel rows (and their
         sign-offs) whose task is no longer ready."""
         ready = {str(t.id): t for t in workflow.get_tasks(state=SpiffState.READY, manual=True)}
-        # Without the joined matter and people: only the rows' states change here (the matter is in the session).
-        open_rows = {row.task_guid: row for row in self.session.scalars(
-            select(HumanTask).options(lazyload("*"))
-            .where(HumanTask.instance_id == instance.id, HumanTask.kind == TaskKind.TASK,
-                   HumanTask.state.in_((TaskState.READY, TaskState.WAITING))))}
+        open_rows = {row.task_guid: row for row in self._open_rows(instance.id)}
         for guid, row in open_rows.items():
             if guid not in ready:
                 row.state, row.completed_at = TaskState.CANCELLED, self.now

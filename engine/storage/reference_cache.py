@@ -66,6 +66,16 @@ def stamp(session: Session) -> int | None:
     return session.info[STAMP]
 
 
+def stamp_column():
+    """The stamp as a column any query may carry, so a hot path reads it without a statement of its own."""
+    return STAMP_QUERY.scalar_subquery()
+
+
+def note_stamp(session: Session, version: int | None) -> None:
+    """Take the stamp read by ``stamp_column`` as this session's, unless it has read one already."""
+    session.info.setdefault(STAMP, version)
+
+
 def cached(session: Session, key: Hashable, load: Callable[[Session], Any]) -> Any:
     """``load(session)``, from the database's cache when the session has one."""
     cache = session.info.get(CACHE)
