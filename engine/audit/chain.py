@@ -8,12 +8,13 @@ outside the database, so that even an attacker who recomputes the whole chain is
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.storage.database import PENDING
@@ -47,13 +48,30 @@ def track(session: Session, audit_event: AuditEvent) -> None:
     session.info.setdefault(PENDING, []).append(audit_event)
 
 
+# Built once (constructing a statement costs more than running it): the chain's head, locked, and moved on.
+_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+_MOVE_HEAD = update(AuditHead.__table__).where(AuditHead.id == 1).values(seq=bindparam("head_seq"),
+                                                                          hash=bindparam("head_hash"))
+_INSERT = insert(AuditEvent.__table__)
+_COLUMNS = ("instance_id", "at", "actor_id", "action", "element_id", "element_name", "details", "seq", "prev_hash",
+            "hash")
+
+
+@functools.lru_cache(maxsize=16)
+def _insert_and_move(count: int):
+    """PostgreSQL: ``count`` events inserted and the head moved in one statement (an INSERT inside a WITH)."""
+    rows = [{c: bindparam(f"{c}_{n}", type_=AuditEvent.__table__.c[c].type) for c in _COLUMNS} for n in range(count)]
+    return _MOVE_HEAD.add_cte(_INSERT.values(rows).cte("written"))
+
+
 @event.listens_for(Session, "before_commit")
 def _seal(session: Session) -> None:
     pending = session.info.pop(PENDING, None)
     if not pending:
         return
     session.flush()
-    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).first()
+    connection = session.connection()  # Core on the session's connection: no ORM work for the chain's rows
+    head = connection.execute(_HEAD).first()
     if head is None:  # a database created before the chain: start it
         session.add(AuditHead(id=1, seq=0, hash=GENESIS))
         session.flush()
@@ -66,13 +84,13 @@ def _seal(session: Session) -> None:
                      "element_id": item.element_id, "element_name": item.element_name, "details": item.details,
                      "seq": seq, "prev_hash": prev, "hash": digest})
         prev = digest
-    # Core statements, not the unit of work: one INSERT for all of the transaction's events, no ids read back.
-    head_moves = update(AuditHead.__table__).where(AuditHead.id == 1).values(seq=seq, hash=prev)
-    if session.get_bind().dialect.name == "postgresql":  # one statement: PostgreSQL runs an INSERT in a WITH
-        session.execute(head_moves.add_cte(insert(AuditEvent.__table__).values(rows).cte("written")))
-    else:
-        session.execute(insert(AuditEvent.__table__), rows)
-        session.execute(head_moves)
+    moved = {"head_seq": seq, "head_hash": prev}
+    if connection.dialect.name == "postgresql" and len(rows) <= 16:
+        connection.execute(_insert_and_move(len(rows)),
+                           {f"{c}_{n}": row[c] for n, row in enumerate(rows) for c in _COLUMNS} | moved)
+    else:  # one INSERT for all of the transaction's events (executemany), then the head
+        connection.execute(_INSERT, rows)
+        connection.execute(_MOVE_HEAD, moved)
 
 
 @event.listens_for(Session, "after_rollback")

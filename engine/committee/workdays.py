@@ -10,6 +10,7 @@ import chinese_calendar
 import holidays
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+_MEMO_DAYS = 20_000
 
 
 class WorkdayCalendar:
@@ -18,11 +19,21 @@ class WorkdayCalendar:
     def __init__(self, overrides: dict[date, bool] | None = None):
         # Read-only once made: one calendar is shared by every action until the entered days change.
         self.overrides = MappingProxyType(dict(overrides or {}))
+        self._decided: dict[date, bool] = {}  # every due date walks the same days: each decided once
 
     def is_workday(self, day: date) -> bool:
         """True when ``day`` is an official working day."""
         if day in self.overrides:
             return self.overrides[day]
+        decided = self._decided.get(day)
+        if decided is None:
+            if len(self._decided) > _MEMO_DAYS:
+                self._decided.clear()
+            decided = self._decided[day] = self._library_workday(day)
+        return decided
+
+    @staticmethod
+    def _library_workday(day: date) -> bool:
         try:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:  # chinese-calendar only has official data up to its release

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine.storage.database import Database
 from engine.directory.people import ADMIN_ROLE, Directory
-from engine.directory.snapshots import person_by_id
+from engine.directory.snapshots import person_by_id, person_in_memory
 from engine.errors import Forbidden, FormInvalid, Msg, NotFound, PowerflowError
 from engine.directory.login_throttle import address_key, reserve, succeeded
 from engine.models import User
@@ -50,11 +50,13 @@ def _identity(user: User) -> Identity:
 
 def signed_in(db: Database, user_id: int, generation: int) -> Identity | None:
     """The active user ``user_id``, if nobody signed them out everywhere since ``generation`` was read."""
-    with db.reader() as session:  # on every request: from the reference cache, one read of the stamp
-        user = person_by_id(session, user_id)
-        if user is None or not user.active or user.token_generation != generation:
-            return None
-        return Identity(user.id, user.username, user.display_name, user.roles, user.token_generation)
+    user = person_in_memory(db, user_id)
+    if user is None:  # not in memory under the current stamp: read it, and keep it for the next request
+        with db.reader() as session:
+            user = person_by_id(session, user_id)
+    if user is None or not user.active or user.token_generation != generation:
+        return None
+    return Identity(user.id, user.username, user.display_name, user.roles, user.token_generation)
 
 
 def sign_in(db: Database, username: str, password: str, address: str | None, now: datetime) -> Identity | None:

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.models import Field, Role, User, UserRole
-from engine.storage.reference_cache import cached
+from engine.storage.database import Database
+from engine.storage.reference_cache import cached, read_stamp
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,18 @@ def snapshot(user: User) -> Person:
 def person_by_id(session: Session, user_id: int) -> Person | None:
     """The user with this id, active or not."""
     return cached(session, ("user_id", user_id), lambda s: _one(s, User.id == user_id))
+
+
+def person_in_memory(db: Database, user_id: int) -> Person | None:
+    """The user from memory while the stamp stands, with one statement and no transaction; None if not there.
+
+    Every request asks who its token or cookie names: this answers it without a session.
+    """
+    if db.reference_cache is None:
+        return None
+    with db.engine.connect() as connection:
+        version = read_stamp(connection)
+    return db.reference_cache.lookup(version, ("user_id", user_id))
 
 
 def person(session: Session, username: str) -> Person | None:

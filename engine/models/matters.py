@@ -87,3 +87,5 @@ class Timer(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     state: Mapped[TimerState] = mapped_column(StatusColumn(TimerState), default=TimerState.WAITING)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Never read: it makes the unit of work write a matter's row before its timers' (the lock first).
+    instance: Mapped[Instance] = relationship()

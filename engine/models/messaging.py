@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, JSONType, UTCDateTime, utcnow
+from engine.models.matters import Instance
 
 
 class Notification(Base):
@@ -23,6 +24,8 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message: Mapped[dict | None] = mapped_column(JSONType)  # {"title"|"body": {"code", "params"}}: translatable
+    # Never read: it makes the unit of work write a matter's row before its notifications (the lock first).
+    instance: Mapped[Instance | None] = relationship()
 
 
 class NotificationSetting(Base):
@@ -50,3 +53,4 @@ class OutgoingMail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    instance: Mapped[Instance | None] = relationship()  # as Notification.instance: the matter's row first

@@ -50,9 +50,10 @@ class Stepper:
     def claim(self, session: Session, instance: Instance, now: datetime):
         """Take the matter's optimistic lock and load its workflow."""
         # Not flushed now: the save's one UPDATE … WHERE lock_version = seen then carries the lock, the state
-        # and all, written before any other row of the action (_save), and a concurrent change fails it
-        # (Conflict). Steps that query the database mid-action flush earlier, the matter among the rows that
-        # refer to it; should two actions ever lock in opposite orders, the deadlock becomes a Conflict too.
+        # and all, and a concurrent change fails it (Conflict). The matter is dirty from here, and the unit of
+        # work writes it before the rows that relate to it (task rows, timers, notifications, mail), so in any
+        # flush, this one or an earlier one a step's query causes, its row is the action's first write and
+        # every action locks the matter row first.
         instance.updated_at = now
         return load_state(instance.state, version_specs(instance.process_version),
                           self.script_engine(session, instance, now))
@@ -134,10 +135,7 @@ class Stepper:
             instance.status, instance.completed_at = MatterStatus.COMPLETED, now
         instance.state = dump_state(workflow)
         instance.chart_state = chart_state(workflow)
-        # The matter's row alone first: the unit of work orders only related rows (task rows follow their
-        # matter), and the lock must come before any other row this action writes (see claim).
-        session.flush([instance])
-        session.flush()
+        session.flush()  # the matter's row first: every row an action writes relates to it (see claim)
 
     @staticmethod
     def _tell_followers(session: Session, instance: Instance, added: list[HumanTask], now: datetime,

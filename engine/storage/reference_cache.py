@@ -50,6 +50,11 @@ class ReferenceCache:
                 self._values[key] = value
         return value
 
+    def lookup(self, version: int | None, key: Hashable, default: Any = None) -> Any:
+        """The value for ``key`` if it was loaded under ``version``, else ``default``."""
+        with self._lock:
+            return self._values.get(key, default) if version == self._version else default
+
     def clear(self) -> None:
         """Forget every value (the next use reloads)."""
         with self._lock:
@@ -64,6 +69,13 @@ def stamp(session: Session) -> int | None:
     if STAMP not in session.info:
         session.info[STAMP] = session.scalar(STAMP_QUERY)
     return session.info[STAMP]
+
+
+def read_stamp(connection) -> int | None:
+    """The stamp now, in one statement outside any transaction (a request's check of who is signed in)."""
+    if connection.dialect.name == "postgresql":  # else BEGIN and COMMIT would be two more round trips
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection.scalar(STAMP_QUERY)  # SQLite begins no transaction for a SELECT
 
 
 def stamp_column():
