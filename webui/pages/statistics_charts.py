@@ -43,7 +43,8 @@ def _render(chart) -> str:
 
 def _chart(kind, title: str, labels: list[str], **options):
     chart = kind(style=STYLE, js=[], disable_xml_declaration=True, width=720, height=340, title=title,
-                 print_values=True, legend_at_bottom=True, show_y_guides=True, **options)
+                 print_values=True, legend_at_bottom=True, show_y_guides=True, no_data_text=gettext("暂无数据"),
+                 **options)
     chart.x_labels = labels
     return chart
 
