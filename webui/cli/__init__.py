@@ -134,7 +134,7 @@ def worker(interval: float, once: bool):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=None, type=int, help="gunicorn 工作进程数（默认 2×CPU+1）")
+@click.option("--workers", default=None, type=int, help="gunicorn 工作进程数（默认等于 CPU 数：一个动作以计算为主，多开只会互相争抢，见 BENCHMARKS.md）")
 @click.option("--timers/--no-timers", default=None,
               help="在服务进程内触发定时器（默认：使用内置 SQLite 演示库时开启，免去单独的 powerflow worker）")
 def serve(host: str, port: int, workers: int | None, timers: bool | None):
@@ -144,7 +144,9 @@ def serve(host: str, port: int, workers: int | None, timers: bool | None):
     class _Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers or multiprocessing.cpu_count() * 2 + 1)
+            # One per core: an action is mostly computation, and more workers than cores measured slower
+            # (bench/http.py: 2 workers on 2 cores served 20 % more completions per second than 4).
+            self.cfg.set("workers", workers or multiprocessing.cpu_count())
             self.cfg.set("accesslog", "-")
             self.cfg.set("preload_app", True)  # one app (and one secret key) built before forking
             self.cfg.set("post_fork", _fresh_connections)
