@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from engine.storage.database import PENDING
@@ -59,9 +59,18 @@ _COLUMNS = ("instance_id", "at", "actor_id", "action", "element_id", "element_na
 
 @functools.lru_cache(maxsize=16)
 def _insert_and_move(count: int):
-    """PostgreSQL: ``count`` events inserted and the head moved in one statement (an INSERT inside a WITH)."""
-    rows = [{c: bindparam(f"{c}_{n}", type_=AuditEvent.__table__.c[c].type) for c in _COLUMNS} for n in range(count)]
-    return _MOVE_HEAD.add_cte(_INSERT.values(rows).cte("written"))
+    """PostgreSQL: ``count`` events inserted and the head moved in one statement (an INSERT inside a WITH).
+
+    As text with typed parameters: SQLAlchemy compiles a multi-row INSERT inside a WITH anew on every
+    execution (it is not cacheable), which cost more than the round trip it saves.
+    """
+    table = AuditEvent.__table__
+    rows = ", ".join("(" + ", ".join(f":{c}_{n}" for c in _COLUMNS) + ")" for n in range(count))
+    sql = (f"WITH written AS (INSERT INTO {table.name} ({', '.join(_COLUMNS)}) VALUES {rows}) "
+           f"UPDATE {AuditHead.__tablename__} SET seq = :head_seq, hash = :head_hash WHERE id = 1")
+    typed = [bindparam(f"{c}_{n}", type_=table.c[c].type) for n in range(count) for c in _COLUMNS]
+    return text(sql).bindparams(*typed, bindparam("head_seq", type_=AuditHead.__table__.c.seq.type),
+                                bindparam("head_hash", type_=AuditHead.__table__.c.hash.type))
 
 
 @event.listens_for(Session, "before_commit")

@@ -29,7 +29,7 @@ from engine.process.version_cache import version_specs
 from engine.runtime.answer import answer
 from engine.runtime.flow_actions import FlowActions
 from engine.runtime.script_api import SCRIPT_FUNCTIONS
-from engine.runtime.stepper import Outcome, Stepper
+from engine.runtime.stepper import Outcome, Stepper, note_locked
 from engine.runtime.task_mirror import OPEN, note_open_rows
 from engine.runtime.task_rows import task_summary
 from engine.runtime.timers import claim
@@ -156,30 +156,40 @@ class Runtime:
 
 
 _TASK_ID = bindparam("task_id")
+_MATTER_OF_TASK = select(HumanTask.instance_id).where(HumanTask.id == _TASK_ID).scalar_subquery()
+# PostgreSQL locks the matter's row here, waiting for any action holding it, and returns the version it
+# locked, which is the newest; the joined matter comes from the statement's snapshot. If they differ, another
+# action committed meanwhile and everything else read here may be stale: the action is refused (Conflict).
+# SQLite has one writer at a time and no FOR UPDATE: the save's UPDATE … WHERE lock_version = seen checks it.
+_LOCKED_VERSION = select(Instance.lock_version).where(Instance.id == _MATTER_OF_TASK).with_for_update() \
+    .scalar_subquery()
 # Built once: constructing this statement costs three times what running it does.
 _TASK_WITH_MATTER = (
-    select(HumanTask, Instance, stamp_column(), follower_count_column(HumanTask.instance_id))
+    select(HumanTask, Instance, stamp_column(), follower_count_column(HumanTask.instance_id), _LOCKED_VERSION)
     .outerjoin(Instance, (Instance.id == HumanTask.instance_id) & (HumanTask.id == _TASK_ID))
     .options(lazyload(HumanTask.instance), lazyload(HumanTask.assignee), lazyload(HumanTask.completed_by),
              lazyload(Instance.started_by), undefer(Instance.state))
-    .where(HumanTask.instance_id == select(HumanTask.instance_id).where(HumanTask.id == _TASK_ID).scalar_subquery(),
+    .where(HumanTask.instance_id == _MATTER_OF_TASK,
            (HumanTask.id == _TASK_ID) | ((HumanTask.kind == TaskKind.TASK) & HumanTask.state.in_(OPEN))))
 
 
 def _task_with_matter(session: Session, task_id: int) -> HumanTask | None:
-    """The task, its matter with its state, and the matter's other open steps, in one read.
+    """The task, its matter with its state, and the matter's other open steps, in one read that locks the matter.
 
-    The hot path's first statement carries what would otherwise be three more: the matter's open rows (for
-    the task mirror), the reference stamp (engine.storage.reference_cache) and the matter's follower count
-    (engine.collaboration.followers). The optimistic lock at the save proves all of it still current.
+    The hot path's first statement carries what would otherwise be four more: the matter's lock, its open
+    rows (for the task mirror), the reference stamp (engine.storage.reference_cache) and the matter's
+    follower count (engine.collaboration.followers).
     """
     found = session.execute(_TASK_WITH_MATTER, {"task_id": task_id}).all()
     row, instance = next(((r, i) for r, i, *_ in found if i is not None), (None, None))
     if row is None:
         return None
+    _row, _instance, version, followers, locked_version = found[0]
+    if locked_version != instance.lock_version:
+        raise Conflict("matter.busy_now")
+    note_locked(session, instance.id)
     for other, *_ in found:  # the matter the query read, not a lazy load with its state deferred
         set_committed_value(other, "instance", instance)
-    _row, _instance, version, followers = found[0]
     note_stamp(session, version)
     note_followers(session, row.instance_id, followers)
     note_open_rows(session, row.instance_id, [r for r, *_ in found if r.kind == TaskKind.TASK and r.state in OPEN])

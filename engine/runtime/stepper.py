@@ -29,6 +29,12 @@ from engine.status import AuditAction, MatterStatus
 
 
 OPENED = "opened_rows"  # session.info key: the task rows this transaction opened
+LOCKED = "locked_matters"  # session.info key: matters whose row this transaction's first read locked
+
+
+def note_locked(session: Session, instance_id: int) -> None:
+    """The matter's row is this transaction's, locked and unchanged since it was read: claim need not flush."""
+    session.info.setdefault(LOCKED, set()).add(instance_id)
 
 
 @dataclass
@@ -48,13 +54,15 @@ class Stepper:
         self.script_time_limit = script_time_limit
 
     def claim(self, session: Session, instance: Instance, now: datetime):
-        """Take the matter's optimistic lock and load its workflow."""
-        # Not flushed now: the save's one UPDATE … WHERE lock_version = seen then carries the lock, the state
-        # and all, and a concurrent change fails it (Conflict). The matter is dirty from here, and the unit of
-        # work writes it before the rows that relate to it (task rows, timers, notifications, mail), so in any
-        # flush, this one or an earlier one a step's query causes, its row is the action's first write and
-        # every action locks the matter row first.
+        """Take the matter's lock and load its workflow."""
         instance.updated_at = now
+        if instance.id not in session.info.get(LOCKED, ()):
+            # Before any other write, so every action locks the matter row first and none can deadlock:
+            # UPDATE … WHERE lock_version = seen, which a concurrent change makes fail (Conflict). A step's
+            # writes that bypass the unit of work (a number series' upsert) must not come first.
+            session.flush()
+        # Else the action's first read locked the row (note_locked): the save's one UPDATE then carries the
+        # lock version, the state and all.
         return load_state(instance.state, version_specs(instance.process_version),
                           self.script_engine(session, instance, now))
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import threading
+import time
 
-import pytest
+from sqlalchemy import text
 
 from engine.errors import Conflict
 from engine.models import AuditEvent, HumanTask, Instance
@@ -45,31 +46,43 @@ def test_two_simultaneous_completions_on_postgresql_one_wins_one_gets_409(pg_url
     app.extensions["powerflow"].db.dispose()
 
 
-def test_stale_completion_is_refused_by_the_optimistic_lock(db):
-    """A completes while B is between reading and writing: B's write fails cleanly, nothing is lost."""
+def test_a_completion_between_anothers_read_and_write_loses_cleanly(db):
+    """A tries to complete while B is between reading and writing. On SQLite A's write lands first and B's
+    write fails (the optimistic lock); on PostgreSQL B's read locked the matter, so A waits and is refused
+    once B commits. Either way exactly one answer counts and nothing is lost."""
     runtime = Runtime(db)
     outcome = runtime.start("major_decision", "关于乐观锁的决策", {}, "bangong")
     task_id = outcome.new_tasks[0]
     with db.transaction() as session:
         session.get(HumanTask, task_id).assignee_id = None
-    first_call = threading.Event()
+    first_call, results = threading.Event(), {}
 
-    def clock_that_lets_a_finish_first():
+    def act(name: str, runner: Runtime) -> None:
+        try:
+            runner.complete(task_id, FILE, name)
+            results[name] = "completed"
+        except Conflict:
+            results[name] = "refused"
+    rival = threading.Thread(target=act, args=("bangong", runtime))
+
+    def clock_that_lets_a_try_first():
         # Runtime asks the clock after reading the matter and before writing it; A acts right then.
         from engine.models import utcnow
         if not first_call.is_set():
             first_call.set()
-            runtime.complete(task_id, FILE, "bangong")
+            rival.start()
+            rival.join(1.0)  # SQLite: A is done; PostgreSQL: A waits for the matter's row
         return utcnow()
 
-    racer = Runtime(db, clock=clock_that_lets_a_finish_first)
-    with pytest.raises(Conflict):
-        racer.complete(task_id, FILE, "bangong2")
+    act("bangong2", Runtime(db, clock=clock_that_lets_a_try_first))
+    rival.join(30)
+    winner = "bangong" if db.dialect == "sqlite" else "bangong2"
+    assert results == {winner: "completed", ({"bangong", "bangong2"} - {winner}).pop(): "refused"}
     with db.reader() as session:
         task = session.get(HumanTask, task_id)
-        assert task.state == "completed" and task.completed_by.username == "bangong"
+        assert task.state == "completed" and task.completed_by.username == winner
         events = session.query(AuditEvent).filter_by(instance_id=outcome.instance_id, action="complete").all()
-        assert [e.actor.username for e in events] == ["bangong"]
+        assert [e.actor.username for e in events] == [winner]
         assert session.get(Instance, outcome.instance_id).status == "running"
 
 
@@ -108,3 +121,40 @@ def test_R11_two_meetings_closing_at_once_on_postgresql_get_consecutive_numbers(
     year = datetime.now(LOCAL_TZ).year
     assert numbers == [f"常委会纪要〔{year}〕第1号", f"常委会纪要〔{year}〕第2号"]  # no gap, no duplicate
     app.extensions["powerflow"].db.dispose()
+
+
+def test_a_completion_that_waited_for_the_matter_sees_it_changed_and_changes_nothing(pg_url):
+    """The completion's first read locks the matter (PostgreSQL); whoever held it and committed meanwhile
+    wins, and the waiting action is refused before it does anything with what it read."""
+    db = prepare(pg_url)
+    runtime = Runtime(db)
+    started = runtime.start("major_decision", "关于等待锁的决策", {}, "bangong")
+
+    def trail() -> list[str]:
+        with db.reader() as session:
+            return [e.action for e in session.query(AuditEvent).filter_by(instance_id=started.instance_id)]
+    before = trail()
+    holder = db.engine.connect()
+    held = holder.begin()  # another action, mid-way: it has taken the matter's row
+    holder.execute(text("UPDATE instances SET lock_version = lock_version + 1 WHERE id = :id"),
+                   {"id": started.instance_id})
+    outcome: dict = {}
+
+    def complete():
+        try:
+            runtime.complete(started.new_tasks[0], FILE, "bangong")
+            outcome["done"] = True
+        except Conflict as refused:
+            outcome["refused"] = refused.code
+    waiting = threading.Thread(target=complete)
+    waiting.start()
+    time.sleep(0.5)
+    assert waiting.is_alive(), "the completion did not wait for the matter's row"
+    held.commit()
+    holder.close()
+    waiting.join(30)
+    assert outcome == {"refused": "matter.busy_now"}
+    with db.reader() as session:
+        assert session.get(HumanTask, started.new_tasks[0]).state == "ready"
+    assert trail() == before
+    db.dispose()
