@@ -205,5 +205,6 @@
       const name = document.getElementById('new-name').value.trim();
       open(blank(key, name)).then(() => { create.style.display = 'none'; dirty = true; });
     });
+    document.getElementById('create').disabled = false;
   }
 })();
