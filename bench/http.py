@@ -175,7 +175,7 @@ def run(url: str, matters: int = 3000, clients: int = 8, workers: int = 2, reque
     db_url = db.url
     db.dispose()
     env = {**os.environ, "DATABASE_URL": db_url, "POWERFLOW_SECRET_KEY": "bench-secret-key-of-at-least-32-chars",
-           "POWERFLOW_RATELIMIT_STORAGE": "memory://"}
+           "POWERFLOW_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/0"}
     server = _serve([str(Path(sys.executable).with_name("powerflow")), "serve", "--port", str(PORT),
                      "--workers", str(workers), "--no-timers"], env)
     try:

@@ -15,6 +15,8 @@ from engine.runtime.service import Runtime
 from engine.bpmn.sandbox import pool as script_pool
 from engine.bpmn.sandbox.pool import DEFAULT_MEMORY_MB
 from engine.bpmn.scripting import DEFAULT_TIME_LIMIT
+from engine.ops import health
+from engine.ops.gauges import StateCollector
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MEMORY_MB", "DEFAULT_TIME_LIMIT", "System", "build"]
 
@@ -29,6 +31,14 @@ class System:
     processes_dir: Path
     attachments: AttachmentStore
     mailer: Mailer | None = None
+
+    def readiness(self) -> health.Readiness:
+        """Whether this node is ready to serve: database, schema, a worker firing timers."""
+        return health.readiness(self.db, self.runtime.clock())
+
+    def state_collector(self) -> StateCollector:
+        """A Prometheus collector of the database's state (timers, outbox, overdue tasks, workers)."""
+        return StateCollector(self.db, self.runtime.clock)
 
     def dispose(self) -> None:
         """Close the database connections (at the end of a test or a command)."""

@@ -18,7 +18,7 @@ DOCS = ROOT / "docs"
 # What each engine module is about; a module not listed here is drawn in "other" (and the test says so).
 # Every sub-package of engine/ is a group of its own; these are the modules left at the top.
 GROUPS = {
-    "foundation": ["status", "clock", "errors", "messages", "limits"],
+    "foundation": ["status", "clock", "errors", "messages", "limits", "metrics"],
     "assembly": ["system"],
 }
 

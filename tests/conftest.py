@@ -44,6 +44,20 @@ def postgres_reason() -> str | None:
     return _postgres_available()
 
 
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis at 127.0.0.1:6379 (POWERFLOW_TEST_REDIS_URL); required where PostgreSQL is (CI), else skipped."""
+    import redis
+    url = os.environ.get("POWERFLOW_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        if REQUIRE_PG:
+            pytest.fail(f"Redis is required here and does not answer at {url}: {exc}")
+        pytest.skip(f"no Redis at {url}: {exc}")
+    return url
+
+
 def _pg_schema_url(postgres_reason):
     if postgres_reason is not None:
         if REQUIRE_PG:

@@ -77,9 +77,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from webui.api import actions as api_actions, core as api, designs as api_designs
     from webui.api import discussion as api_discussion, importing as api_import
-    from webui.http import auth, errors, labels, language, rate_limits, security, times, vendor
+    from webui.http import auth, errors, labels, language, observability, rate_limits, security, times, vendor
     from webui.pages import (actions, discussion, flow, inbox, live_chart, matters, minutes, modeler,
                              notifications, oversight, processes, public, tasks)
+    observability.init_app(app)  # first: the request id is bound before anything else may log or audit
     auth.init_app(app)
     language.init_app(app)
     labels.init_app(app)
@@ -87,9 +88,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     json_limits.init_app(app)
     for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, api_actions, api_import,
-                   oversight, public, modeler, actions, flow, discussion, api_discussion, language, live_chart, minutes):
+                   oversight, public, modeler, actions, flow, discussion, api_discussion, language, live_chart, minutes,
+                   observability):
         app.register_blueprint(module.bp)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE"])
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "powerflow")  # its keys apart from others' in a shared Redis
     rate_limits.limiter.init_app(app)
     csrf.exempt(api.bp)
     csrf.exempt(api_designs.bp)

@@ -18,6 +18,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_FILE = "powerflow.toml"
 MIN_SECRET_KEY = 32
 JSON_MAX_DEPTH = 64
+LOG_FORMATS = ("json", "text")
 
 
 class ConfigurationError(Exception):
@@ -29,7 +30,7 @@ class Setting:
     """One setting: its key in the app's config, how it is read and checked, and what it does."""
 
     key: str
-    kind: str  # text, secret, path, url, database, integer, number, flag, rate
+    kind: str  # text, secret, path, url, database, integer, number, flag, rate, log_format
     default: object  # a value, or a function of the instance path
     doc: str
     low: float | None = None
@@ -96,6 +97,12 @@ def _secret(raw) -> str:
     return str(raw)
 
 
+def _log_format(raw) -> str:
+    if str(raw) not in LOG_FORMATS:
+        raise ValueError(f"必须是 {' 或 '.join(LOG_FORMATS)}，而不是 {raw!r}")
+    return str(raw)
+
+
 def _rate(raw) -> str:
     try:
         parse_many(str(raw))
@@ -105,7 +112,8 @@ def _rate(raw) -> str:
 
 
 PARSERS: dict[str, Callable] = {"text": str, "secret": _secret, "path": str, "url": _url, "database": _database,
-                                "integer": _integer, "number": _number, "flag": _flag, "rate": _rate}
+                                "integer": _integer, "number": _number, "flag": _flag, "rate": _rate,
+                                "log_format": _log_format}
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", "database", lambda i: f"sqlite:///{i / 'powerflow.sqlite'}",
@@ -135,6 +143,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_PASSWORD", "text", None, "the mail server's password"),
     Setting("SMTP_STARTTLS", "flag", False, "1 to use STARTTLS with the mail server"),
     Setting("MAIL_FROM", "text", "powerflow@localhost", "the sender address of notification mail"),
+    Setting("LOG_FORMAT", "log_format", "json",
+            "how `serve` and `worker` write their logs on stderr: json (one object a line, for a log collector) "
+            "or text; each line carries its request's id"),
     Setting("BASE_URL", "url", "http://127.0.0.1:5000", "the address users open, for links in mail"),
 )
 

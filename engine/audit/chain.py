@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, event, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from engine.storage.database import PENDING
+from engine.audit import correlation
 from engine.errors import Msg
 from engine.models import GENESIS, AuditEvent, AuditHead
 
@@ -29,18 +30,20 @@ def _utc_text(at: datetime) -> str:
 
 
 def digest(prev_hash: str, seq: int, instance_id, at: datetime, actor_id, action: str, element_id,
-           element_name, details: dict) -> str:
+           element_name, details: dict, request_id: str | None = None) -> str:
     """SHA-256 over the previous hash and a canonical JSON of the event at position ``seq``."""
     details = json.loads(json.dumps(details or {}, default=str))  # as stored: keys become strings
-    body = json.dumps({"seq": seq, "instance_id": instance_id, "at": _utc_text(at), "actor_id": actor_id,
-                       "action": action, "element_id": element_id, "element_name": element_name,
-                       "details": details},
-                      sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    fields = {"seq": seq, "instance_id": instance_id, "at": _utc_text(at), "actor_id": actor_id, "action": action,
+              "element_id": element_id, "element_name": element_name, "details": details}
+    if request_id is not None:  # absent from events recorded before requests had ids: their hashes stay valid
+        fields["request_id"] = request_id
+    body = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
 def _event_digest(prev_hash: str, seq: int, e: AuditEvent) -> str:
-    return digest(prev_hash, seq, e.instance_id, e.at, e.actor_id, e.action, e.element_id, e.element_name, e.details)
+    return digest(prev_hash, seq, e.instance_id, e.at, e.actor_id, e.action, e.element_id, e.element_name, e.details,
+                  e.request_id)
 
 
 def track(session: Session, audit_event: AuditEvent) -> None:
@@ -55,20 +58,21 @@ _MOVE_HEAD = update(AuditHead.__table__).where(AuditHead.id == 1).values(seq=bin
 _INSERT = insert(AuditEvent.__table__)
 _COLUMNS = ("instance_id", "at", "actor_id", "action", "element_id", "element_name", "details", "seq", "prev_hash",
             "hash")
+_WITH_REQUEST = (*_COLUMNS, "request_id")  # named only when a request caused the events (not the worker's)
 
 
-@functools.lru_cache(maxsize=16)
-def _insert_and_move(count: int):
+@functools.lru_cache(maxsize=32)
+def _insert_and_move(count: int, columns: tuple[str, ...]):
     """PostgreSQL: ``count`` events inserted and the head moved in one statement (an INSERT inside a WITH).
 
     As text with typed parameters: SQLAlchemy compiles a multi-row INSERT inside a WITH anew on every
     execution (it is not cacheable), which cost more than the round trip it saves.
     """
     table = AuditEvent.__table__
-    rows = ", ".join("(" + ", ".join(f":{c}_{n}" for c in _COLUMNS) + ")" for n in range(count))
-    sql = (f"WITH written AS (INSERT INTO {table.name} ({', '.join(_COLUMNS)}) VALUES {rows}) "
+    rows = ", ".join("(" + ", ".join(f":{c}_{n}" for c in columns) + ")" for n in range(count))
+    sql = (f"WITH written AS (INSERT INTO {table.name} ({', '.join(columns)}) VALUES {rows}) "
            f"UPDATE {AuditHead.__tablename__} SET seq = :head_seq, hash = :head_hash WHERE id = 1")
-    typed = [bindparam(f"{c}_{n}", type_=table.c[c].type) for n in range(count) for c in _COLUMNS]
+    typed = [bindparam(f"{c}_{n}", type_=table.c[c].type) for n in range(count) for c in columns]
     return text(sql).bindparams(*typed, bindparam("head_seq", type_=AuditHead.__table__.c.seq.type),
                                 bindparam("head_hash", type_=AuditHead.__table__.c.hash.type))
 
@@ -86,17 +90,23 @@ def _seal(session: Session) -> None:
         session.flush()
         head = (0, GENESIS)
     seq, prev, rows = head[0], head[1], []
+    request = correlation.request_id()
     for item in pending:  # in the order the transaction recorded them
         seq += 1
+        item.request_id = item.request_id or request
         digest = _event_digest(prev, seq, item)
         rows.append({"instance_id": item.instance_id, "at": item.at, "actor_id": item.actor_id, "action": item.action,
                      "element_id": item.element_id, "element_name": item.element_name, "details": item.details,
-                     "seq": seq, "prev_hash": prev, "hash": digest})
+                     "seq": seq, "prev_hash": prev, "hash": digest, "request_id": item.request_id})
         prev = digest
+    columns = _WITH_REQUEST if any(row["request_id"] for row in rows) else _COLUMNS
+    if columns is _COLUMNS:
+        for row in rows:
+            del row["request_id"]
     moved = {"head_seq": seq, "head_hash": prev}
     if connection.dialect.name == "postgresql" and len(rows) <= 16:
-        connection.execute(_insert_and_move(len(rows)),
-                           {f"{c}_{n}": row[c] for n, row in enumerate(rows) for c in _COLUMNS} | moved)
+        connection.execute(_insert_and_move(len(rows), columns),
+                           {f"{c}_{n}": row[c] for n, row in enumerate(rows) for c in columns} | moved)
     else:  # one INSERT for all of the transaction's events (executemany), then the head
         connection.execute(_INSERT, rows)
         connection.execute(_MOVE_HEAD, moved)

@@ -10,6 +10,7 @@ from engine.models.collaboration import Attachment, Comment, Follow, FormSubmiss
 from engine.models.committee import CalendarDay, Decision, NumberSeries, Topic
 from engine.models.matters import HumanTask, Instance, Timer
 from engine.models.messaging import Notification, NotificationSetting, OutgoingMail
+from engine.models.operations import WorkerHeartbeat
 from engine.models.people import Field, LoginThrottle, Role, User, UserRole
 from engine.models.process import ProcessVersion
 from engine.models.public import Copy, Letter, Publication
@@ -19,4 +20,4 @@ __all__ = ["GENESIS", "Attachment", "AuditEvent", "AuditHead", "BallotKey", "Bal
            "Comment", "Copy", "Decision", "EncryptedBallot", "Field", "Follow", "FormSubmission", "HumanTask",
            "Instance", "JSONType", "Letter", "LoginThrottle", "Notification", "NotificationSetting", "NumberSeries",
            "OutgoingMail", "ProcessVersion", "Publication", "REFERENCE_TABLES", "ReferenceStamp", "Role", "TallyShare", "Timer", "Topic", "UTCDateTime",
-           "User", "UserRole", "utcnow", "StatusColumn"]
+           "User", "UserRole", "WorkerHeartbeat", "utcnow", "StatusColumn"]

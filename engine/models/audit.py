@@ -30,6 +30,8 @@ class AuditEvent(Base):
     seq: Mapped[int | None] = mapped_column(BigInteger)  # position in the chain (engine.audit.chain)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    # The HTTP request that caused the event (X-Request-ID, also in the logs); chained when present.
+    request_id: Mapped[str | None] = mapped_column(String(64))
     actor: Mapped[User | None] = relationship(lazy="joined")
 
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import base64
 import json
+import sqlite3
+import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Date, DateTime, LargeBinary, Table, bindparam, func, select, text
+from sqlalchemy import Connection, Date, DateTime, LargeBinary, Table, bindparam, create_engine, func, select, text
 
 from engine.storage.database import Database
 from engine.errors import PowerflowError
@@ -69,10 +73,41 @@ def tables() -> list[Table]:
     return ordered
 
 
+@contextmanager
+def _snapshot(db: Database) -> Iterator[Connection]:
+    """A connection that sees the whole database as of one moment, while other sessions go on writing.
+
+    PostgreSQL: one READ ONLY, REPEATABLE READ transaction (every read sees the snapshot its first read
+    took). SQLite: the file copied page by page with SQLite's backup API, which restarts the copy if a
+    write lands during it, into a private file the dump then reads at leisure.
+    """
+    if db.dialect == "postgresql":
+        with db.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                yield conn
+        return
+    with tempfile.TemporaryDirectory(prefix="powerflow-backup-") as folder:
+        copy = Path(folder) / "snapshot.sqlite"
+        source = db.engine.raw_connection()
+        try:
+            with sqlite3.connect(copy) as target:
+                source.driver_connection.backup(target)
+        finally:
+            source.close()
+        engine = create_engine(f"sqlite:///{copy}")
+        try:
+            with engine.connect() as conn:
+                yield conn
+        finally:
+            engine.dispose()
+
+
 def dump(db: Database, target: str | Path, attachments_dir: str | Path | None = None) -> dict[str, int]:
-    """Write every table (and the attachment files) to the zip ``target``; returns rows per table."""
+    """Write every table as of one moment (and the attachment files) to the zip ``target``; returns rows per table."""
     counts: dict[str, int] = {}
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive, db.engine.connect() as conn:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive, _snapshot(db) as conn:
         for table in tables():
             keys = [c for c in table.primary_key.columns]
             lines = [json.dumps({c.name: _encode(v) for c, v in zip(table.columns, row)}, ensure_ascii=False)
@@ -83,7 +118,7 @@ def dump(db: Database, target: str | Path, attachments_dir: str | Path | None = 
         for path in files:
             archive.write(path, f"attachments/{path.relative_to(attachments_dir)}")
         archive.writestr("manifest.json", json.dumps({
-            "format": FORMAT, "revision": _revision(db), "dialect": db.dialect, "tables": counts,
+            "format": FORMAT, "revision": conn.execute(text("SELECT version_num FROM alembic_version")).scalar(), "dialect": db.dialect, "tables": counts,
             "attachments": len(files), "created_at": datetime.now(timezone.utc).isoformat()}, ensure_ascii=False))
     return counts
 

@@ -22,6 +22,7 @@ from engine.collaboration.followers import follower_count_column, note_followers
 from engine.directory.access import can_complete, can_start
 from engine.directory.people import Directory
 from engine.directory.snapshots import Person, person
+from engine import metrics
 from engine.errors import Conflict, Forbidden, FormInvalid, Msg, NotFound
 from engine.models import HumanTask, Instance, utcnow
 from engine.process.deployment import published_version
@@ -107,7 +108,9 @@ class Runtime:
                 outcome = self.flow.sign_off(session, row, user, data, self.clock())
             else:
                 outcome = answer(self.stepper, session, row, user, data, self.clock())
-            return _summarised(session, outcome)
+            summary = _summarised(session, outcome)
+        metrics.task_completed()  # committed by now
+        return summary
 
     def urge(self, task_id: int, username: str) -> int:
         """催办 a ready task (see engine.collaboration.urging); returns how many holders were notified."""

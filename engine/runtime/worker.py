@@ -11,6 +11,7 @@ from engine.collaboration.mailer import Mailer
 from engine.collaboration.overdue import flag_overdue
 from engine.runtime.service import Runtime
 from engine.runtime.timers import due_timer_ids
+from engine.runtime import heartbeat
 
 log = logging.getLogger("powerflow.worker")
 
@@ -25,6 +26,7 @@ class TimerWorker:
         self.interval = interval
         self.stopping = threading.Event()
         self.forgot_at: float | None = None
+        self.name = heartbeat.worker_name()
 
     def run_once(self) -> int:
         """Fire the timers due now; return how many this worker fired."""
@@ -44,6 +46,8 @@ class TimerWorker:
         with self.runtime.db.transaction() as session:
             done["overdue"] = flag_overdue(session, self.runtime.clock())
         done["mail"] = self.mailer.send_pending() if self.mailer else 0
+        with self.runtime.db.transaction() as session:  # readiness (/readyz) and metrics read this
+            heartbeat.beat(session, self.name, self.runtime.clock())
         if self.forgot_at is None or time.monotonic() - self.forgot_at > 3600:  # day-old failures: hourly will do
             with self.runtime.db.transaction() as session:
                 forget(session, self.runtime.clock())

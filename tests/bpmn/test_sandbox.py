@@ -146,11 +146,19 @@ def test_a_runner_escaping_the_checker_still_reaches_no_file_socket_process_or_s
 
 
 def test_a_runner_killed_at_its_limit_is_replaced(runtime):
+    from prometheus_client import REGISTRY
     pool = shared_pool()
     from engine.bpmn.sandbox.pool import ScriptFailed
+
+    def kills() -> float:  # what /metrics reports as powerflow_script_runner_kills_total{reason="time_limit"}
+        return REGISTRY.get_sample_value("powerflow_script_runner_kills_total", {"reason": "time_limit"}) or 0.0
+
+    before = kills()
     with pytest.raises(ScriptFailed, match="超过 0.3 秒"):
         pool.run("while True:\n    pass", {}, {}, 0.3)
+    assert kills() == before + 1
     assert pool.run("y = x + 1", {"x": 1}, {}, 1.0) == {"x": 1, "y": 2}
+    assert kills() == before + 1
 
 
 def test_a_decision_table_entry_the_evaluator_refuses_is_refused_at_deploy_naming_it():

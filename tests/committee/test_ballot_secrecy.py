@@ -6,6 +6,7 @@ same size), on SQLite and on PostgreSQL. The logs of two votes with different ch
 """
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 
 from engine.models import AuditEvent, Base, HumanTask, Instance
 from engine.committee.workdays import LOCAL_TZ
+from webui.http import logs as log_format
 from tests.meeting_helpers import (COMMITTEE, MEETING, agenda, drive, meeting_day, noticed_day, runtime_of,
                                    submit_matter)
 
@@ -99,12 +101,18 @@ def test_R8_an_agree_and_a_disagree_vote_write_the_same_but_for_random_ciphertex
     vote = next(t for t in api.instance(meeting)["current_tasks"] if t["element_id"] == "item_vote")
     voter = vote["assignee"]
 
+    def cast(choice: str):  # one request id for both, as one moment: ids are random, not the choice
+        return api.client.post(f"/api/v1/tasks/{vote['id']}/complete", json={"data": {"ballot": choice}},
+                               headers={"Authorization": f"Bearer {api.token(voter)}",
+                                        "X-Request-ID": "the-same-vote-request"})
+
+    api.token(voter)  # signed in before the snapshot
     before = snapshot(db.engine)
-    agree = api.complete(vote["id"], voter, {"ballot": "agree"})
+    agree = cast("agree")
     after_agree = snapshot(db.engine)
     restore(db.engine, before)
     assert snapshot(db.engine) == before
-    disagree = api.complete(vote["id"], voter, {"ballot": "disagree"})
+    disagree = cast("disagree")
     after_disagree = snapshot(db.engine)
 
     assert agree.status_code == disagree.status_code == 200
@@ -146,6 +154,9 @@ def test_R8_what_the_server_logs_of_a_vote_does_not_depend_on_the_choice(app, ap
     votes = sorted((t for t in api.instance(meeting)["current_tasks"] if t["element_id"] == "item_vote"),
                    key=lambda t: COMMITTEE.index(t["assignee"]))
     logs = {}
+    json_lines = io.StringIO()  # and the lines `serve` writes (LOG_FORMAT=json), with every record's fields
+    json_handler = log_format.handler("json", json_lines)
+    logging.getLogger().addHandler(json_handler)
     for task, choice in zip(votes[:3], ("agree", "disagree", "abstain")):
         caplog.clear()
         # Everything a server might log: every logger at DEBUG, SQL statements and result rows included.
@@ -157,4 +168,8 @@ def test_R8_what_the_server_logs_of_a_vote_does_not_depend_on_the_choice(app, ap
         # Result rows name other members in an order that may vary; the rest must read the same.
         logs[choice] = _normalized("\n".join(m for m in messages if not m.startswith(("Row", "Col"))
                                              and task["assignee"] not in m))
+    logging.getLogger().removeHandler(json_handler)
     assert logs["agree"] == logs["disagree"] == logs["abstain"]
+    written = json_lines.getvalue()
+    assert "encrypted_ballots" in written, "the JSON lines were not written: the check would be empty"
+    assert not any(re.search(rf"\b{w}\b", written) for w in CHOICE_WORDS), "a choice reached a JSON log line"

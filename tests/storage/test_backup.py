@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import io
+import json
+import threading
+import time
+import zipfile
 
 import pytest
 
@@ -89,3 +93,39 @@ def test_the_commands_back_up_restore_and_refuse_clearly(env, tmp_path):
     junk = run(other, "restore", str(tmp_path / "junk.zip"))
     assert junk.returncode == 1 and "不是有效的备份文件" in junk.stderr and "Traceback" not in junk.stderr
     assert run(other, "audit", "verify").returncode == 0
+
+
+def test_a_backup_taken_while_matters_start_is_the_database_at_one_moment(db, tmp_path):
+    """Tables are read in turn; a backup whose tables came from different moments would break these links."""
+    runtime, stop, failures = Runtime(db), threading.Event(), []
+
+    def keep_starting() -> None:
+        while not stop.is_set():
+            try:
+                runtime.start("major_decision", "备份进行时发起的事项", {}, "bangong")
+            except Exception as exc:  # noqa: BLE001 (reported below: the writer must not fail either)
+                failures.append(exc)
+                return
+
+    writer = threading.Thread(target=keep_starting)
+    writer.start()
+    try:
+        sizes = []
+        for n in range(4):
+            time.sleep(0.3)  # matters keep starting between and during the backups
+            archive = tmp_path / f"moving-{n}.zip"
+            backup.dump(db, archive)
+            with zipfile.ZipFile(archive) as zipped:
+                rows = {name: [json.loads(line) for line in zipped.read(f"tables/{name}.jsonl").decode().splitlines()]
+                        for name in ("audit_events", "audit_head", "instances", "human_tasks")}
+            events, (head,) = rows["audit_events"], rows["audit_head"]
+            assert head["seq"] == len(events) == max(e["seq"] for e in events), "the chain's head and events differ"
+            started = {e["instance_id"] for e in events if e["action"] == "start"}
+            assert started == {i["id"] for i in rows["instances"]}, "matters and their audit differ"
+            assert {t["instance_id"] for t in rows["human_tasks"]} == started, "tasks and matters differ"
+            sizes.append(len(rows["instances"]))
+    finally:
+        stop.set()
+        writer.join()
+    assert not failures
+    assert sizes == sorted(sizes) and sizes[-1] > sizes[0], "nothing was written while the backups ran"

@@ -48,7 +48,7 @@ class Node:
 
     def __init__(self, url: str, *args: str):
         env = {**os.environ, "DATABASE_URL": url, "POWERFLOW_SECRET_KEY": "two-nodes-share-this-secret-key-of-32-chars",
-               "POWERFLOW_RATELIMIT_STORAGE": "memory://"}
+               "POWERFLOW_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/0"}
         self.process = subprocess.Popen([POWERFLOW, *args], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, start_new_session=True)
 

@@ -69,6 +69,9 @@ ROUTES = {
     ("GET", "audit.process_heatmap"): ("/audit/heatmap/major_decision", None, AUDIT),
     ("GET", "audit.charts"): ("/audit/charts", None, AUDIT),
     ("GET", "public.catalog"): ("/public/", None, everyone(200)),
+    ("GET", "observability.healthz"): ("/healthz", None, everyone(200)),
+    ("GET", "observability.readyz"): ("/readyz", None, everyone(503)),  # no worker has run in this test
+    ("GET", "observability.scrape"): ("/metrics", None, everyone(200)),  # nginx keeps it to the monitoring network
     ("GET", "public.chart"): ("/public/processes/major_decision.svg", None, everyone(200)),
     ("GET", "public.flowchart"): ("/public/processes/major_decision", None, everyone(200)),
     ("GET", "public.decisions"): ("/public/decisions", None, everyone(200)),

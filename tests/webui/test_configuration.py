@@ -14,7 +14,8 @@ SECRET = "configuration-test-secret-key-32-chars"
 # A valid value other than the default for each kind, and what the app then holds.
 SAMPLES = {"text": ("value-from-env", "value-from-env"), "path": ("/srv/powerflow/x", "/srv/powerflow/x"),
            "url": ("https://powerflow.example", "https://powerflow.example"), "flag": ("1", True),
-           "rate": ("7 per hour", "7 per hour"), "secret": (SECRET, SECRET)}
+           "rate": ("7 per hour", "7 per hour"), "secret": (SECRET, SECRET),
+           "log_format": ("text", "text")}
 # Variables the README may name that are not app settings: the test run's own switches.
 NOT_SETTINGS = {"POWERFLOW_INSTANCE_PATH", "POWERFLOW_REQUIRE_POSTGRES", "POWERFLOW_REQUIRE_BROWSER",
                 "POWERFLOW_TEST_WORKERS", "POWERFLOW_TEST_PG_URL"}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 
 import click
@@ -11,6 +12,7 @@ from engine.ops import demo
 from engine.errors import PowerflowError
 
 from webui.cli.common import admin, fail, services
+from webui.http import logs, rate_limits
 
 from webui import ConfigurationError, create_app
 
@@ -115,10 +117,10 @@ def lint(processes_dir: str | None):
 @with_appcontext
 def worker(interval: float, once: bool):
     """触发到期定时器、发出逾期提醒、发送邮件通知；可在多台机器上同时运行多个。"""
-    import logging
+    from flask import current_app
 
     from engine.runtime.worker import TimerWorker
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logs.configure(current_app.config["LOG_FORMAT"])
     timer_worker = TimerWorker(services().runtime, interval=interval, mailer=services().mailer)
     if once:
         done = timer_worker.run_round()
@@ -140,6 +142,15 @@ def worker(interval: float, once: bool):
 def serve(host: str, port: int, workers: int | None, timers: bool | None):
     """用 gunicorn 提供网页和 API。"""
     from gunicorn.app.base import BaseApplication
+    from gunicorn.glogging import Logger
+
+    class _Logs(Logger):
+        """gunicorn's own lines go through powerflow's handler; the app writes the access lines itself."""
+
+        def setup(self, cfg):
+            super().setup(cfg)
+            self.error_log.handlers.clear()
+            self.error_log.propagate = True
 
     class _Server(BaseApplication):
         def load_config(self):
@@ -147,21 +158,23 @@ def serve(host: str, port: int, workers: int | None, timers: bool | None):
             # One per core: an action is mostly computation, and more workers than cores measured slower
             # (bench/http.py: 2 workers on 2 cores served 20 % more completions per second than 4).
             self.cfg.set("workers", workers or multiprocessing.cpu_count())
-            self.cfg.set("accesslog", "-")
+            self.cfg.set("logger_class", _Logs)
             self.cfg.set("preload_app", True)  # one app (and one secret key) built before forking
             self.cfg.set("post_fork", _fresh_connections)
+            self.cfg.set("child_exit", _worker_gone)
+            self.cfg.set("on_exit", _stopped)
             if timers is not False:
                 self.cfg.set("when_ready", _start_timers)
-                self.cfg.set("on_exit", _stop_timers)
-            # Request bodies are never logged: they may hold ballots (R8).
-            self.cfg.set("access_log_format", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms')
 
         run_timers = timers
 
         def load(self):
             return app
 
+    _metrics_directory()
     app = _app()  # before gunicorn starts, so that a bad configuration is one clear line
+    logs.configure(app.config["LOG_FORMAT"])
+    _shared_counts((workers or multiprocessing.cpu_count()), app)
     click.echo(f"powerflow 正在 http://{host}:{port} 提供服务")
     _Server().run()
 
@@ -186,6 +199,53 @@ def _stop_timers(server) -> None:
     if process is not None:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _shared_counts(processes: int, app) -> None:
+    """Refuse several processes on PostgreSQL whose sign-in limits are counted in each one's memory."""
+    if processes < 2 or rate_limits.shared(app):
+        return
+    message = (f"{processes} 个工作进程各自在内存中计数，登录和信箱的频率限制会放大 {processes} 倍；"
+               "请设置 POWERFLOW_RATELIMIT_STORAGE=redis://主机:6379（各进程、各节点共用）")
+    if app.extensions["powerflow"].db.dialect == "postgresql":  # a deployment, perhaps several nodes: refuse
+        click.echo(f"错误：{message}，或用 --workers 1", err=True)
+        sys.exit(1)
+    click.echo(f"警告：{message}（内置 SQLite 演示库：仍然启动）", err=True)
+
+
+def _metrics_directory() -> None:
+    """Point prometheus_client at an empty directory the workers share, before anything imports it.
+
+    Multiprocess mode: each worker writes its counters there and a scrape of any worker sums them. The
+    operator's PROMETHEUS_MULTIPROC_DIR is used (emptied: old files would count twice), else a new one.
+    """
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    chosen = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if chosen:
+        shutil.rmtree(chosen, ignore_errors=True)
+        Path(chosen).mkdir(parents=True)
+    else:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = _CREATED_DIRS[0] = tempfile.mkdtemp(prefix="powerflow-metrics-")
+
+
+_CREATED_DIRS: list[str | None] = [None]  # the metrics directory serve made itself, removed when it stops
+
+
+def _stopped(server) -> None:
+    """The server is stopping: stop the demo's timer worker and remove the metrics directory serve made."""
+    import shutil
+    _stop_timers(server)
+    if _CREATED_DIRS[0]:
+        shutil.rmtree(_CREATED_DIRS[0], ignore_errors=True)
+
+
+def _worker_gone(server, worker) -> None:
+    """A worker that exits has its live gauges dropped (its counters stay in the sums)."""
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def _fresh_connections(server, worker) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from engine import metrics
 from engine.errors import Msg
 from engine.bpmn.sandbox import protocol
 from engine.bpmn.sandbox.prefetch import prefetch
@@ -25,6 +26,7 @@ DEFAULT_MEMORY_MB = 256  # a runner's address space; the app sets POWERFLOW_SCRI
 RUNNER_CPU_SECONDS = 600  # a runner's whole life; it is replaced long before (RUNS_PER_RUNNER)
 RUNS_PER_RUNNER = 500  # a runner serves this many scripts, then a fresh one takes over
 START_TIMEOUT = 30.0
+_KILLED_FOR = {"sandbox.time_limit": "time_limit", "sandbox.runner_died": "died"}  # counted in the metrics
 
 
 class ScriptFailed(Exception):
@@ -116,11 +118,15 @@ class RunnerPool:
         runner = self._checkout()
         try:
             reply = self._converse(runner, request, functions, time_limit)
-        except BaseException:
+        except BaseException as exc:
             runner.kill()
+            reason = _KILLED_FOR.get(getattr(exc.args[0], "code", None)) if isinstance(exc, ScriptFailed) else None
+            if reason:
+                metrics.runner_killed(reason)
             raise
         if reply.get("op") == "memory" or runner.process.poll() is not None:
             runner.kill()
+            metrics.runner_killed("memory" if reply.get("op") == "memory" else "died")
         else:
             self._checkin(runner)
         return _result(reply)
