@@ -17,6 +17,14 @@ class MatterStatus(StrEnum):
     ERROR = "error"  # an automatic step failed; an administrator retries it
 
 
+class UserSource(StrEnum):
+    """Where a user's account comes from: created here, or kept by a directory or an identity provider."""
+
+    LOCAL = "local"  # `powerflow users add`: signs in with a password kept here
+    LDAP = "ldap"  # the LDAP directory: signs in by binding as their entry; `users sync` keeps it current
+    OIDC = "oidc"  # an OpenID Connect provider
+
+
 class TaskState(StrEnum):
     """Where one human task of the mirror stands."""
 

@@ -15,6 +15,8 @@ from engine.runtime.service import Runtime
 from engine.bpmn.sandbox import pool as script_pool
 from engine.bpmn.sandbox.pool import DEFAULT_MEMORY_MB
 from engine.bpmn.scripting import DEFAULT_TIME_LIMIT
+from engine.directory.ldap_source import LdapSource
+from engine.directory.sso_mapping import load_mapping
 from engine.ops import health
 from engine.ops.gauges import StateCollector
 
@@ -31,6 +33,8 @@ class System:
     processes_dir: Path
     attachments: AttachmentStore
     mailer: Mailer | None = None
+    directory: LdapSource | None = None  # with LDAP_URL: sign-in binds there, `users sync` reads it
+    password_sign_in: bool = True  # accounts created here may sign in with their password
 
     def readiness(self) -> health.Readiness:
         """Whether this node is ready to serve: database, schema, a worker firing timers."""
@@ -54,6 +58,14 @@ def _mailer(settings: Mapping, db: Database) -> Mailer | None:
                                    base_url=settings["BASE_URL"].rstrip("/")))
 
 
+def _directory(settings: Mapping) -> LdapSource | None:
+    """The LDAP directory when LDAP_URL is set, with its mapping file read and checked now (DefinitionError)."""
+    if not settings.get("LDAP_URL"):
+        return None
+    return LdapSource(settings["LDAP_URL"], settings.get("LDAP_BIND_DN") or "", settings.get("LDAP_BIND_PASSWORD") or "",
+                      load_mapping(settings["DIRECTORY_MAPPING"]))
+
+
 def build(settings: Mapping) -> System:
     """The engine for these settings (the keys of webui/config.py's table: DATABASE_URL, PROCESSES_DIR …)."""
     script_pool.configure(settings["SCRIPT_MEMORY_MB"])
@@ -61,4 +73,5 @@ def build(settings: Mapping) -> System:
     return System(db=db, runtime=Runtime(db, script_time_limit=settings["SCRIPT_TIME_LIMIT"]), charts=Charts(db),
                   processes_dir=Path(settings["PROCESSES_DIR"]),
                   attachments=AttachmentStore(settings["ATTACHMENTS_DIR"], settings["ATTACHMENT_MAX_BYTES"]),
-                  mailer=_mailer(settings, db))
+                  mailer=_mailer(settings, db), directory=_directory(settings),
+                  password_sign_in=settings.get("PASSWORD_SIGN_IN", True))

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
+from engine.errors import DefinitionError
 from engine.system import build
 
 from webui.config import MIN_SECRET_KEY, ConfigurationError, load, setting
@@ -71,7 +72,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = _secret_key(app.config, instance_path)
     app.json.ensure_ascii = False
 
-    app.extensions["powerflow"] = build(app.config)
+    try:
+        app.extensions["powerflow"] = build(app.config)
+    except DefinitionError as error:  # the directory mapping file: named with the key that is wrong
+        raise ConfigurationError(str(error)) from None
     csrf.init_app(app)
     app.url_map.converters["int"] = IdConverter
 

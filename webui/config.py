@@ -30,7 +30,7 @@ class Setting:
     """One setting: its key in the app's config, how it is read and checked, and what it does."""
 
     key: str
-    kind: str  # text, secret, path, url, database, integer, number, flag, rate, log_format
+    kind: str  # text, secret, path, url, database, integer, number, flag, rate, log_format, ldap_url
     default: object  # a value, or a function of the instance path
     doc: str
     low: float | None = None
@@ -103,6 +103,12 @@ def _log_format(raw) -> str:
     return str(raw)
 
 
+def _ldap_url(raw) -> str:
+    if not str(raw).startswith(("ldap://", "ldaps://")):
+        raise ValueError(f"必须以 ldap:// 或 ldaps:// 开头，而不是 {raw!r}")
+    return str(raw)
+
+
 def _rate(raw) -> str:
     try:
         parse_many(str(raw))
@@ -113,7 +119,7 @@ def _rate(raw) -> str:
 
 PARSERS: dict[str, Callable] = {"text": str, "secret": _secret, "path": str, "url": _url, "database": _database,
                                 "integer": _integer, "number": _number, "flag": _flag, "rate": _rate,
-                                "log_format": _log_format}
+                                "log_format": _log_format, "ldap_url": _ldap_url}
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", "database", lambda i: f"sqlite:///{i / 'powerflow.sqlite'}",
@@ -143,6 +149,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_PASSWORD", "text", None, "the mail server's password"),
     Setting("SMTP_STARTTLS", "flag", False, "1 to use STARTTLS with the mail server"),
     Setting("MAIL_FROM", "text", "powerflow@localhost", "the sender address of notification mail"),
+    Setting("LDAP_URL", "ldap_url", None,
+            "the LDAP or Active Directory server people sign in with (ldap://host:389 or ldaps://host:636); "
+            "accounts and roles come from it through DIRECTORY_MAPPING"),
+    Setting("LDAP_BIND_DN", "text", None, "the read-only service account that looks people up, e.g. "
+            "cn=powerflow,ou=services,dc=example,dc=gov,dc=cn"),
+    Setting("LDAP_BIND_PASSWORD", "text", None, "the service account's password"),
+    Setting("DIRECTORY_MAPPING", "path", lambda i: str(i / "directory-mapping.toml"),
+            "the mapping file: where users and groups are, which groups give which roles and fields of charge "
+            "(docs/directory-mapping.md)"),
+    Setting("PASSWORD_SIGN_IN", "flag", True,
+            "1: accounts created here sign in with their password; 0: only through the directory or the "
+            "identity provider"),
     Setting("LOG_FORMAT", "log_format", "json",
             "how `serve` and `worker` write their logs on stderr: json (one object a line, for a log collector) "
             "or text; each line carries its request's id"),
@@ -198,7 +216,8 @@ def reference() -> str:
              "| Variable | Kind | Default | What it does |", "|---|---|---|---|"]
     for s in SETTINGS:
         default = {"DATABASE_URL": "`sqlite:///instance/powerflow.sqlite`", "ATTACHMENTS_DIR": "`instance/attachments`",
-                   "PROCESSES_DIR": "`processes/`", "NODE_MODULES": "`node_modules/`"}.get(s.key)
+                   "PROCESSES_DIR": "`processes/`", "NODE_MODULES": "`node_modules/`",
+                   "DIRECTORY_MAPPING": "`instance/directory-mapping.toml`"}.get(s.key)
         default = default or ("—" if s.default is None else f"`{int(s.default) if s.kind == 'flag' else s.default}`")
         bounds = f" ({_shown(s.low)}–{_shown(s.high)})" if s.high is not None \
             else f" (≥ {_shown(s.low)})" if s.low is not None else ""

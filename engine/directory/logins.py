@@ -14,6 +14,9 @@ from engine.directory.snapshots import person_by_id, person_in_memory
 from engine.errors import Forbidden, FormInvalid, Msg, NotFound, PowerflowError
 from engine.directory.login_throttle import address_key, reserve, succeeded
 from engine.models import User
+from engine.directory.ldap_source import LdapSource
+from engine.directory.provisioning import apply
+from engine.status import UserSource
 
 MAX_NAME = 64  # users.username
 
@@ -59,8 +62,13 @@ def signed_in(db: Database, user_id: int, generation: int) -> Identity | None:
     return Identity(user.id, user.username, user.display_name, user.roles, user.token_generation)
 
 
-def sign_in(db: Database, username: str, password: str, address: str | None, now: datetime) -> Identity | None:
-    """The active user with these credentials, or None; LockedOut while it must wait, even with the right password."""
+def sign_in(db: Database, username: str, password: str, address: str | None, now: datetime,
+            directory: LdapSource | None = None, passwords: bool = True) -> Identity | None:
+    """The active user with these credentials, or None; LockedOut while it must wait, even with the right password.
+
+    With a ``directory`` the password is checked by binding as the user's entry, and the account is brought
+    up to date from it; local passwords (accounts created here) are checked only while ``passwords`` is on.
+    """
     # Known, unknown and deactivated names take the same steps (throttle, Argon2): neither the answer nor its
     # time tells them apart.
     if not possible_name(username):
@@ -70,9 +78,17 @@ def sign_in(db: Database, username: str, password: str, address: str | None, now
         reservation = reserve(session, username, key, now)
     if reservation.wait_until is not None:
         raise LockedOut(reservation.wait_until, now)
-    with db.reader() as session:
-        user = Directory(session).authenticate(username, password)
-        found = None if user is None else _identity(user)
+    found = None
+    if directory is not None:
+        person = directory.authenticate(username, password)  # the network, outside any transaction
+        if person is not None:
+            with db.transaction() as session:
+                found = _identity(apply(session, person, UserSource.LDAP)[0])
+    if found is None:
+        with db.reader() as session:  # Argon2 runs whatever the outcome, so the time tells nothing
+            user = Directory(session).authenticate(username, password)
+            if user is not None and passwords and user.source == UserSource.LOCAL:
+                found = _identity(user)
     if found is not None:
         with db.transaction() as session:
             succeeded(session, username, key, reservation, now)

@@ -32,3 +32,21 @@ OPERATIONS.update({  # engine/process/versions.py: why a running matter cannot m
     "version.steps_changed": N_("事项当前所在的步骤在新版本中不存在或已改变：{elements}"),
     "version.steps_gone": N_("事项已走过的步骤在新版本中不存在，无法迁移（{kind}: {error}）"),
 })
+
+OPERATIONS.update({  # engine/directory/sso_mapping.py: what is wrong with the directory mapping file
+    "mapping.not_found": N_("找不到映射文件"),
+    "mapping.bad_toml": N_("不是有效的 TOML（{error}）"),
+    "mapping.not_table": N_("必须是一个表"),
+    "mapping.unknown_key": N_("没有这个键（可用的键：{known}）"),
+    "mapping.empty_text": N_("必须是非空的字符串"),
+    "mapping.no_username": N_("必须包含占位符 {placeholder}"),
+    "mapping.bad_roles": N_("每个组须对应一组角色名，如 \"changwei\" = [\"常委\"]"),
+    "mapping.bad_fields": N_("每个组须对应一个分管领域名，如 \"fenguan-jingji\" = \"经济发展\""),
+    "mapping.unknown_table": N_("没有这个表（可用的表：users、groups、roles、fields、oidc）"),
+})
+
+OPERATIONS.update({  # engine/directory/provisioning.py: directory sync and the tasks it leaves without a holder
+    "directory.unreachable": N_("无法连接目录服务 {url}：{error}"),
+    "directory.reassign_title": N_("{user} 已在目录中停用，其待办需要转办"),
+    "directory.reassign_body": N_("{user} 已停用，仍有 {count} 项待办：{tasks}。请转办给同角色的其他人员。"),
+})

@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.models.base import Base, UTCDateTime, utcnow
+from engine.models.base import Base, StatusColumn, UTCDateTime, utcnow
+from engine.status import UserSource
 
 
 class UserRole(Base):
@@ -32,6 +33,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     email: Mapped[str | None] = mapped_column(String(255))
     token_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped: sign out everywhere
+    source: Mapped[UserSource] = mapped_column(StatusColumn(UserSource, 16), default=UserSource.LOCAL,
+                                               server_default="local")
+    external_id: Mapped[str | None] = mapped_column(String(255))  # the directory entry's DN, the provider's subject
     roles: Mapped[list[Role]] = relationship(secondary="user_roles", order_by=Role.name)  # read when needed
 
     @property

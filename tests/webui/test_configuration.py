@@ -15,7 +15,7 @@ SECRET = "configuration-test-secret-key-32-chars"
 SAMPLES = {"text": ("value-from-env", "value-from-env"), "path": ("/srv/powerflow/x", "/srv/powerflow/x"),
            "url": ("https://powerflow.example", "https://powerflow.example"), "flag": ("1", True),
            "rate": ("7 per hour", "7 per hour"), "secret": (SECRET, SECRET),
-           "log_format": ("text", "text")}
+           "log_format": ("text", "text"), "ldap_url": ("ldap://127.0.0.1:389", "ldap://127.0.0.1:389")}
 # Variables the README may name that are not app settings: the test run's own switches.
 NOT_SETTINGS = {"POWERFLOW_INSTANCE_PATH", "POWERFLOW_REQUIRE_POSTGRES", "POWERFLOW_REQUIRE_BROWSER",
                 "POWERFLOW_TEST_WORKERS", "POWERFLOW_TEST_PG_URL"}
@@ -25,6 +25,8 @@ def _sample(setting):
     if setting.kind in ("integer", "number"):
         value = setting.high if setting.high is not None else (setting.low or 0) + 5
         return str(int(value) if setting.kind == "integer" else value), value
+    if setting.kind == "flag" and setting.default is True:
+        return "0", False
     if setting.kind == "database":
         return "sqlite:////tmp/configured.sqlite", "sqlite:////tmp/configured.sqlite"
     return SAMPLES[setting.kind]

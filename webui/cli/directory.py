@@ -1,6 +1,7 @@
 """`powerflow users` and `powerflow calendar`: the directory and the official calendar."""
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 import click
@@ -8,7 +9,7 @@ from flask.cli import with_appcontext
 
 from engine.errors import PowerflowError
 
-from webui.cli.common import admin, fail
+from webui.cli.common import admin, fail, services
 
 
 
@@ -40,6 +41,30 @@ def users_add(username: str, display_name: str | None, password: str | None, rol
         click.echo(f"已保存 {user.username}：{'、'.join(user.roles)}")
     except PowerflowError as error:
         fail(error)
+
+
+@users.command("sync")
+@with_appcontext
+def users_sync():
+    """从 LDAP 目录同步用户：新建、更新、停用；停用者的待办提示转办。"""
+    from engine.ops.directory_sync import sync_directory
+    engine = services()
+    if engine.directory is None:
+        click.echo("错误：未配置目录服务（POWERFLOW_LDAP_URL），没有可同步的用户", err=True)
+        sys.exit(1)
+    try:
+        report = sync_directory(engine.db, engine.directory, engine.runtime.clock())
+    except PowerflowError as error:
+        fail(error)
+    click.echo(f"新建 {len(report.created)}，更新 {len(report.updated)}，停用 {len(report.deactivated)}")
+    for label, names in (("新建", report.created), ("更新", report.updated), ("停用", report.deactivated)):
+        if names:
+            click.echo(f"  {label}：{'、'.join(names)}")
+    if report.unknown_roles:
+        click.echo(f"警告：映射给出了本系统没有的角色，已忽略：{'、'.join(report.unknown_roles)}", err=True)
+    for handover in report.handovers:
+        click.echo(f"需转办：任务 {handover.task_id}「{handover.name}」（事项 #{handover.instance_id}），"
+                   f"原办理人 {handover.holder}")
 
 
 @users.command("deactivate")

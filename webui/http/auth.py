@@ -87,7 +87,9 @@ def init_app(app) -> None:
 
 def check_password(username: str, password: str) -> Principal | None:
     """Sign in from the caller's address (the throttle is charged first); LockedOut while the name must wait."""
-    user = sign_in(services().db, username, password, request.remote_addr, services().runtime.clock())
+    engine = services()
+    user = sign_in(engine.db, username, password, request.remote_addr, engine.runtime.clock(),
+                   directory=engine.directory, passwords=engine.password_sign_in)
     return user and _principal(user)
 
 

@@ -10,13 +10,14 @@ from werkzeug.exceptions import HTTPException
 
 from engine.process.designs import DesignRejected
 from engine.directory.logins import LockedOut
+from engine.directory.ldap_source import DirectoryUnavailable
 from engine.errors import (Conflict, DefinitionError, Forbidden, FormInvalid, Msg, NotFound, PowerflowError,
                            ScriptRefused)
 from engine.messages import MESSAGES
 
 from webui.http.times import format_date, format_datetime
 
-STATUS = {LockedOut: 429, DesignRejected: 422, NotFound: 404, Forbidden: 403, Conflict: 409, FormInvalid: 422, DefinitionError: 400, ScriptRefused: 400}
+STATUS = {LockedOut: 429, DirectoryUnavailable: 503, DesignRejected: 422, NotFound: 404, Forbidden: 403, Conflict: 409, FormInvalid: 422, DefinitionError: 400, ScriptRefused: 400}
 HTTP_MESSAGES = {400: _l("请求有误"), 401: _l("请先登录"), 403: _l("您无权进行此操作"), 404: _l("没有找到该页面或事项"),
                  405: _l("不支持该请求方式"), 409: _l("数据已被他人更改"), 413: _l("提交的内容过大"),
                  422: _l("提交的数据不符合要求"), 429: _l("提交过于频繁，请稍后再试"), 500: _l("服务器内部错误")}

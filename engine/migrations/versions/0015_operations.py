@@ -24,7 +24,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column('request_id', sa.String(length=64), nullable=True))
 
 def downgrade() -> None:
-    with op.batch_alter_table('audit_events') as batch:
-        batch.drop_column('request_id')
+    if op.get_bind().dialect.name == 'sqlite':  # in place, as 0016's downgrade explains
+        op.execute('ALTER TABLE audit_events DROP COLUMN request_id')
+    else:
+        op.drop_column('audit_events', 'request_id')
     op.drop_index(op.f('ix_worker_heartbeats_seen_at'), table_name='worker_heartbeats')
     op.drop_table('worker_heartbeats')
