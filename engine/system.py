@@ -19,6 +19,7 @@ from engine.directory.ldap_source import LdapSource
 from engine.directory.sso_mapping import load_mapping
 from engine.ops import health
 from engine.ops.gauges import StateCollector
+from engine.webhooks.subscriptions import WebhookAdmin
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MEMORY_MB", "DEFAULT_TIME_LIMIT", "System", "build"]
 
@@ -43,6 +44,10 @@ class System:
     def state_collector(self) -> StateCollector:
         """A Prometheus collector of the database's state (timers, outbox, overdue tasks, workers)."""
         return StateCollector(self.db, self.runtime.clock)
+
+    def webhooks(self) -> WebhookAdmin:
+        """The administrator's webhook subscriptions."""
+        return WebhookAdmin(self.db)
 
     def dispose(self) -> None:
         """Close the database connections (at the end of a test or a command)."""

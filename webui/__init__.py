@@ -80,7 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
 
     from webui.api import actions as api_actions, core as api, designs as api_designs
-    from webui.api import discussion as api_discussion, importing as api_import
+    from webui.api import discussion as api_discussion, importing as api_import, webhooks as api_webhooks
     from webui.http import auth, errors, labels, language, observability, rate_limits, security, times, vendor
     from webui.pages import (actions, discussion, flow, inbox, live_chart, matters, minutes, modeler,
                              notifications, oversight, processes, public, tasks)
@@ -93,7 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     json_limits.init_app(app)
     for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, api_actions, api_import,
                    oversight, public, modeler, actions, flow, discussion, api_discussion, language, live_chart, minutes,
-                   observability):
+                   observability, api_webhooks):
         app.register_blueprint(module.bp)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE"])
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "powerflow")  # its keys apart from others' in a shared Redis
@@ -103,6 +103,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(api_discussion.bp)
     csrf.exempt(api_actions.bp)  # the API authenticates with bearer tokens, not cookies
     csrf.exempt(api_import.bp)
+    csrf.exempt(api_webhooks.bp)
     app.add_url_rule("/", endpoint="index", view_func=inbox.index)
     times.init_app(app)
     return app

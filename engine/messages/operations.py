@@ -50,3 +50,10 @@ OPERATIONS.update({  # engine/directory/provisioning.py: directory sync and the 
     "directory.reassign_title": N_("{user} 已在目录中停用，其待办需要转办"),
     "directory.reassign_body": N_("{user} 已停用，仍有 {count} 项待办：{tasks}。请转办给同角色的其他人员。"),
 })
+
+OPERATIONS.update({  # engine/webhooks/subscriptions.py
+    "webhook.admin_only": N_("只有管理员可以管理 Webhook 订阅"),
+    "webhook.bad_url": N_("须为 http:// 或 https:// 地址（最多 2048 个字符）"),
+    "webhook.bad_events": N_("须为非空的事件类型列表，可选：{kinds}"),
+    "webhook.missing": N_("没有编号为 {id} 的 Webhook 订阅"),
+})

@@ -11,6 +11,7 @@ from engine.models.committee import CalendarDay, Decision, NumberSeries, Topic
 from engine.models.matters import HumanTask, Instance, Timer
 from engine.models.messaging import Notification, NotificationSetting, OutgoingMail
 from engine.models.operations import WorkerHeartbeat
+from engine.models.webhooks import WebhookDelivery, WebhookSubscription
 from engine.models.people import Field, LoginThrottle, Role, User, UserRole
 from engine.models.process import ProcessVersion
 from engine.models.public import Copy, Letter, Publication
@@ -20,4 +21,4 @@ __all__ = ["GENESIS", "Attachment", "AuditEvent", "AuditHead", "BallotKey", "Bal
            "Comment", "Copy", "Decision", "EncryptedBallot", "Field", "Follow", "FormSubmission", "HumanTask",
            "Instance", "JSONType", "Letter", "LoginThrottle", "Notification", "NotificationSetting", "NumberSeries",
            "OutgoingMail", "ProcessVersion", "Publication", "REFERENCE_TABLES", "ReferenceStamp", "Role", "TallyShare", "Timer", "Topic", "UTCDateTime",
-           "User", "UserRole", "WorkerHeartbeat", "utcnow", "StatusColumn"]
+           "User", "UserRole", "WebhookDelivery", "WebhookSubscription", "WorkerHeartbeat", "utcnow", "StatusColumn"]

@@ -7,8 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from engine.models.base import Base
 
 # Tables whose rows the engine keeps in process memory (engine.storage.reference_cache); database triggers
-# (migration 0014) raise the stamp on every insert, update or delete of them, whoever makes it.
-REFERENCE_TABLES = ("users", "roles", "user_roles", "fields", "calendar_days", "notification_settings")
+# (migrations 0014, 0017) raise the stamp on every insert, update or delete of them, whoever makes it.
+REFERENCE_TABLES = ("users", "roles", "user_roles", "fields", "calendar_days", "notification_settings",
+                    "webhook_subscriptions")  # the last since migration 0017
 
 
 class ReferenceStamp(Base):

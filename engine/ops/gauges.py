@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from engine.models import HumanTask, OutgoingMail, Timer, WorkerHeartbeat
+from engine.models import HumanTask, OutgoingMail, Timer, WebhookDelivery, WorkerHeartbeat
 from engine.status import TaskState, TimerState
 from engine.storage.database import Database
 
@@ -24,6 +24,10 @@ def readings(db: Database, now: datetime) -> dict[str, float]:
             "powerflow_timers_late": session.scalar(select(func.count()).where(waiting,
                                                                              Timer.due_at <= now - LATE_AFTER)),
             "powerflow_outbox_backlog": session.scalar(select(func.count()).where(OutgoingMail.sent_at.is_(None))),
+            "powerflow_webhooks_waiting": session.scalar(select(func.count()).where(
+                WebhookDelivery.delivered_at.is_(None), WebhookDelivery.failed_at.is_(None))),
+            "powerflow_webhooks_failed": session.scalar(select(func.count()).where(
+                WebhookDelivery.failed_at.is_not(None))),
             "powerflow_tasks_overdue": session.scalar(select(func.count()).where(
                 HumanTask.state == TaskState.READY, HumanTask.due_at < now)),
             "powerflow_worker_last_seen_seconds": (now - seen).total_seconds() if seen else float("nan"),
@@ -34,6 +38,8 @@ HELP = {
     "powerflow_timers_due": "Timers due now and not yet fired",
     "powerflow_timers_late": f"Timers still waiting {int(LATE_AFTER.total_seconds())} s after they fell due",
     "powerflow_outbox_backlog": "Notification mail written and not yet sent",
+    "powerflow_webhooks_waiting": "Webhook deliveries written and not yet delivered (retries included)",
+    "powerflow_webhooks_failed": "Webhook deliveries given up after their last retry",
     "powerflow_tasks_overdue": "Open tasks past their due time",
     "powerflow_worker_last_seen_seconds": "Seconds since a worker last finished a round (NaN: never)",
 }

@@ -36,6 +36,7 @@ from engine.runtime.task_rows import task_summary
 from engine.runtime.timers import claim
 from engine.runtime.transaction import one_action
 from engine.storage.database import Database
+from engine.webhooks import events as webhook_events
 from engine.storage.reference_cache import note_stamp, stamp_column
 from engine.status import AuditAction, MatterStatus, TaskKind, TaskState, TimerState
 
@@ -51,6 +52,7 @@ class Runtime:
     def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow,
                  script_time_limit: float = DEFAULT_TIME_LIMIT):
         self.db = db
+        webhook_events.install()  # every action's events reach the webhook outbox in its transaction
         self.clock = clock  # tests move time by replacing it; the flow actions read it through the lambda
         self.stepper = Stepper(script_time_limit)
         self.flow = FlowActions(db, lambda: self.clock(), self.stepper)

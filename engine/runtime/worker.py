@@ -12,6 +12,7 @@ from engine.collaboration.overdue import flag_overdue
 from engine.runtime.service import Runtime
 from engine.runtime.timers import due_timer_ids
 from engine.runtime import heartbeat
+from engine.webhooks.delivery import deliver_due
 
 log = logging.getLogger("powerflow.worker")
 
@@ -41,11 +42,12 @@ class TimerWorker:
         return fired
 
     def run_round(self) -> dict[str, int]:
-        """One round of everything: timers, overdue flags, then the mail they caused."""
+        """One round of everything: timers, overdue flags, then the mail and webhooks they caused."""
         done = {"timers": self.run_once()}
         with self.runtime.db.transaction() as session:
             done["overdue"] = flag_overdue(session, self.runtime.clock())
         done["mail"] = self.mailer.send_pending() if self.mailer else 0
+        done["webhooks"] = deliver_due(self.runtime.db)
         with self.runtime.db.transaction() as session:  # readiness (/readyz) and metrics read this
             heartbeat.beat(session, self.name, self.runtime.clock())
         if self.forgot_at is None or time.monotonic() - self.forgot_at > 3600:  # day-old failures: hourly will do

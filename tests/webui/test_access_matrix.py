@@ -69,6 +69,10 @@ ROUTES = {
     ("GET", "audit.process_heatmap"): ("/audit/heatmap/major_decision", None, AUDIT),
     ("GET", "audit.charts"): ("/audit/charts", None, AUDIT),
     ("GET", "public.catalog"): ("/public/", None, everyone(200)),
+    ("GET", "api_webhooks.webhooks"): ("/api/v1/webhooks", None, expect(401, 403, 403, 403, 403, 403, 403)),
+    ("POST", "api_webhooks.subscribe"): ("/api/v1/webhooks", {"url": "http://127.0.0.1:9/", "events": ["task.created"]},
+                                         expect(401, 403, 403, 403, 403, 403, 403)),  # the administrators only
+    ("DELETE", "api_webhooks.switch_off"): ("/api/v1/webhooks/1", None, expect(401, 403, 403, 403, 403, 403, 403)),
     ("GET", "observability.healthz"): ("/healthz", None, everyone(200)),
     ("GET", "observability.readyz"): ("/readyz", None, everyone(503)),  # no worker has run in this test
     ("GET", "observability.scrape"): ("/metrics", None, everyone(200)),  # nginx keeps it to the monitoring network

@@ -70,7 +70,9 @@ def test_readyz_names_a_schema_behind_its_migrations(tmp_path):
                       "ATTACHMENTS_DIR": str(tmp_path)})
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
-    assert response.get_json()["checks"]["migrations"] == {"ok": False, "detail": "at 0014, newest 0015"}
+    migrations = response.get_json()["checks"]["migrations"]
+    assert migrations["ok"] is False and re.fullmatch(r"at 0014, newest 00\d\d", migrations["detail"])
+    assert migrations["detail"] != "at 0014, newest 0014"
     app.extensions["powerflow"].dispose()
 
 

@@ -1,6 +1,8 @@
 """OpenAPI entries for the routes beyond starting and completing: designs, task actions, lists, discussion."""
 from __future__ import annotations
 
+from engine.webhooks.events import KINDS as WEBHOOK_KINDS
+
 _STR, _INT, _BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 _LIST = {"type": "array", "items": {"type": "object"}}
 _ERRORS = {400: "请求体不是 JSON 对象", 401: "缺少、无效、过期或已撤销的令牌", 403: "无权执行此操作", 404: "不存在或无权查看",
@@ -60,6 +62,14 @@ def more_paths(task_id: list, instance_id: list) -> dict:
         "additionalProperties": _obj(in_app=_BOOL, email=_BOOL)})
     version = _obj("version", version={"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
     return {
+        "/webhooks": {"get": op("Webhook 订阅（管理员）", [], "订阅列表", errors=(401, 403), result=_LIST),
+                      "post": op("订阅 Webhook（管理员）：secret 只在此时返回一次", [], "已订阅", _obj(
+                          "url", "events", url={"type": "string", "maxLength": 2048}, events={
+                              "type": "array", "minItems": 1, "items": {"enum": list(WEBHOOK_KINDS)}}),
+                          "201", (401, 403, 422))},
+        "/webhooks/{subscription_id}": {"delete": op("停止 Webhook 订阅（管理员）", [{
+            "name": "subscription_id", "in": "path", "required": True, "schema": _INT}], "已停止",
+            errors=(401, 403, 404))},
         "/designs/validate": {"post": op("校验 BPMN（设计员）：逐元素列出问题", [], "校验结果", _obj(bpmn=_STR),
                                          errors=(400, 401, 403))},
         "/designs": {"post": op("发布 BPMN 为新版本（设计员）", [], "已发布", _obj(bpmn=_STR), "201", (400, 401, 403, 422))},
