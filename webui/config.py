@@ -158,6 +158,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DIRECTORY_MAPPING", "path", lambda i: str(i / "directory-mapping.toml"),
             "the mapping file: where users and groups are, which groups give which roles and fields of charge "
             "(docs/directory-mapping.md)"),
+    Setting("OIDC_ISSUER", "url", None,
+            "the OpenID Connect provider people sign in with (its issuer URL; the rest is read from its discovery "
+            "document); roles come from its claims through DIRECTORY_MAPPING"),
+    Setting("OIDC_CLIENT_ID", "text", None, "powerflow's client id at the provider"),
+    Setting("OIDC_CLIENT_SECRET", "text", None, "powerflow's client secret at the provider"),
+    Setting("OIDC_SCOPES", "text", "openid profile email",
+            "the scopes asked for; add the one that releases the groups claim, e.g. groups"),
     Setting("PASSWORD_SIGN_IN", "flag", True,
             "1: accounts created here sign in with their password; 0: only through the directory or the "
             "identity provider"),

@@ -14,7 +14,7 @@ from engine.directory.snapshots import person_by_id, person_in_memory
 from engine.errors import Forbidden, FormInvalid, Msg, NotFound, PowerflowError
 from engine.directory.login_throttle import address_key, reserve, succeeded
 from engine.models import User
-from engine.directory.ldap_source import LdapSource
+from engine.directory.ldap_source import LdapSource, Person
 from engine.directory.provisioning import apply
 from engine.status import UserSource
 
@@ -93,6 +93,12 @@ def sign_in(db: Database, username: str, password: str, address: str | None, now
         with db.transaction() as session:
             succeeded(session, username, key, reservation, now)
     return found
+
+
+def sign_in_federated(db: Database, person: Person, source: UserSource) -> Identity:
+    """Sign in someone an identity provider vouched for, their account created or brought up to date from it."""
+    with db.transaction() as session:
+        return _identity(apply(session, person, source)[0])
 
 
 def revoke_tokens(session: Session, username: str) -> User:

@@ -24,7 +24,10 @@ class DirectoryMapping:
     group_name: str = "cn"
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group (or claim value) -> roles
     fields: dict[str, str] = field(default_factory=dict)  # group (or claim value) -> field of charge
-    claim: str = "groups"  # OpenID Connect: the claim listing the user's groups
+    claim: str = "groups"  # OpenID Connect: the claim listing the user's groups (or roles)
+    oidc_username: str = "preferred_username"
+    oidc_display_name: str = "name"
+    oidc_email: str = "email"
 
     def roles_of(self, groups: list[str]) -> list[str]:
         """The roles the user's groups give, each once, in the file's order."""
@@ -36,9 +39,10 @@ class DirectoryMapping:
 
 
 _TEXT = {"users": ("base", "filter", "all", "username", "display_name", "email"),
-         "groups": ("base", "member", "name"), "oidc": ("claim",)}
+         "groups": ("base", "member", "name"), "oidc": ("claim", "username", "display_name", "email")}
 _FIELD_NAMES = {("users", "base"): "user_base", ("users", "filter"): "user_filter", ("users", "all"): "all_users",
-                ("groups", "base"): "group_base", ("groups", "name"): "group_name"}
+                ("groups", "base"): "group_base", ("groups", "name"): "group_name", ("oidc", "username"): "oidc_username",
+                ("oidc", "display_name"): "oidc_display_name", ("oidc", "email"): "oidc_email"}
 
 
 def _fail(path: Path, key: str | None, code: str, **params):

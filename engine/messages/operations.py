@@ -47,6 +47,7 @@ OPERATIONS.update({  # engine/directory/sso_mapping.py: what is wrong with the d
 
 OPERATIONS.update({  # engine/directory/provisioning.py: directory sync and the tasks it leaves without a holder
     "directory.unreachable": N_("无法连接目录服务 {url}：{error}"),
+    "sso.no_username": N_("统一身份认证没有给出用户名（声明 {claim}）"),
     "directory.reassign_title": N_("{user} 已在目录中停用，其待办需要转办"),
     "directory.reassign_body": N_("{user} 已停用，仍有 {count} 项待办：{tasks}。请转办给同角色的其他人员。"),
 })

@@ -73,6 +73,8 @@ ROUTES = {
     ("POST", "api_webhooks.subscribe"): ("/api/v1/webhooks", {"url": "http://127.0.0.1:9/", "events": ["task.created"]},
                                          expect(401, 403, 403, 403, 403, 403, 403)),  # the administrators only
     ("DELETE", "api_webhooks.switch_off"): ("/api/v1/webhooks/1", None, expect(401, 403, 403, 403, 403, 403, 403)),
+    ("GET", "sso.start"): ("/login/sso", None, everyone(302)),  # no provider configured here: back to /login
+    ("GET", "sso.callback"): ("/login/sso/callback", None, everyone(302)),
     ("GET", "observability.healthz"): ("/healthz", None, everyone(200)),
     ("GET", "observability.readyz"): ("/readyz", None, everyone(503)),  # no worker has run in this test
     ("GET", "observability.scrape"): ("/metrics", None, everyone(200)),  # nginx keeps it to the monitoring network

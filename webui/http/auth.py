@@ -57,14 +57,15 @@ def roles_required(roles: set[str] | frozenset[str]):
     return decorate
 
 
-def _principal(found: Identity) -> Principal:
+def principal_of(found: Identity) -> Principal:
+    """The web layer's snapshot of a signed-in identity."""
     return Principal(found.id, found.username, found.display_name, found.roles, found.token_generation)
 
 
 def _current(user_id: int, generation: int) -> Principal | None:
     """The active user ``user_id``, if nobody signed it out everywhere since ``generation`` was read."""
     found = signed_in(services().db, user_id, generation)
-    return found and _principal(found)
+    return found and principal_of(found)
 
 
 @login_manager.user_loader
@@ -90,7 +91,7 @@ def check_password(username: str, password: str) -> Principal | None:
     engine = services()
     user = sign_in(engine.db, username, password, request.remote_addr, engine.runtime.clock(),
                    directory=engine.directory, passwords=engine.password_sign_in)
-    return user and _principal(user)
+    return user and principal_of(user)
 
 
 def refusal(locked: LockedOut) -> tuple[str, dict[str, str]]:
