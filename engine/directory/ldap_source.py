@@ -1,14 +1,11 @@
 """An LDAP or Active Directory server as the source of people: sign-in binds as the user; sync reads them all.
 
-ldap3 (pure Python): every value put into a filter is escaped, and the service account only reads.
+ldap3 (pure Python): every value put into a filter is escaped, and the service account only reads. It is
+imported when a directory is first used, so a deployment without one does not carry it in every worker.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from ldap3 import SUBTREE, Connection, Server
-from ldap3.core.exceptions import LDAPBindError, LDAPException
-from ldap3.utils.conv import escape_filter_chars
 
 from engine.directory.sso_mapping import DirectoryMapping
 from engine.errors import Msg, PowerflowError
@@ -38,7 +35,9 @@ class LdapSource:
     def __init__(self, url: str, bind_dn: str, bind_password: str, mapping: DirectoryMapping):
         self.url, self.bind_dn, self.bind_password, self.mapping = url, bind_dn, bind_password, mapping
 
-    def _service(self) -> Connection:
+    def _service(self):
+        from ldap3 import Connection, Server
+        from ldap3.core.exceptions import LDAPException
         try:
             return Connection(Server(self.url, connect_timeout=TIMEOUT), self.bind_dn, self.bind_password,
                               auto_bind=True, receive_timeout=TIMEOUT, read_only=True)
@@ -47,6 +46,9 @@ class LdapSource:
 
     def authenticate(self, username: str, password: str) -> Person | None:
         """The person when the directory accepts this password for them (a bind as their entry), else None."""
+        from ldap3 import Connection, Server
+        from ldap3.core.exceptions import LDAPBindError, LDAPException
+        from ldap3.utils.conv import escape_filter_chars
         if not password:
             return None  # an empty password is an anonymous bind, which many servers accept
         with self._service() as service:
@@ -68,7 +70,8 @@ class LdapSource:
         with self._service() as service:
             return [person for _, person in self._entries(service, self.mapping.all_users)]
 
-    def _entries(self, service: Connection, query: str) -> list[tuple[str, Person]]:
+    def _entries(self, service, query: str) -> list[tuple[str, Person]]:
+        from ldap3 import SUBTREE
         m = self.mapping
         service.search(m.user_base, query, SUBTREE, attributes=[m.username, m.display_name, m.email])
         entries = [(e.entry_dn, e.entry_attributes_as_dict) for e in service.entries]
@@ -84,8 +87,9 @@ class LdapSource:
                                      tuple(m.fields_of(mine)), dn)))
         return found
 
-    def _groups(self, service: Connection) -> dict[str, set[str]]:
+    def _groups(self, service) -> dict[str, set[str]]:
         """Each mapped group's name and its members' DNs (lower case)."""
+        from ldap3 import SUBTREE
         m = self.mapping
         if not m.group_base:
             return {}

@@ -9,6 +9,7 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from engine.ops import demo
+from engine import metrics
 from engine.errors import PowerflowError
 
 from webui.cli.common import admin, fail, services
@@ -175,6 +176,7 @@ def serve(host: str, port: int, workers: int | None, timers: bool | None):
     app = _app()  # before gunicorn starts, so that a bad configuration is one clear line
     logs.configure(app.config["LOG_FORMAT"])
     _shared_counts((workers or multiprocessing.cpu_count()), app)
+    metrics.instruments()  # imported once in the master: the workers share its pages instead of each loading it
     click.echo(f"powerflow 正在 http://{host}:{port} 提供服务")
     _Server().run()
 
