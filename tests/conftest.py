@@ -5,6 +5,7 @@ import functools
 import os
 import re
 import shutil
+import socket
 import tempfile
 import threading
 import uuid
@@ -37,6 +38,13 @@ def _postgres_available() -> str | None:
         return None
     except Exception as exc:  # any failure to connect means "no PostgreSQL here"
         return str(exc).splitlines()[0]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now, for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from ldap3 import MODIFY_REPLACE, Connection, Server
 
-from tests.conftest import REQUIRE_PG
+from tests.conftest import REQUIRE_PG, free_port
 
 SLAPD = shutil.which("slapd") or "/usr/sbin/slapd"
 BASE = "dc=example,dc=gov,dc=cn"
@@ -47,12 +47,6 @@ unmapped-here = ["没有的角色"]
 [fields]
 fenguan-jingji = "经济发展"
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def person_dn(uid: str) -> str:

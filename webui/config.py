@@ -78,10 +78,13 @@ def _flag(raw) -> bool:
     return text in {"1", "true", "yes", "on"}
 
 
-def _url(raw) -> str:
-    if not str(raw).startswith(("http://", "https://")):
-        raise ValueError(f"必须以 http:// 或 https:// 开头，而不是 {raw!r}")
-    return str(raw)
+def _starting_with(*prefixes: str) -> Callable[[object], str]:
+    """A parser accepting text that starts with one of ``prefixes`` (an address's scheme)."""
+    def parse(raw) -> str:
+        if not str(raw).startswith(prefixes):
+            raise ValueError(f"必须以 {' 或 '.join(prefixes)} 开头，而不是 {raw!r}")
+        return str(raw)
+    return parse
 
 
 def _database(raw) -> str:
@@ -103,12 +106,6 @@ def _log_format(raw) -> str:
     return str(raw)
 
 
-def _ldap_url(raw) -> str:
-    if not str(raw).startswith(("ldap://", "ldaps://")):
-        raise ValueError(f"必须以 ldap:// 或 ldaps:// 开头，而不是 {raw!r}")
-    return str(raw)
-
-
 def _rate(raw) -> str:
     try:
         parse_many(str(raw))
@@ -117,9 +114,9 @@ def _rate(raw) -> str:
     return str(raw)
 
 
-PARSERS: dict[str, Callable] = {"text": str, "secret": _secret, "path": str, "url": _url, "database": _database,
+PARSERS: dict[str, Callable] = {"text": str, "secret": _secret, "path": str, "url": _starting_with("http://", "https://"), "database": _database,
                                 "integer": _integer, "number": _number, "flag": _flag, "rate": _rate,
-                                "log_format": _log_format, "ldap_url": _ldap_url}
+                                "log_format": _log_format, "ldap_url": _starting_with("ldap://", "ldaps://")}
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", "database", lambda i: f"sqlite:///{i / 'powerflow.sqlite'}",

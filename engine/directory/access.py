@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from engine.directory.people import AUDITOR_ROLES, Directory
-from engine.errors import NotFound
+from engine.directory.people import ADMIN_ROLE, AUDITOR_ROLES, Directory
+from engine.errors import Forbidden, NotFound
 from engine.models import AuditEvent, HumanTask, Instance, ProcessVersion, User
 from engine.status import AuditAction, TaskState
 
@@ -27,6 +27,14 @@ def can_complete(user: User, task: HumanTask) -> bool:
     if task.assignee_id is not None:
         return task.assignee_id == user.id
     return task.candidate_role in user.role_names
+
+
+def require_admin(session: Session, username: str, refusal: str) -> User:
+    """The user ``username`` if an administrator (管理员), else Forbidden with the code ``refusal``."""
+    user = Directory(session).user(username)
+    if ADMIN_ROLE not in user.role_names:
+        raise Forbidden(refusal)
+    return user
 
 
 def is_auditor(user: User) -> bool:

@@ -35,19 +35,24 @@ class LdapSource:
     def __init__(self, url: str, bind_dn: str, bind_password: str, mapping: DirectoryMapping):
         self.url, self.bind_dn, self.bind_password, self.mapping = url, bind_dn, bind_password, mapping
 
-    def _service(self):
+    def _bound(self, dn: str, password: str, refused_is_none: bool = False):
+        """A read-only connection bound as ``dn``; None for a refused password if ``refused_is_none``, else
+        DirectoryUnavailable for anything that goes wrong (the service account refused included)."""
         from ldap3 import Connection, Server
-        from ldap3.core.exceptions import LDAPException
+        from ldap3.core.exceptions import LDAPBindError, LDAPException
         try:
-            return Connection(Server(self.url, connect_timeout=TIMEOUT), self.bind_dn, self.bind_password,
-                              auto_bind=True, receive_timeout=TIMEOUT, read_only=True)
+            return Connection(Server(self.url, connect_timeout=TIMEOUT), dn, password, auto_bind=True,
+                              receive_timeout=TIMEOUT, read_only=True)
         except LDAPException as exc:
+            if refused_is_none and isinstance(exc, LDAPBindError):
+                return None
             raise DirectoryUnavailable(Msg("directory.unreachable", url=self.url, error=type(exc).__name__)) from None
+
+    def _service(self):
+        return self._bound(self.bind_dn, self.bind_password)
 
     def authenticate(self, username: str, password: str) -> Person | None:
         """The person when the directory accepts this password for them (a bind as their entry), else None."""
-        from ldap3 import Connection, Server
-        from ldap3.core.exceptions import LDAPBindError, LDAPException
         from ldap3.utils.conv import escape_filter_chars
         if not password:
             return None  # an empty password is an anonymous bind, which many servers accept
@@ -56,13 +61,10 @@ class LdapSource:
             if len(found) != 1:
                 return None
             dn, person = found[0]
-        try:
-            Connection(Server(self.url, connect_timeout=TIMEOUT), dn, password, auto_bind=True,
-                       receive_timeout=TIMEOUT, read_only=True).unbind()
-        except LDAPBindError:
+        bound = self._bound(dn, password, refused_is_none=True)
+        if bound is None:
             return None
-        except LDAPException as exc:
-            raise DirectoryUnavailable(Msg("directory.unreachable", url=self.url, error=type(exc).__name__)) from None
+        bound.unbind()
         return person
 
     def people(self) -> list[Person]:

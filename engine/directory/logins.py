@@ -9,9 +9,10 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from engine.storage.database import Database
-from engine.directory.people import ADMIN_ROLE, Directory
+from engine.directory.access import require_admin
+from engine.directory.people import Directory
 from engine.directory.snapshots import person_by_id, person_in_memory
-from engine.errors import Forbidden, FormInvalid, Msg, NotFound, PowerflowError
+from engine.errors import FormInvalid, Msg, NotFound, PowerflowError
 from engine.directory.login_throttle import address_key, reserve, succeeded
 from engine.models import User
 from engine.directory.ldap_source import LdapSource, Person
@@ -119,6 +120,5 @@ def sign_out_everywhere(db: Database, username: str) -> None:
 def revoke_sessions_of(db: Database, admin: str, username: str) -> None:
     """An administrator ends every token and web session of a user (a lost phone, a leaked token)."""
     with db.transaction() as session:
-        if ADMIN_ROLE not in Directory(session).user(admin).role_names:
-            raise Forbidden("user.revoke_admin_only")
+        require_admin(session, admin, "user.revoke_admin_only")
         revoke_tokens(session, username)

@@ -37,10 +37,17 @@ class SyncReport:
     unknown_roles: list[str]
 
 
-def apply(session: Session, person: Person, source: UserSource) -> tuple[User, bool]:
-    """Create or update the account ``person`` describes; returns it and whether anything changed."""
+def known_roles(session: Session) -> set[str]:
+    """The names of the roles powerflow has."""
+    return set(session.scalars(select(Role.name)))
+
+
+def apply(session: Session, person: Person, source: UserSource,
+          known: set[str] | None = None) -> tuple[User, str | None]:
+    """Create or update the account ``person`` describes (roles powerflow lacks left out); returns it and
+    "created", "updated" or None for an account that was already so."""
     directory = Directory(session)
-    known = {r for r in session.scalars(select(Role.name))}
+    known = known_roles(session) if known is None else known
     roles = [r for r in person.roles if r in known]
     user = directory.find(person.username)
     before = None if user is None else (user.display_name, user.email, tuple(user.role_names), user.active,
@@ -57,22 +64,21 @@ def apply(session: Session, person: Person, source: UserSource) -> tuple[User, b
         directory.set_field(name, person.username)
     session.flush()
     after = (user.display_name, user.email, tuple(user.role_names), user.active, user.source, user.external_id)
-    return user, before != after
+    return user, "created" if before is None else "updated" if before != after else None
 
 
 def sync(session: Session, people: list[Person], source: UserSource) -> SyncReport:
     """Make the accounts of ``source`` what the directory lists: create, update, deactivate the rest."""
     report = SyncReport([], [], [], [], [])
-    known_roles = set(session.scalars(select(Role.name)))
+    known = known_roles(session)
     listed = set()
     for person in people:
-        existed = Directory(session).find(person.username) is not None
-        user, changed = apply(session, person, source)
+        user, change = apply(session, person, source, known)
         listed.add(user.id)
-        report.unknown_roles += [r for r in person.roles if r not in known_roles and r not in report.unknown_roles]
-        if not existed:
+        report.unknown_roles += [r for r in person.roles if r not in known and r not in report.unknown_roles]
+        if change == "created":
             report.created.append(user.username)
-        elif changed:
+        elif change == "updated":
             report.updated.append(user.username)
     gone = session.scalars(select(User).where(User.source == source, User.active.is_(True),
                                               User.id.not_in(listed or {0})).order_by(User.id)).all()

@@ -10,8 +10,8 @@ from urllib.parse import urlparse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.directory.people import ADMIN_ROLE, Directory
-from engine.errors import Forbidden, FormInvalid, Msg, NotFound
+from engine.directory.access import require_admin
+from engine.errors import FormInvalid, Msg, NotFound
 from engine.models import WebhookDelivery, WebhookSubscription
 from engine.webhooks.events import KINDS
 
@@ -28,11 +28,6 @@ class Subscription:
     waiting: int  # deliveries not yet delivered nor given up
     failed: int  # deliveries given up after the last retry
     secret: str | None = None
-
-
-def _admin(session: Session, username: str) -> None:
-    if ADMIN_ROLE not in Directory(session).user(username).role_names:
-        raise Forbidden("webhook.admin_only")
 
 
 def _checked(url: object, events: object) -> tuple[str, list[str]]:
@@ -58,11 +53,11 @@ def _view(session: Session, row: WebhookSubscription, secret: str | None = None)
 
 def subscribe(session: Session, username: str, url: object, events: object) -> Subscription:
     """A new subscription of ``url`` to ``events``, with a new secret returned this once."""
-    _admin(session, username)
+    admin = require_admin(session, username, "webhook.admin_only")
     url, events = _checked(url, events)
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
     row = WebhookSubscription(url=url, events=events, secret=secret, active=True,
-                              created_by_id=Directory(session).user(username).id)
+                              created_by_id=admin.id)
     session.add(row)
     session.flush()
     return _view(session, row, secret)
@@ -70,13 +65,13 @@ def subscribe(session: Session, username: str, url: object, events: object) -> S
 
 def listed(session: Session, username: str) -> list[Subscription]:
     """Every subscription, oldest first."""
-    _admin(session, username)
+    require_admin(session, username, "webhook.admin_only")
     return [_view(session, row) for row in session.scalars(select(WebhookSubscription).order_by(WebhookSubscription.id))]
 
 
 def switch_off(session: Session, username: str, subscription_id: int) -> Subscription:
     """Stop a subscription: nothing more is written for it, and what waits is not sent."""
-    _admin(session, username)
+    require_admin(session, username, "webhook.admin_only")
     row = session.get(WebhookSubscription, subscription_id)
     if row is None:
         raise NotFound("webhook.missing", id=subscription_id)

@@ -1,7 +1,6 @@
 """Notifications by email through a real local SMTP server (aiosmtpd), as each user chose."""
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
@@ -12,6 +11,7 @@ from aiosmtpd.controller import Controller
 from engine.collaboration.mailer import Mailer, SmtpSettings
 from engine.models import utcnow
 from engine.collaboration.overdue import flag_overdue
+from tests.conftest import free_port
 from tests.runtime.test_task_actions import REGISTER, letter
 
 
@@ -28,12 +28,6 @@ class Inbox:
     def take(self) -> list:
         taken, self.messages = self.messages, []
         return taken
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from engine.process.deployment import deploy_definitions
 from engine.models import AuditEvent, HumanTask, Instance, Timer
 from engine.runtime.service import Runtime
 from tests.cli_helpers import POWERFLOW
-from tests.conftest import PROCESSES, ROOT, prepare
+from tests.conftest import PROCESSES, ROOT, free_port, prepare
 
 FORMS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (PROCESSES / "forms").glob("*.json")}
 MINUTES = {"meeting_minutes": "会议逐项审议并表决了议题，形成纪要。"}
@@ -35,12 +35,6 @@ def deploy(db: Database, *files: str) -> None:
         for name in files:
             source = (Path(__file__).parent.parent / "data" / name).read_bytes()
             deploy_definitions(session, parse_bpmn(source, name, FORMS))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Node:

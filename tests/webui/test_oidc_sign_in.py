@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import subprocess
 import threading
 from urllib.parse import parse_qs, urljoin, urlparse
@@ -14,7 +13,7 @@ import requests
 import sqlalchemy as sa
 
 from engine.models import User
-from tests.conftest import PROCESSES, REQUIRE_PG, ROOT, prepare
+from tests.conftest import PROCESSES, REQUIRE_PG, ROOT, free_port, prepare
 from webui import create_app
 
 NODE = shutil.which("node") or "/usr/bin/node"
@@ -23,12 +22,6 @@ CALLBACK = "http://localhost/login/sso/callback"  # the Flask test client's host
 ACCOUNTS = {"sub-0001": {"preferred_username": "zhaosso", "name": "赵统一", "email": "zhaosso@example.gov.cn",
                          "groups": ["changwei", "fenguan-jingji"]}}
 MAPPING = '[oidc]\nclaim = "groups"\n\n[roles]\nchangwei = ["常委"]\n\n[fields]\nfenguan-jingji = "经济发展"\n'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -19,17 +19,11 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import POWERFLOW
-from tests.conftest import PROCESSES, REQUIRE_PG, ROOT, prepare
+from tests.conftest import PROCESSES, REQUIRE_PG, ROOT, free_port, prepare
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DEPLOY = ROOT / "deploy"
 MB = 1024 * 1024
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(port: int, process: subprocess.Popen, log: Path) -> None:

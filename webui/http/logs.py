@@ -4,13 +4,11 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from pythonjsonlogger.json import JsonFormatter
 
 from engine.audit import correlation
-
-BEIJING = ZoneInfo("Asia/Shanghai")
+from engine.committee.workdays import LOCAL_TZ
 
 
 class _RequestId(logging.Filter):
@@ -22,7 +20,7 @@ class _RequestId(logging.Filter):
 
 
 def _beijing_time(record: logging.LogRecord) -> str:
-    return datetime.fromtimestamp(record.created, BEIJING).isoformat(timespec="milliseconds")
+    return datetime.fromtimestamp(record.created, LOCAL_TZ).isoformat(timespec="milliseconds")
 
 
 # The only fields a JSON line may carry. Libraries attach their own extras to records (SpiffWorkflow puts
