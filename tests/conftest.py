@@ -159,7 +159,7 @@ def runtime(db):
 
 
 def _app(url: str):
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret-key-of-at-least-32-chars",
+    app = create_app({"TESTING": True, "API_CHECK_RESPONSES": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret-key-of-at-least-32-chars",
                       "PROCESSES_DIR": str(PROCESSES), "ATTACHMENTS_DIR": tempfile.mkdtemp(prefix="attachments-")})
     return app
 

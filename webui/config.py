@@ -168,6 +168,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOG_FORMAT", "log_format", "json",
             "how `serve` and `worker` write their logs on stderr: json (one object a line, for a log collector) "
             "or text; each line carries its request's id"),
+    Setting("API_CHECK_RESPONSES", "flag", False,
+            "1: every API answer is checked against the published OpenAPI document before it is sent, and one that "
+            "differs is logged and refused with a 500 (the tests run so); 0: answers are sent as built"),
     Setting("BASE_URL", "url", "http://127.0.0.1:5000", "the address users open, for links in mail"),
 )
 

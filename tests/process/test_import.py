@@ -253,7 +253,7 @@ BAD_UPLOADS = [
      "DOCTYPE"),
     ("<definitions/>", 400, "bpmn_xml", "bpmn:definitions"),
     ("", 422, "bpmn_xml", "bpmn_xml"),
-    (7, 422, "bpmn_xml", "bpmn_xml"),
+    (7, 422, "bpmn_xml", "类型不正确"),  # refused at the edge: the document says it is a string
 ]
 
 

@@ -36,18 +36,21 @@ def test_every_action_and_state_has_words_for_the_reader_in_both_languages(app):
     assert len(english) == len(ACTIONS) and english.isdisjoint(chinese)  # every label translated, none shared
 
 
-def _enums(node, field: str) -> list[list]:
-    """Every enum the document gives for a property of this name, anywhere in it."""
+def _enums(node, field: str, document: dict | None = None) -> list[list]:
+    """Every enum the document gives for a property of this name, anywhere in it (through its $refs)."""
+    document = document or node
     found = []
     if isinstance(node, dict):
         prop = node.get("properties", {}).get(field)
+        if isinstance(prop, dict) and "$ref" in prop:
+            prop = document["components"]["schemas"][prop["$ref"].rsplit("/", 1)[1]]
         if isinstance(prop, dict) and "enum" in prop:
             found.append(prop["enum"])
         for value in node.values():
-            found += _enums(value, field)
+            found += _enums(value, field, document)
     elif isinstance(node, list):
         for value in node:
-            found += _enums(value, field)
+            found += _enums(value, field, document)
     return found
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
-from webui.api.requests import json_body, token_required
+from webui.api.contract import body, endpoint
+from webui.api.requests import token_required
+from webui.api.schemas.designs import DesignBody, Imported
 from webui.pages.modeler import imported_design
 
 bp = Blueprint("api_import", __name__, url_prefix="/api/v1")
@@ -12,5 +14,7 @@ bp = Blueprint("api_import", __name__, url_prefix="/api/v1")
 
 @bp.post("/designs/import")
 @token_required
+@endpoint(Imported, json=DesignBody)
 def import_design():
-    return jsonify(imported_design(g.principal.username, json_body()))
+    """Convert a diagram drawn for Camunda 7, Camunda 8 (Zeebe) or SpiffArena, with a report of each change."""
+    return jsonify(imported_design(g.principal.username, body().model_dump(exclude_unset=True)))

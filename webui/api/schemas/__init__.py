@@ -1,0 +1,1 @@
+"""The API's request and response models, one module per concept; the OpenAPI document is generated from them."""
