@@ -82,8 +82,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webui.api import actions as api_actions, core as api, designs as api_designs
     from webui.api import discussion as api_discussion, importing as api_import, webhooks as api_webhooks
     from webui.http import auth, errors, labels, language, observability, rate_limits, security, sso, times, vendor
-    from webui.pages import (actions, discussion, flow, inbox, live_chart, matters, minutes, modeler,
-                             notifications, oversight, processes, public, tasks)
+    from webui.pages import (actions, discussion, flow, inbox, ledger, live_chart, matters, minutes, modeler,
+                             notifications, oversight, processes, public, reports, tasks)
     observability.init_app(app)  # first: the request id is bound before anything else may log or audit
     auth.init_app(app)
     sso.init_app(app)
@@ -94,7 +94,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     json_limits.init_app(app)
     for module in (auth, inbox, tasks, matters, processes, notifications, vendor, api, api_designs, api_actions, api_import,
                    oversight, public, modeler, actions, flow, discussion, api_discussion, language, live_chart, minutes,
-                   observability, api_webhooks, sso):
+                   observability, api_webhooks, sso, reports, ledger):
         app.register_blueprint(module.bp)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE"])
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "powerflow")  # its keys apart from others' in a shared Redis

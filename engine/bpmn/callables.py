@@ -12,13 +12,14 @@ from engine.bpmn.sandbox import checker, expressions
 SCRIPT_FUNCTIONS = ("members_of", "display_name", "member_in_charge_of", "ballot_tally", "seal_ballot_box",
                     "tally_opened", "next_number",
                     "working_days_from_now", "submit_topic", "schedule_agenda", "send_notice", "quorum_check",
-                    "defer_topic", "record_decision", "task_overdue", "notify_role", "topic_titles", "vote_result")
+                    "defer_topic", "record_decision", "task_overdue", "notify_role", "topic_titles", "vote_result",
+                    "link_case")
 # Functions that only read: expressions (conditions, shown values, timers) may call these too.
 LOOKUP_FUNCTIONS = ("members_of", "display_name", "topic_titles", "working_days_from_now", "task_overdue",
                     "tally_opened")
 # Functions that change something outside the matter: a step that called one is never replayed (engine.runtime.rewind).
 SIDE_EFFECT_FUNCTIONS = ("seal_ballot_box", "next_number", "submit_topic", "schedule_agenda", "send_notice",
-                         "defer_topic", "record_decision", "notify_role")
+                         "defer_topic", "record_decision", "notify_role", "link_case")
 
 EXPRESSION_CALLABLE = frozenset(expressions.BUILTINS) | frozenset(LOOKUP_FUNCTIONS)
 SCRIPT_CALLABLE = frozenset(checker.BUILTINS) | frozenset(SCRIPT_FUNCTIONS)

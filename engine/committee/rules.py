@@ -12,6 +12,7 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from engine.committee import topics
+from engine.committee.accountability import subject_problems
 from engine.committee.calendar_days import load_calendar
 from engine.errors import FormInvalid, Msg, joined
 from engine.committee.meetings import notice_refusal
@@ -88,9 +89,14 @@ def tellers(ctx: CheckContext) -> dict[str, str]:
     return {}
 
 
+def case_subject(ctx: CheckContext) -> dict[str, str]:
+    """R21: an accountability case names the matter or the official it concerns, and both exist."""
+    return subject_problems(ctx.session, ctx.data)
+
+
 CHECKS: dict[str, Callable[[CheckContext], dict[str, str]]] = {
     "R1_agenda": agenda, "R4_notice": notice, "R4_meeting_day": meeting_day, "R2_emergency": emergency,
-    "R17_publicity": publicity, "R8_tellers": tellers}
+    "R17_publicity": publicity, "R8_tellers": tellers, "R21_case_subject": case_subject}
 
 
 def names(value: str | None) -> list[str]:

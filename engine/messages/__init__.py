@@ -6,10 +6,11 @@ code's text is also its msgid; N_ marks it for extraction (babel.cfg) without tr
 from engine.messages.core import CORE
 from engine.messages.design import DESIGN
 from engine.messages.importing import IMPORTING
+from engine.messages.ledger import LEDGER
 from engine.messages.marks import N_
 from engine.messages.operations import OPERATIONS
 
 __all__ = ["MESSAGES", "N_"]
 
 # One catalog, each area's codes in its own module (an area adds a module here rather than growing one file).
-MESSAGES: dict[str, str] = {**CORE, **DESIGN, **IMPORTING, **OPERATIONS}
+MESSAGES: dict[str, str] = {**CORE, **DESIGN, **IMPORTING, **LEDGER, **OPERATIONS}

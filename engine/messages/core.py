@@ -255,3 +255,18 @@ CORE.update({  # R4 at the meeting itself
     "rule.r4_meeting_day": N_("R4：会议定于 {day} 召开，会议事项须在当天起办理"),
 })
 
+
+CORE.update({  # accountability cases (R21)
+    "case.no_subject": N_("R21：问责案件须指明所涉事项或当事人"),
+    "case.no_such_matter": N_("没有编号为 {number} 的事项"),
+})
+
+CORE.update({  # the annual report (R20)
+    "access.report_readers": N_("只有办公室、决策机构成员、纪委和监督员可以查看年度报告"),
+})
+
+CORE.update({  # the satisfaction surveys (R20)
+    "survey.score": N_("请选择 1 到 5 分"),
+    "survey.supervisors_only": N_("只有监督员填写监督员测评"),
+    "survey.answered": N_("您今年已对该机构作出测评"),
+})

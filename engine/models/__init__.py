@@ -3,11 +3,13 @@
 Importing ``engine.models`` is the one place that registers every model: the Alembic environment,
 the backup and the schema check read ``Base.metadata`` after it, so none of them can miss a table.
 """
+from engine.models.accountability import CaseLink
 from engine.models.audit import GENESIS, AuditEvent, AuditHead
 from engine.models.ballots import BallotKey, BallotTeller, EncryptedBallot, TallyShare
 from engine.models.base import Base, JSONType, StatusColumn, UTCDateTime, utcnow
 from engine.models.collaboration import Attachment, Comment, Follow, FormSubmission
 from engine.models.committee import CalendarDay, Decision, NumberSeries, Topic
+from engine.models.evaluation import SurveyResponse
 from engine.models.matters import HumanTask, Instance, Timer
 from engine.models.messaging import Notification, NotificationSetting, OutgoingMail
 from engine.models.operations import WorkerHeartbeat
@@ -17,8 +19,8 @@ from engine.models.process import ProcessVersion
 from engine.models.public import Copy, Letter, Publication
 from engine.models.reference import REFERENCE_TABLES, ReferenceStamp
 
-__all__ = ["GENESIS", "Attachment", "AuditEvent", "AuditHead", "BallotKey", "BallotTeller", "Base", "CalendarDay",
+__all__ = ["GENESIS", "Attachment", "AuditEvent", "AuditHead", "BallotKey", "BallotTeller", "Base", "CalendarDay", "CaseLink",
            "Comment", "Copy", "Decision", "EncryptedBallot", "Field", "Follow", "FormSubmission", "HumanTask",
            "Instance", "JSONType", "Letter", "LoginThrottle", "Notification", "NotificationSetting", "NumberSeries",
-           "OutgoingMail", "ProcessVersion", "Publication", "REFERENCE_TABLES", "ReferenceStamp", "Role", "TallyShare", "Timer", "Topic", "UTCDateTime",
+           "OutgoingMail", "ProcessVersion", "Publication", "REFERENCE_TABLES", "ReferenceStamp", "Role", "SurveyResponse", "TallyShare", "Timer", "Topic", "UTCDateTime",
            "User", "UserRole", "WebhookDelivery", "WebhookSubscription", "WorkerHeartbeat", "utcnow", "StatusColumn"]

@@ -60,8 +60,13 @@ def _csv_cell(value):
 
 def to_csv(rows: list[dict], words: Words = _same) -> bytes:
     """The list as CSV; text that could run as a formula starts with an apostrophe."""
+    return csv_bytes(table(rows, words))
+
+
+def csv_bytes(lines: list[list]) -> bytes:
+    """Lines as CSV (UTF-8 with BOM, for Excel); text that could run as a formula starts with an apostrophe."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([[_csv_cell(v) for v in line] for line in table(rows, words)])
+    csv.writer(buffer).writerows([[_csv_cell(v) for v in line] for line in lines])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -94,14 +99,19 @@ def to_xlsx(rows: list[dict], words: Words = _same) -> bytes:
 
     The header row stays in view while scrolling, and each column is as wide as what it holds.
     """
+    return xlsx_bytes({words("事项"): table(rows, words)})
+
+
+def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
+    """Sheets (name → header and lines) as XLSX, each written as ``to_xlsx`` writes the list."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(words("事项"))
-    lines = table(rows, words)
-    sheet.freeze_panes = "A2"  # write-only sheets take layout before the first row
-    for n, width in enumerate(column_widths(lines), start=1):
-        sheet.column_dimensions[get_column_letter(n)].width = width
-    for line in lines:
-        sheet.append([_xlsx_cell(sheet, value) for value in line])
+    for name, lines in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.freeze_panes = "A2"  # write-only sheets take layout before the first row
+        for n, width in enumerate(column_widths(lines), start=1):
+            sheet.column_dimensions[get_column_letter(n)].width = width
+        for line in lines:
+            sheet.append([_xlsx_cell(sheet, value) for value in line])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

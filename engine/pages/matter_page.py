@@ -5,10 +5,10 @@ withheld from outsiders until published (``describe_for``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.collaboration import comments, followers
-from engine.committee import minutes, topics
+from engine.committee import accountability, minutes, topics
 from engine.pages import queries
 from engine.runtime import waiting
 from engine.directory.access import takes_part, visible_instance
@@ -35,6 +35,7 @@ class MatterPage:
     people: list[tuple[str, str]]  # whom they may copy it to
     comments: list[dict] | None  # None while withheld (R15)
     following: bool
+    cases: list[dict] = field(default_factory=list)  # accountability cases on it the user may read (R21)
 
 
 def _decision(d) -> dict:
@@ -69,7 +70,8 @@ class MatterPages:
                 people=[(u.username, u.display_name) for u in directory.users()
                         if u.active and u.id != user.id] if can_copy else [],
                 comments=None if withheld else [comments.as_dict(c) for c in comments.listing(session, instance.id, user)],
-                following=followers.is_following(session, user, instance.id))
+                following=followers.is_following(session, user, instance.id),
+                cases=accountability.cases_about(session, user, instance))
 
     def describe(self, instance_id: int, username: str) -> dict:
         """The matter as the API gives it: its description and what it waits for."""

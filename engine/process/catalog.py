@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator
 from engine.errors import DefinitionError, Msg
 
 CATALOG_FILE = "catalog.toml"
-BODIES = ["党代会", "全委会", "常委会", "书记", "副书记", "常委", "党代表", "职能部门"]
+BODIES = ["党代会", "全委会", "常委会", "书记", "副书记", "常委", "纪委", "党代表", "职能部门"]
 CATEGORIES = ["全局工作", "经济发展", "社会事业", "党的建设", "组织人事", "纪检监察"]
 DISCLOSURE = ["公开", "党内公开", "依申请公开", "不予公开"]
 SCHEMA = {

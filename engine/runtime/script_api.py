@@ -13,7 +13,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from engine.committee import topics
+from engine.committee import accountability, topics
 from engine.committee.ballots import box as ballot_box
 from engine.committee.calendar_days import load_calendar
 from engine.bpmn.callables import LOOKUP_FUNCTIONS, SCRIPT_FUNCTIONS, SIDE_EFFECT_FUNCTIONS  # noqa: F401 (re-exported)
@@ -134,6 +134,10 @@ class ScriptApi:
             .order_by(HumanTask.id.desc()).first()
         done = row.completed_at if row and row.completed_at else self.now
         return bool(row and row.due_at and done > row.due_at)
+
+    def link_case(self, matter: int | str | None = None, official: str | None = None) -> int:
+        """R21: record what this accountability case is about (checked by R21_case_subject when it was entered)."""
+        return accountability.link(self.session, self.instance, matter, official, self.now)
 
     def notify_role(self, role: str, title: str, body: str = "") -> int:
         return notify_role(self.session, role, "flag", title, self.now, body, self.instance.id)

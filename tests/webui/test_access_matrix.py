@@ -68,6 +68,9 @@ ROUTES = {
     ("GET", "audit.export"): ("/audit/export.xlsx", None, AUDIT),
     ("GET", "audit.process_heatmap"): ("/audit/heatmap/major_decision", None, AUDIT),
     ("GET", "audit.charts"): ("/audit/charts", None, AUDIT),
+    # R21: 纪委 and 监督员 read everyone's ledger entry; any other signed-in user only their own (zhoucw here).
+    ("GET", "ledger.page"): ("/ledger/?official=zhoucw", None, expect(302, 403, 200, 403, 200, 200, 403)),
+    ("GET", "ledger.export"): ("/ledger/export.xlsx?official=zhoucw", None, expect(302, 403, 200, 403, 200, 200, 403)),
     ("GET", "public.catalog"): ("/public/", None, everyone(200)),
     ("GET", "api_webhooks.webhooks"): ("/api/v1/webhooks", None, expect(401, 403, 403, 403, 403, 403, 403)),
     ("POST", "api_webhooks.subscribe"): ("/api/v1/webhooks", {"url": "http://127.0.0.1:9/", "events": ["task.created"]},
@@ -88,6 +91,8 @@ ROUTES = {
     ("GET", "public.letter"): ("/public/letters/{letter}", None, everyone(200)),
     ("GET", "public.letter_written"): ("/public/letters/{letter}/written", None, everyone(200)),
     ("POST", "public.letter"): ("/public/letters/{letter}", {"rating": "5"}, everyone(409)),  # no reply yet
+    ("GET", "public.evaluation"): ("/public/evaluation", None, everyone(200)),
+    ("POST", "public.evaluation"): ("/public/evaluation", {"body": "常委会", "score": "9"}, everyone(422)),
     ("POST", "api.token"): ("/api/v1/auth/token", {"username": "nobody", "password": "x"}, everyone(401)),
     ("POST", "api.revoke"): ("/api/v1/auth/revoke", {}, expect(401, 200, 200, 200, 200)),  # signs out: runs last
     ("POST", "api.revoke_user_tokens"): ("/api/v1/users/zhaocw/revoke-tokens", {}, expect(401, 403, 403, 403, 403)),
@@ -171,6 +176,11 @@ ROUTES = {
     # The matter is no meeting, so it has no minutes: 404 for everyone (test_minutes covers a meeting's).
     ("GET", "minutes.pdf"): ("/minutes/{matter}.pdf", None, expect(302, 404, 404, 404, 404)),
     ("GET", "minutes.docx"): ("/minutes/{matter}.docx", None, expect(302, 404, 404, 404, 404)),
+    ("GET", "reports.annual"): ("/reports/annual?body=常委会&year=2026", None, expect(302, 200, 200, 200, 200, 200, 403)),
+    ("GET", "reports.annual_pdf"): ("/reports/annual.pdf?body=常委会&year=2026", None, expect(302, 200, 200, 200, 200, 200, 403)),
+    ("GET", "reports.annual_docx"): ("/reports/annual.docx?year=2026", None, expect(302, 200, 200, 200, 200, 200, 403)),
+    ("POST", "reports.supervisor_survey"): ("/reports/survey", {"body": "常委会", "score": "9"},
+                                            expect(302, 403, 403, 403, 403, 422)),  # supervisors only
 }
 
 

@@ -257,10 +257,12 @@ def _fresh_connections(server, worker) -> None:
 
 from webui.cli.directory import calendar, users  # noqa: E402  (sub-commands registered on main)
 from webui.cli.data import audit, backup_command, restore_command  # noqa: E402
+from webui.cli.reports import report_command  # noqa: E402
 
 main.add_command(users)
 main.add_command(calendar)
 main.add_command(audit)
 main.add_command(backup_command)
 main.add_command(restore_command)
+main.add_command(report_command)
 

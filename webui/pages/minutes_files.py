@@ -62,7 +62,7 @@ def lines(minutes: Minutes) -> list[tuple[str, str]]:
     return out
 
 
-def _font() -> str:
+def cjk_font() -> str:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
@@ -78,7 +78,7 @@ def pdf(document: list[tuple[str, str]]) -> bytes:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-    font = _font()
+    font = cjk_font()
     base = ParagraphStyle("base", fontName=font, fontSize=11, leading=18, wordWrap="CJK")
     styles = {"title": ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=1, spaceAfter=4),
               "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=13, alignment=1, spaceAfter=10),

@@ -1,4 +1,5 @@
-"""The public portal (no login): the power catalog and its charts, what was published, the mailbox."""
+"""The public portal (no login): the power catalog and its charts, what was published, the mailbox, and the
+year's evaluation with its survey."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
@@ -9,6 +10,10 @@ from engine.process.catalog import load_catalog
 from engine.errors import Conflict, FormInvalid
 from engine.clock import utcnow
 from engine.public.portal import Portal
+from engine.committee.meetings import BODIES
+from engine.committee.workdays import LOCAL_TZ
+from engine.oversight.annual_report import AnnualReports
+from engine.oversight.surveys import Surveys
 
 from webui.http.services import services
 from webui.http.errors import engine_text, field_errors
@@ -119,3 +124,24 @@ def letter(number: str):
             errors, status = {"rating": engine_text(conflict.msg)}, 409
     found = _portal().letter(number)
     return render_template("public_letter.html", letter=found, errors=errors), status
+
+
+@bp.route("/evaluation", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["MAILBOX_RATE_LIMIT"], methods=["POST"])
+def evaluation():
+    """效果评估: the year's figures in summary, and the public's satisfaction survey (R20)."""
+    now = utcnow()
+    values, errors, status, thanked = {}, {}, 200, False
+    if request.method == "POST":
+        values = {"body": request.form.get("body", ""), "score": request.form.get("score", ""),
+                  "comment": request.form.get("comment", "")}
+        try:
+            Surveys(services().db).public_answer(values["body"], values["score"], values["comment"], now)
+            values, thanked = {}, True
+        except FormInvalid as invalid:
+            errors, status = field_errors(invalid.errors), 422
+    year = now.astimezone(LOCAL_TZ).year
+    reports = AnnualReports(services().db, services().processes_dir)
+    summaries = [reports.figures(body, year, now) for body in BODIES]
+    return render_template("public_evaluation.html", summaries=summaries, year=year, bodies=list(BODIES),
+                           values=values, errors=errors, thanked=thanked), status
