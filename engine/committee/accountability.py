@@ -48,18 +48,26 @@ def link(session: Session, case: Instance, matter: object, official: str | None,
     return row.id
 
 
-def _outcome(session: Session, case_id: int) -> str | None:
-    event = session.scalars(select(AuditEvent).where(
-        AuditEvent.instance_id == case_id, AuditEvent.element_id == DECIDING_STEP,
-        AuditEvent.action == AuditAction.COMPLETE).order_by(AuditEvent.id.desc()).limit(1)).first()
-    data = (event.details or {}).get("data") if event else None
-    return data.get("case_outcome") if isinstance(data, dict) else None
+def case_outcomes(session: Session, case_ids: list[int]) -> dict[int, str | None]:
+    """Each decided case's outcome (不予问责, 诫勉, …) by its id, the latest decision counting; undecided ones absent."""
+    if not case_ids:
+        return {}
+    events = session.scalars(select(AuditEvent).where(
+        AuditEvent.instance_id.in_(case_ids), AuditEvent.element_id == DECIDING_STEP,
+        AuditEvent.action == AuditAction.COMPLETE).order_by(AuditEvent.id))
+    outcomes = {}
+    for event in events:
+        data = (event.details or {}).get("data")
+        outcomes[event.instance_id] = data.get("case_outcome") if isinstance(data, dict) else None
+    return outcomes
 
 
 def cases_about(session: Session, user: User, instance: Instance) -> list[dict]:
     """The accountability cases on this matter that ``user`` may read (the discipline commission, auditors,
     the case's participants), each with its outcome once decided."""
     links = session.scalars(select(CaseLink).where(CaseLink.matter_id == instance.id).order_by(CaseLink.id)).all()
+    readable = [link for link in links if can_view(session, user, link.case)]
+    outcomes = case_outcomes(session, [link.case_id for link in readable])
     return [{"id": l.case.id, "title": l.case.title, "status": l.case.status, "started_at": l.case.started_at,
-             "official": l.official.display_name if l.official else None, "outcome": _outcome(session, l.case.id)}
-            for l in links if can_view(session, user, l.case)]
+             "official": l.official.display_name if l.official else None, "outcome": outcomes.get(l.case_id)}
+            for l in readable]

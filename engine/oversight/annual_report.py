@@ -7,15 +7,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from engine.committee.accountability import case_outcomes
 from engine.committee.meetings import BODIES
 from engine.committee.topics import KIND_LABELS
 from engine.directory.access import is_auditor
 from engine.directory.people import Directory
 from engine.errors import Forbidden, FormInvalid, Msg
-from engine.models import AuditEvent, Decision, Instance, Publication, Topic
+from engine.models import Decision, Instance, Publication, Topic
 from engine.oversight.indicators import CASE_PROCESS, Indicators, indicators, within, year_bounds
 from engine.process.catalog import load_catalog
-from engine.status import AuditAction
 from engine.storage.database import Database
 
 # besides auditors: the office files the report, and the members of the bodies read their own evaluation
@@ -67,9 +67,7 @@ def _publications(session, bounds) -> list[dict]:
 def _cases(session, bounds) -> list[dict]:
     cases = session.scalars(select(Instance).where(Instance.process_key == CASE_PROCESS, within(Instance.started_at, bounds))
                             .order_by(Instance.id)).all()
-    outcomes = {e.instance_id: (e.details or {}).get("data", {}).get("case_outcome") for e in session.scalars(
-        select(AuditEvent).where(AuditEvent.instance_id.in_([c.id for c in cases]), AuditEvent.element_id == "decide",
-                                 AuditEvent.action == AuditAction.COMPLETE))} if cases else {}
+    outcomes = case_outcomes(session, [c.id for c in cases])
     return [{"title": c.title, "started_at": c.started_at, "outcome": outcomes.get(c.id)} for c in cases]
 
 

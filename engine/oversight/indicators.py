@@ -12,12 +12,13 @@ from datetime import datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.committee.accountability import case_outcomes
 from engine.committee.topics import KIND_LABELS
 from engine.committee.workdays import LOCAL_TZ
-from engine.models import AuditEvent, Decision, HumanTask, Instance, Letter, Publication, Topic
+from engine.models import Decision, HumanTask, Instance, Letter, Publication, Topic
 from engine.oversight.surveys import SurveyFigures, figures as survey_figures
 from engine.process.catalog import Power
-from engine.status import AuditAction, TaskState
+from engine.status import TaskState
 
 CASE_PROCESS, INQUIRY_PROCESS, LETTER_REPLY = "accountability_case", "inquiry", "reply"
 
@@ -99,9 +100,7 @@ def _letters(session: Session, bounds) -> tuple[Ratio, float | None, int]:
 def _cases(session: Session, bounds) -> dict[str, int]:
     cases = session.scalars(select(Instance.id).where(Instance.process_key == CASE_PROCESS,
                                                       within(Instance.started_at, bounds))).all()
-    decided = {e.instance_id: (e.details or {}).get("data", {}).get("case_outcome") for e in session.scalars(
-        select(AuditEvent).where(AuditEvent.instance_id.in_(cases), AuditEvent.element_id == "decide",
-                                 AuditEvent.action == AuditAction.COMPLETE))} if cases else {}
+    decided = case_outcomes(session, list(cases))
     return dict(sorted(Counter(decided.get(case) or "办理中" for case in cases).items()))
 
 

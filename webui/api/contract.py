@@ -13,6 +13,7 @@ from spectree.plugins.flask_plugin import FlaskPlugin
 
 from engine.errors import FormInvalid, Msg
 from webui.api.error_responses import add_error_responses
+from webui.api.requests import json_body
 from webui.api.links import add_links
 from webui.api.schemas.common import Error
 
@@ -81,6 +82,8 @@ spec = SpecTree(backend=_ContractPlugin, mode="strict", annotations=False, befor
                 security_schemes=[SecurityScheme(name="bearer", data=SecuritySchemeData(type="http", scheme="bearer"))])
 
 _MEDIA: dict[str, str] = {}
+_OPERATIONS: set[str] = set()
+_DOCUMENT: dict = {}  # built once: every app of this code has the same routes and models
 
 
 def endpoint(ok=None, *, status: int = 200, json=None, form=None, query=None, media: str | None = None,
@@ -91,7 +94,7 @@ def endpoint(ok=None, *, status: int = 200, json=None, form=None, query=None, me
 
     def decorate(view):
         operation = view.__name__
-        if operation in _MEDIA or any(operation == key for key in _OPERATIONS):
+        if operation in _OPERATIONS:
             raise RuntimeError(f"two API views are named {operation}: operation ids must be unique")
         _OPERATIONS.add(operation)
         if media:
@@ -100,11 +103,7 @@ def endpoint(ok=None, *, status: int = 200, json=None, form=None, query=None, me
         @wraps(view)
         def body_first(*args, **kwargs):
             if json is not None and not (form is not None and request.mimetype in FlaskPlugin.FORM_MIMETYPE):
-                body = request.get_json(silent=True)
-                if body is None:
-                    raise FormInvalid({"_body": Msg("api.json_required")})
-                if not isinstance(body, dict):
-                    raise FormInvalid({"_body": Msg("api.json_object")})
+                json_body()  # a body that is no JSON object is refused as such, before its fields are read
             return checked(*args, **kwargs)
 
         checked = spec.validate(json=json, form=form, query=query, resp=answer, operation_id=operation,
@@ -113,8 +112,6 @@ def endpoint(ok=None, *, status: int = 200, json=None, form=None, query=None, me
         return body_first
     return decorate
 
-
-_OPERATIONS: set[str] = set()
 
 
 def body():
@@ -130,6 +127,12 @@ def query():
 
 def document() -> dict:
     """The OpenAPI 3.1 document of /api/v1, paths relative to its server (call inside an app context)."""
+    if not _DOCUMENT:
+        _DOCUMENT.update(_generated())
+    return _DOCUMENT
+
+
+def _generated() -> dict:
     generated = spec.spec
     paths = {}
     for path, operations in generated["paths"].items():

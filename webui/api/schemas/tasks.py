@@ -14,16 +14,14 @@ from webui.http.params import MAX_OFFSET
 Reason = Field(None, description="why (2–500 characters); the engine says when it is required")
 
 
-class InboxQuery(Body):
-    q: str = Field("", max_length=100, description="words in the matter's title")
-    limit: int = Field(200, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
-
-
 class ListQuery(Body):
     q: str = Field("", max_length=100, description="words in the matter's title")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class InboxQuery(ListQuery):
+    limit: int = Field(200, ge=1, le=500)  # 待办 is read whole more often than the other lists
 
 
 class InboxItem(Answer):
