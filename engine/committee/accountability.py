@@ -8,10 +8,11 @@ from sqlalchemy.orm import Session
 
 from engine.directory.access import can_view
 from engine.directory.people import Directory
-from engine.errors import Msg
+from engine.errors import Msg, WorkflowFailed
 from engine.models import AuditEvent, CaseLink, Instance, User
 from engine.status import AuditAction
 
+CASE_PROCESS = "accountability_case"
 DECIDING_STEP = "decide"  # the case process's step that records the outcome (processes/accountability_case.bpmn)
 
 
@@ -38,7 +39,10 @@ def subject_problems(session: Session, data: dict) -> dict[str, Msg]:
 
 
 def link(session: Session, case: Instance, matter: object, official: str | None, now: datetime) -> int:
-    """Record what ``case`` is about; its subject was checked when the step was completed."""
+    """Record what ``case`` is about; its subject was checked when the step was completed. Only an accountability
+    case links: any other diagram calling this would write beside a matter that is not its own."""
+    if case.process_key != CASE_PROCESS:
+        raise WorkflowFailed(Msg("case.link_outside", process=CASE_PROCESS))
     number = _matter_number(matter)
     person = Directory(session).find(official) if official else None
     row = CaseLink(case_id=case.id, matter_id=number if number and number > 0 else None,

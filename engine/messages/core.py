@@ -259,6 +259,7 @@ CORE.update({  # R4 at the meeting itself
 CORE.update({  # accountability cases (R21)
     "case.no_subject": N_("R21：问责案件须指明所涉事项或当事人"),
     "case.no_such_matter": N_("没有编号为 {number} 的事项"),
+    "case.link_outside": N_("R21：只有问责案件（{process}）可以关联事项和当事人"),
 })
 
 CORE.update({  # the annual report (R20)

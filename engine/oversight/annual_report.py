@@ -7,14 +7,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from engine.committee.accountability import case_outcomes
+from engine.committee.accountability import CASE_PROCESS, case_outcomes
 from engine.committee.meetings import BODIES
 from engine.committee.topics import KIND_LABELS
 from engine.directory.access import is_auditor
 from engine.directory.people import Directory
 from engine.errors import Forbidden, FormInvalid, Msg
 from engine.models import Decision, Instance, Publication, Topic
-from engine.oversight.indicators import CASE_PROCESS, Indicators, indicators, within, year_bounds
+from engine.oversight.indicators import Indicators, indicators, within, year_bounds
 from engine.process.catalog import load_catalog
 from engine.storage.database import Database
 

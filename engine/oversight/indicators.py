@@ -12,7 +12,7 @@ from datetime import datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.committee.accountability import case_outcomes
+from engine.committee.accountability import CASE_PROCESS, case_outcomes
 from engine.committee.topics import KIND_LABELS
 from engine.committee.workdays import LOCAL_TZ
 from engine.models import Decision, HumanTask, Instance, Letter, Publication, Topic
@@ -20,7 +20,7 @@ from engine.oversight.surveys import SurveyFigures, figures as survey_figures
 from engine.process.catalog import Power
 from engine.status import TaskState
 
-CASE_PROCESS, INQUIRY_PROCESS, LETTER_REPLY = "accountability_case", "inquiry", "reply"
+INQUIRY_PROCESS, LETTER_REPLY = "inquiry", "reply"
 
 
 @dataclass(frozen=True)

@@ -102,3 +102,17 @@ def test_R21_no_fault_is_neither_published_nor_answered(app, api):
         link = session.scalars(sa.select(CaseLink).where(CaseLink.case_id == case)).one()
         assert (link.matter_id, link.official_id) == (matter, None)
     assert api.instance(case, "jiwei")["status"] == "completed"
+
+
+def test_R21_only_an_accountability_case_links_matters_and_officials(app, api):
+    """A diagram that is no accountability case calls link_case: it stops in error, naming the rule, and no link
+    appears beside the other matter."""
+    from tests.bpmn.test_sandbox import deploy
+    matter = _late_matter(app, api)
+    assert deploy(api, f"link_id = link_case({matter}, 'zhoucw')").status_code == 201
+    started = api.post("/processes/design_demo/instances", "bangong", {"title": "越界关联", "data": {}})
+    assert started.status_code == 201
+    record = api.instance(started.get_json()["id"])
+    assert record["status"] == "error" and "R21" in record["error"] and "accountability_case" in record["error"]
+    with app.extensions["powerflow"].db.reader() as session:
+        assert session.scalars(sa.select(CaseLink)).all() == []
