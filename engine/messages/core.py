@@ -270,4 +270,8 @@ CORE.update({  # the satisfaction surveys (R20)
     "survey.score": N_("请选择 1 到 5 分"),
     "survey.supervisors_only": N_("只有监督员填写监督员测评"),
     "survey.answered": N_("您今年已对该机构作出测评"),
+    "survey.q_openness": N_("公开内容全面"),
+    "survey.q_timeliness": N_("公开及时"),
+    "survey.q_responsiveness": N_("意见建议得到回应"),
+    "survey.q_overall": N_("总体满意程度"),
 })

@@ -45,6 +45,7 @@ class Indicators:
     decisions_by_kind: dict[str, int]  # passed and not, by the topic's kind label
     decisions_passed: int
     decisions_published: Ratio  # passed decisions whose matter was published (R16)
+    published_on_time: Ratio  # passed decisions published by their publishing step's due time
     steps_on_time: Ratio  # steps with a due time completed by it
     letters_answered_on_time: Ratio  # public letters replied to by the reply step's due time (R19)
     satisfaction: float | None  # the writers' average rating, 1–5
@@ -66,15 +67,30 @@ def within(column, bounds):
     return (column >= bounds[0]) & (column < bounds[1])
 
 
-def _decisions(session: Session, body: str, bounds) -> tuple[dict[str, int], int, Ratio]:
+def _publications(session: Session, matters: set[int]) -> tuple[set[int], set[int]]:
+    """The matters published, and those whose first publication came by its step's due time.
+
+    A publication is written by the completion of its step (``publishes``) at the same instant, so the step is the
+    matter's task completed when the publication was made; a step without a due time is on time."""
+    if not matters:
+        return set(), set()
+    rows = session.execute(select(Publication.instance_id, Publication.published_at, HumanTask.due_at).outerjoin(
+        HumanTask, (HumanTask.instance_id == Publication.instance_id) & (HumanTask.completed_at == Publication.published_at))
+        .where(Publication.instance_id.in_(matters)).order_by(Publication.published_at, Publication.id)).all()
+    first: dict[int, bool] = {}
+    for matter, published_at, due_at in rows:
+        first.setdefault(matter, due_at is None or published_at <= due_at)
+    return set(first), {matter for matter, on_time in first.items() if on_time}
+
+
+def _decisions(session: Session, body: str, bounds) -> tuple[dict[str, int], int, Ratio, Ratio]:
     rows = session.execute(select(Topic.kind, Decision.outcome, Topic.instance_id).join(Topic, Topic.id == Decision.topic_id)
                            .where(Topic.body == body, within(Decision.decided_at, bounds),
                                   Decision.superseded_by_id.is_(None))).all()
     kinds = Counter(KIND_LABELS.get(kind, kind) for kind, _, _ in rows)
     passed = {matter for _, outcome, matter in rows if outcome == "passed"}
-    published = set(session.scalars(select(Publication.instance_id).where(Publication.instance_id.in_(passed)))) \
-        if passed else set()
-    return dict(sorted(kinds.items())), len(passed), Ratio(len(published), len(passed))
+    published, on_time = _publications(session, passed)
+    return dict(sorted(kinds.items())), len(passed), Ratio(len(published), len(passed)), Ratio(len(on_time), len(passed))
 
 
 def _steps_on_time(session: Session, bounds) -> Ratio:
@@ -120,11 +136,12 @@ def indicators(session: Session, body: str, year: int, catalog: list[Power], now
     """The body's figures for ``year`` (an unanswered inquiry counts as late once ``now`` is past its due time)."""
     bounds = year_bounds(year)
     powers = [p for p in catalog if p.body == body]
-    kinds, passed, published = _decisions(session, body, bounds)
+    kinds, passed, published, on_time = _decisions(session, body, bounds)
     letters, satisfaction, ratings = _letters(session, bounds)
     asked, late = _inquiries(session, bounds, now)
     return Indicators(body=body, year=year, catalog_coverage=Ratio(sum(1 for p in powers if p.process), len(powers)),
                       decisions_by_kind=kinds, decisions_passed=passed, decisions_published=published,
+                      published_on_time=on_time,
                       steps_on_time=_steps_on_time(session, bounds), letters_answered_on_time=letters,
                       satisfaction=satisfaction, ratings=ratings, cases_by_outcome=_cases(session, bounds),
                       inquiries=asked, inquiries_answered_late=late, survey=survey_figures(session, body, year))

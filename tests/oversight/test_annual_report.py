@@ -28,10 +28,15 @@ YEAR = utcnow().astimezone(LOCAL_TZ).year
 
 @pytest.fixture
 def year_of_work(app, api, database_url):
-    """One major decision passed and published; one public letter replied to late and rated 4; one rejected topic."""
+    """One major decision passed and published a day after its publishing step fell due; one public letter replied to
+    late and rated 4."""
     db, services = app.extensions["powerflow"].db, app.extensions["powerflow"]
     matter, _topic, _decision = decided_matter(app, api, database_url, "关于城区老旧小区改造的决策")
-    assert drive(api, matter, MATTER) == [("publish", "bangong")]
+    assert drive(api, matter, MATTER, stop_at="publish") == []
+    with db.reader() as session:
+        publish = session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == matter,
+                                                             HumanTask.element_id == "publish")).one()
+    Runtime(db, clock=lambda: publish.due_at + timedelta(days=1)).complete(publish.id, MATTER["publish"], "bangong")
     number = letters.write(services.runtime, "王某", "138****0000", "小区门口路灯损坏已一月未修，请尽快处理。")
     with db.reader() as session:
         instance = session.scalar(sa.text("select instance_id from letters where tracking_number = :n"), {"n": number})
@@ -48,15 +53,16 @@ def year_of_work(app, api, database_url):
 
 
 def test_R20_the_indicators_count_what_was_recorded(app, year_of_work):
-    """Each figure equals what the set-up recorded: one decision passed and published, one letter answered late
+    """Each figure equals what the set-up recorded: one decision passed and published late, one letter answered late
     and rated 4, the steps done on time and late."""
     report = AnnualReports(app.extensions["powerflow"].db, PROCESSES).build("常委会", YEAR, utcnow())
     figures = report.indicators
     assert figures.decisions_by_kind == {"一般事项": 1} and figures.decisions_passed == 1
     assert (figures.decisions_published.part, figures.decisions_published.whole) == (1, 1)
+    assert (figures.published_on_time.part, figures.published_on_time.whole) == (0, 1)  # a day after its due time
     assert (figures.letters_answered_on_time.part, figures.letters_answered_on_time.whole) == (0, 1)
     assert (figures.satisfaction, figures.ratings) == (4.0, 1)
-    assert figures.steps_on_time.whole - figures.steps_on_time.part == 1  # only the letter's late reply
+    assert figures.steps_on_time.whole - figures.steps_on_time.part == 2  # the publication and the letter's reply
     powers = [line for line in (PROCESSES / "catalog.toml").read_text(encoding="utf-8").split("[[power]]")
               if 'body = "常委会"' in line]
     assert figures.catalog_coverage.whole == len(powers)

@@ -13,10 +13,11 @@ from engine.public.portal import Portal
 from engine.committee.meetings import BODIES
 from engine.committee.workdays import LOCAL_TZ
 from engine.oversight.annual_report import AnnualReports
-from engine.oversight.surveys import Surveys
+from engine.oversight.surveys import Surveys, field_name
 
 from webui.http.services import services
 from webui.http.errors import engine_text, field_errors
+from webui.pages import report_files
 from webui.pages.live_chart import chart_svg
 from webui.http.params import page_number
 from webui.http.rate_limits import limiter
@@ -133,15 +134,18 @@ def evaluation():
     now = utcnow()
     values, errors, status, thanked = {}, {}, 200, False
     if request.method == "POST":
-        values = {"body": request.form.get("body", ""), "score": request.form.get("score", ""),
-                  "comment": request.form.get("comment", "")}
+        scores = report_files.survey_scores(request.form)
+        values = {"body": request.form.get("body", ""), "comment": request.form.get("comment", ""),
+                  **{field_name(code): score for code, score in scores.items()}}
         try:
-            Surveys(services().db).public_answer(values["body"], values["score"], values["comment"], now)
+            Surveys(services().db).public_answer(values["body"], scores, values["comment"], now)
             values, thanked = {}, True
         except FormInvalid as invalid:
             errors, status = field_errors(invalid.errors), 422
     year = now.astimezone(LOCAL_TZ).year
     reports = AnnualReports(services().db, services().processes_dir)
     summaries = [reports.figures(body, year, now) for body in BODIES]
+    questions = report_files.survey_questions()
     return render_template("public_evaluation.html", summaries=summaries, year=year, bodies=list(BODIES),
-                           values=values, errors=errors, thanked=thanked), status
+                           values=values, errors=errors, thanked=thanked, questions=questions,
+                           labels=dict(questions)), status

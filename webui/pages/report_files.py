@@ -9,12 +9,34 @@ from flask_babel import gettext as _
 
 from engine.oversight.annual_report import AnnualReport
 from engine.oversight.indicators import Ratio
+from engine.oversight.surveys import OVERALL, QUESTIONS, SurveyFigures, field_name, question_label
 
+from webui.http.errors import engine_text
 from webui.http.times import format_date
 from webui.pages import minutes_files
 from webui.pages.minutes_files import cjk_font
 
 Block = tuple[str, object]  # ("title" | "number" | "heading" | "text", str), ("table", rows), ("chart", pairs)
+
+
+def survey_questions() -> list[tuple[str, str]]:
+    """Each survey question's code and wording in the reader's language, in the order the form asks them."""
+    return [(code, engine_text(question_label(code))) for code in QUESTIONS]
+
+
+def survey_scores(form) -> dict[str, str]:
+    """The scores a survey form sent, by question code, as typed."""
+    return {code: form.get(field_name(code), "") for code in QUESTIONS}
+
+
+def _question_rows(survey: SurveyFigures) -> list[list[str]]:
+    """A line per question someone answered, other than overall satisfaction: the public's and supervisors' averages."""
+    def score(value: float | None) -> str:
+        return _("%(score).2f 分", score=value) if value is not None else "—"
+    labels = dict(survey_questions())
+    return [[_("测评：%(question)s", question=labels[q.code]), _("群众 %(public)s；监督员 %(supervisors)s",
+                                                               public=score(q.public), supervisors=score(q.supervisors))]
+            for q in survey.questions if q.code != OVERALL and (q.public, q.supervisors) != (None, None)]
 
 
 def _ratio(ratio: Ratio) -> str:
@@ -38,6 +60,7 @@ def blocks(report: AnnualReport) -> list[Block]:
     indicator_rows = [[_("指标"), _("数值")],
                       [_("权力事项流程化率"), _ratio(figures.catalog_coverage)],
                       [_("通过的决定依规公开"), _ratio(figures.decisions_published)],
+                      [_("通过的决定按期公开"), _ratio(figures.published_on_time)],
                       [_("按期办结的步骤"), _ratio(figures.steps_on_time)],
                       [_("按期答复的群众来信"), _ratio(figures.letters_answered_on_time)],
                       [_("群众满意度（1–5 分）"), satisfaction],
@@ -45,14 +68,17 @@ def blocks(report: AnnualReport) -> list[Block]:
                       [_("询问和质询（逾期答复）"), _("%(n)d（%(late)d）", n=figures.inquiries,
                                                      late=figures.inquiries_answered_late)],
                       [_("群众测评（1–5 分）"), _score(figures.survey.public, figures.survey.public_count)],
-                      [_("监督员测评（1–5 分）"), _score(figures.survey.supervisors, figures.survey.supervisor_count)]]
+                      [_("监督员测评（1–5 分）"), _score(figures.survey.supervisors, figures.survey.supervisor_count)],
+                      *_question_rows(figures.survey)]
     out: list[Block] = [
         ("title", _("%(body)s%(year)d年度权力公开透明运行情况报告", body=report.body, year=report.year)),
         ("number", _("%(body)s年报〔%(year)d〕", body=report.body, year=report.year)),
         ("heading", _("一、总体情况")),
-        ("text", _("%(year)d年，%(body)s共作出决定 %(n)d 项，其中通过 %(passed)d 项；通过的决定中已依规公开 %(published)s。",
+        ("text", _("%(year)d年，%(body)s共作出决定 %(n)d 项，其中通过 %(passed)d 项；通过的决定中已依规公开 %(published)s，"
+                   "在公示步骤期限内公开 %(on_time)s。",
                    year=report.year, body=report.body, n=sum(figures.decisions_by_kind.values()),
-                   passed=figures.decisions_passed, published=_ratio(figures.decisions_published))),
+                   passed=figures.decisions_passed, published=_ratio(figures.decisions_published),
+                   on_time=_ratio(figures.published_on_time))),
         ("heading", _("二、主要指标")), ("table", indicator_rows),
         *([("chart", list(figures.decisions_by_kind.items()))] if figures.decisions_by_kind else []),
         ("heading", _("三、决策事项")),

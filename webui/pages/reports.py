@@ -12,7 +12,7 @@ from engine.committee.meetings import BODIES
 from engine.committee.workdays import LOCAL_TZ
 from engine.errors import Conflict, FormInvalid
 from engine.oversight.annual_report import AnnualReports
-from engine.oversight.surveys import SUPERVISOR_ROLE, Surveys
+from engine.oversight.surveys import SUPERVISOR_ROLE, Surveys, field_name
 
 from webui.http.auth import roles_required
 from webui.http.errors import engine_text, field_errors, respond
@@ -47,7 +47,7 @@ def _page(survey_values: dict | None = None, survey_errors: dict | None = None, 
     return render_template("annual_report.html", report=report, content=report_files.blocks(report),
                            bodies=list(BODIES), body=report.body, year=report.year, errors={},
                            surveying=SUPERVISOR_ROLE in current_user.roles, survey=survey_values or {},
-                           survey_errors=survey_errors or {}), status
+                           survey_errors=survey_errors or {}, questions=report_files.survey_questions()), status
 
 
 def _download(data: bytes, mimetype: str, report, extension: str) -> Response:
@@ -79,13 +79,15 @@ def annual_docx():
 @roles_required({SUPERVISOR_ROLE})
 def supervisor_survey():
     """A supervisor's yearly rating of a body (R20); once a year each."""
-    values = {k: request.form.get(k, "") for k in ("body", "score", "comment")}
+    values = {k: request.form.get(k, "") for k in ("body", "comment")}
+    scores = report_files.survey_scores(request.form)
+    values.update({field_name(code): score for code, score in scores.items()})
     try:
-        Surveys(services().db).supervisor_answer(current_user.username, values["body"], values["score"],
-                                                 values["comment"], utcnow())
+        Surveys(services().db).supervisor_answer(current_user.username, values["body"], scores, values["comment"],
+                                                 utcnow())
     except FormInvalid as invalid:
         return _page(values, field_errors(invalid.errors), 422)
     except Conflict as done:
-        return _page(values, {"score": engine_text(done.msg)}, 409)
+        return _page(values, {"survey": engine_text(done.msg)}, 409)
     flash(_("测评已提交。"))
     return redirect(url_for("reports.annual", body=values["body"]))
