@@ -1,4 +1,5 @@
-"""execution_supervision (R18): progress against deadlines, supervision, acceptance, reports to both bodies."""
+"""execution_supervision (R18): progress against deadlines, supervision, acceptance, reports to both bodies, and
+the execution made public (R16)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -46,7 +47,13 @@ def test_R18_progress_is_supervised_accepted_and_reported_to_the_committee_and_t
     history = api.instance(instance)["history"]
     plenary_topic = next(e for e in history if e["element_id"] == "to_plenary")["details"]["set"]["plenary_topic"]
     hold_meeting(api, database_url, [plenary_topic], {"attendance": {"present": PLENARY}}, process="plenary_meeting")
+    # R16: decisions and their execution are published; the office does it once both bodies have heard the report
+    assert drive(api, instance, {"publish_execution": {
+        "publication_text": "老旧小区改造决定已执行完毕，12个小区全部完工。", "publication_days": 5,
+        "channel": "门户网站"}}) == [("publish_execution", "bangong")]
     assert api.instance(instance)["status"] == "completed"
+    published = api.client.get(f"/public/decisions/{instance}").get_data(as_text=True)
+    assert "老旧小区改造决定的执行" in published and "12个小区全部完工" in published
 
 
 def test_R18_a_report_not_made_in_time_reminds_the_office(app, api, database_url):
