@@ -89,3 +89,4 @@ class AuditAction(StrEnum):
     COPY = "copy"  # 抄送
     COMMENT = "comment"
     URGE = "urge"  # 催办
+    OBJECTION = "objection"  # the public objected to a publication during its period (R16)

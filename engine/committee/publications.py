@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from engine.committee.calendar_days import load_calendar
 from engine.models import Decision, Instance, Topic
-from engine.models import Publication
+from engine.models import Objection, Publication
 
 DEFAULT_DAYS = 5
 
@@ -44,6 +44,18 @@ def for_instance(session: Session, instance_id: int) -> Publication | None:
     """A matter's latest publication, or None while it is unpublished."""
     return session.scalar(select(Publication).options(*_PAGE).where(Publication.instance_id == instance_id)
                           .order_by(Publication.id.desc()))
+
+
+def objections(session: Session, instance_id: int) -> list[dict]:
+    """The objections the public sent to the matter's publications (engine.public.objections), oldest first."""
+    rows = session.scalars(select(Objection).where(Objection.instance_id == instance_id).order_by(Objection.id))
+    return [{"id": o.id, "writer": o.writer, "contact": o.contact, "text": o.text, "created_at": o.created_at}
+            for o in rows]
+
+
+def objections_on_record(session: Session, instance_id: int) -> int:
+    """How many objections the public sent to the matter's publications (engine.public.objections)."""
+    return session.scalar(select(func.count()).select_from(Objection).where(Objection.instance_id == instance_id)) or 0
 
 
 def is_published(session: Session, instance_id: int) -> bool:

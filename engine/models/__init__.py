@@ -16,11 +16,11 @@ from engine.models.operations import WorkerHeartbeat
 from engine.models.webhooks import WebhookDelivery, WebhookSubscription
 from engine.models.people import Field, LoginThrottle, Role, User, UserRole
 from engine.models.process import ProcessVersion
-from engine.models.public import Copy, Letter, Publication
+from engine.models.public import Copy, Letter, Objection, Publication
 from engine.models.reference import REFERENCE_TABLES, ReferenceStamp
 
 __all__ = ["GENESIS", "Attachment", "AuditEvent", "AuditHead", "BallotKey", "BallotTeller", "Base", "CalendarDay", "CaseLink",
            "Comment", "Copy", "Decision", "EncryptedBallot", "Field", "Follow", "FormSubmission", "HumanTask",
-           "Instance", "JSONType", "Letter", "LoginThrottle", "Notification", "NotificationSetting", "NumberSeries",
+           "Instance", "JSONType", "Letter", "LoginThrottle", "Notification", "NotificationSetting", "NumberSeries", "Objection",
            "OutgoingMail", "ProcessVersion", "Publication", "REFERENCE_TABLES", "ReferenceStamp", "Role", "SurveyResponse", "TallyShare", "Timer", "Topic", "UTCDateTime",
            "User", "UserRole", "WebhookDelivery", "WebhookSubscription", "WorkerHeartbeat", "utcnow", "StatusColumn"]

@@ -1,4 +1,4 @@
-"""What others are shown: publications (R16), letters to the mailbox (R19, R20), copies (抄送)."""
+"""What others are shown: publications (R16) and objections to them, letters to the mailbox (R19, R20), copies (抄送)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -28,6 +28,21 @@ class Publication(Base):
     objections_until: Mapped[datetime] = mapped_column(UTCDateTime)
     instance: Mapped[Instance] = relationship(lazy="joined")
     decision: Mapped[Decision | None] = relationship(lazy="joined")
+
+
+class Objection(Base):
+    """An objection sent from the public page of a publication during its period (R16), for the office to verify.
+
+    The writer may stay anonymous; a name and contact, when given, are read only by those who may read the matter."""
+
+    __tablename__ = "objections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id", ondelete="CASCADE"))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    writer: Mapped[str | None] = mapped_column(String(100))
+    contact: Mapped[str | None] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Letter(Base):

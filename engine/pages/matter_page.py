@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from engine.collaboration import comments, followers
-from engine.committee import accountability, minutes, topics
+from engine.committee import accountability, minutes, publications, topics
 from engine.pages import queries
 from engine.runtime import waiting
 from engine.directory.access import takes_part, visible_instance
@@ -36,6 +36,7 @@ class MatterPage:
     comments: list[dict] | None  # None while withheld (R15)
     following: bool
     cases: list[dict] = field(default_factory=list)  # accountability cases on it the user may read (R21)
+    objections: list[dict] = field(default_factory=list)  # the public's objections to its publication (R16)
 
 
 def _decision(d) -> dict:
@@ -71,7 +72,8 @@ class MatterPages:
                         if u.active and u.id != user.id] if can_copy else [],
                 comments=None if withheld else [comments.as_dict(c) for c in comments.listing(session, instance.id, user)],
                 following=followers.is_following(session, user, instance.id),
-                cases=accountability.cases_about(session, user, instance))
+                cases=accountability.cases_about(session, user, instance),
+                objections=publications.objections(session, instance.id))
 
     def describe(self, instance_id: int, username: str) -> dict:
         """The matter as the API gives it: its description and what it waits for."""

@@ -1,11 +1,15 @@
 """What the public portal shows anyone, without signing in: published charts and decisions, and letters.
 
 Only what is published is read here (R16): an unpublished or unknown matter is the same NotFound, so no
-title leaks. A letter is found by its tracking number alone, and its writer may rate the answer (R20).
+title leaks. A letter is found by its tracking number alone, and its writer may rate the answer (R20). Anyone may
+object to a publication while its period runs.
 """
 from __future__ import annotations
 
-from engine.public import letters
+from datetime import datetime
+
+from engine.public import letters, objections
+from engine.storage import idempotency
 from engine.committee import minutes, publications
 from engine.charts.live_cache import Charts
 from engine.storage.database import Database
@@ -60,6 +64,17 @@ class Portal:
                 meeting = found.decision.meeting_id
                 item["minutes_number"] = minutes.numbers(session, [meeting]).get(meeting)
             return item
+
+    def object_to(self, instance_id: int, writer: object, contact: object, text: object, now: datetime,
+                  token: object = None) -> int:
+        """Record an objection to a published matter while its period runs (R16), in one transaction; with the
+        form's one-time ``token`` a second submission records nothing."""
+        def create(key: str | None) -> int:
+            with self.db.transaction() as session:
+                found = objections.submit(session, instance_id, writer, contact, text, now)
+                idempotency.record(session, "objection", key, None, found, now)
+                return found
+        return int(idempotency.once(self.db, "objection", token, None, create)[0])
 
     def letter(self, number: str) -> letters.LetterStatus:
         """Where a letter stands, by its tracking number."""

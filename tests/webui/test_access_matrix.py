@@ -85,6 +85,8 @@ ROUTES = {
     ("GET", "public.flowchart"): ("/public/processes/major_decision", None, everyone(200)),
     ("GET", "public.decisions"): ("/public/decisions", None, everyone(200)),
     ("GET", "public.decision"): ("/public/decisions/{matter}", None, everyone(404)),  # not yet published
+    ("POST", "public.objection"): ("/public/decisions/{matter}/objections", {"text": "对公示内容有异议，请核实。"},
+                                   everyone(404)),  # nothing published to object to
     ("GET", "public.mailbox"): ("/public/mailbox", None, everyone(200)),
     ("POST", "public.mailbox"): ("/public/mailbox", {"content": "路灯"}, everyone(422)),
     ("GET", "public.find_letter"): ("/public/letters", None, everyone(200)),

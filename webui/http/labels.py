@@ -16,7 +16,7 @@ ACTIONS = {
     AuditAction.REASSIGN: _l("转办"), AuditAction.DELEGATE: _l("委派"), AuditAction.DELEGATE_DONE: _l("代为办理"),
     AuditAction.COPY: _l("抄送"), AuditAction.RETURN: _l("驳回"), AuditAction.WITHDRAW: _l("撤回"),
     AuditAction.ADD_SIGN: _l("加签"), AuditAction.SIGN: _l("签署意见"), AuditAction.COMMENT: _l("发表意见"),
-    AuditAction.URGE: _l("催办"),
+    AuditAction.URGE: _l("催办"), AuditAction.OBJECTION: _l("收到公示异议"),
 }
 
 

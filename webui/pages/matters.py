@@ -58,7 +58,8 @@ def page(instance_id: int, status: int = 200, comment_body: str = "", comment_er
                            decisions=shown.decisions, meeting_minutes=shown.meeting_minutes,
                            deciding_minutes=shown.deciding_minutes, urgeable=shown.urgeable,
                            can_copy=shown.can_copy, people=shown.people, comments=shown.comments,
-                           following=shown.following, cases=shown.cases, comment_body=comment_body,
+                           following=shown.following, cases=shown.cases, objections=shown.objections,
+                           comment_body=comment_body,
                            comment_errors=comment_errors or {},
                            form_token=idempotency.usable(form_token) or idempotency.new_token()), status
 

@@ -74,7 +74,27 @@ def decisions():
 @bp.get("/decisions/<int:instance_id>")
 def decision(instance_id: int):
     item = _portal().decision(instance_id)  # with the number of the minutes behind it (R11)
-    return render_template("public_decision.html", item=item, now=utcnow())
+    return render_template("public_decision.html", item=item, now=utcnow(), values={}, errors={},
+                           objected=request.args.get("objected") == "1", form_token=idempotency.new_token())
+
+
+@bp.post("/decisions/<int:instance_id>/objections")
+@limiter.limit(lambda: current_app.config["MAILBOX_RATE_LIMIT"])
+def objection(instance_id: int):
+    """An objection to the publication while its period runs (R16); after it, 409 naming the rule."""
+    values = {k: request.form.get(k, "") for k in ("writer", "contact", "text")}
+    now, token = utcnow(), request.form.get(idempotency.FIELD)
+    try:
+        _portal().object_to(instance_id, values["writer"], values["contact"], values["text"], now, token)
+    except FormInvalid as invalid:
+        errors, status = field_errors(invalid.errors), 422
+    except Conflict as closed:
+        errors, status = {"objection": engine_text(closed.msg)}, 409
+    else:  # post/redirect/get: reloading the page files nothing again
+        return redirect(url_for("public.decision", instance_id=instance_id, objected=1, _anchor="objection"))
+    item = _portal().decision(instance_id)
+    return render_template("public_decision.html", item=item, now=now, values=values, errors=errors, objected=False,
+                           form_token=idempotency.usable(token) or idempotency.new_token()), status
 
 
 def _portal() -> Portal:
