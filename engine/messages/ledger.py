@@ -1,4 +1,5 @@
-"""Messages of the accountability ledger (R21): who may read which entry, and the words of its exported file."""
+"""Messages of the accountability ledger (R21): who may read which entry, and the words of its exported file and of
+the values its records carry (inquiry kinds, ratings of answers, case outcomes)."""
 from engine.messages.marks import N_
 
 LEDGER: dict[str, str] = {  # engine/oversight/ledger.py: refusals and unusable filters
@@ -57,4 +58,37 @@ LEDGER.update({  # engine/oversight/ledger_exports.py: sheet names, column heade
     "ledger.topic_interpellation": N_("质询"),
     "ledger.yes": N_("是"),
     "ledger.no": N_("否"),
+})
+
+LEDGER.update({  # engine/oversight/ledger_exports.py: inquiries answered and accountability cases
+    "ledger.sheet_inquiries": N_("询问和质询"),
+    "ledger.sheet_cases": N_("问责案件"),
+    "ledger.inquiries": N_("询问和质询"),
+    "ledger.inquiries_late": N_("答复逾期"),
+    "ledger.inquiries_unsatisfied": N_("答复不满意"),
+    "ledger.cases": N_("问责案件"),
+    "ledger.cases_sanctioned": N_("被问责"),
+    "ledger.inquiry_kind": N_("类型"),
+    "ledger.asked_by": N_("提问人"),
+    "ledger.answered_at": N_("答复时间"),
+    "ledger.answer_rating": N_("答复评价"),
+    "ledger.answered_in_time": N_("按期答复"),
+    "ledger.answered_late": N_("逾期答复"),
+    "ledger.not_answered": N_("逾期未答复"),
+    "ledger.awaiting_answer": N_("待答复"),
+    "ledger.case": N_("案件"),
+    "ledger.about": N_("所涉事项"),
+    "ledger.opened_at": N_("立案时间"),
+    "ledger.case_outcome": N_("处理结果"),
+    "ledger.pending": N_("办理中"),
+    # The values the records carry as the forms recorded them, shown in the reader's language.
+    "ledger.kind_inquiry": N_("询问"),
+    "ledger.kind_interpellation": N_("质询"),
+    "ledger.rating_satisfied": N_("满意"),
+    "ledger.rating_fair": N_("基本满意"),
+    "ledger.rating_unsatisfied": N_("不满意"),
+    "ledger.outcome_no_fault": N_("不予问责"),
+    "ledger.outcome_admonition": N_("诫勉"),
+    "ledger.outcome_criticism": N_("通报批评"),
+    "ledger.outcome_referral": N_("移送处理"),
 })

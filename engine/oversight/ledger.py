@@ -1,6 +1,7 @@
 """The accountability ledger (R21): per official and per body, what is on record — the decisions they were in charge
-of, steps done late and by how much, R14 and R18 reports late or not made, urgings received, and the ratings of the
-letters they handled.
+of, steps done late and by how much, R14 and R18 reports late or not made, urgings received, the ratings of the
+letters they handled, the inquiries and interpellations put to them (answered late or not at all, and how the asker
+rated the answer), and the accountability cases that name them with their outcome.
 
 The discipline commission and supervisors read every entry; any other signed-in user reads only their own.
 """
@@ -17,8 +18,9 @@ from engine.directory.access import is_auditor
 from engine.directory.people import Directory
 from engine.errors import Forbidden, FormInvalid, Msg
 from engine.models import User
-from engine.oversight import ledger_records as found
+from engine.oversight import ledger_accountability, ledger_records as found
 from engine.oversight.indicators import year_bounds
+from engine.oversight.ledger_accountability import CaseAgainst, InquiryAnswer
 from engine.oversight.ledger_records import (DecisionTaken, HandledLetter, LateStep, Report, Scope, Urging,
                                              body_of_role)
 from engine.storage.database import Database
@@ -36,13 +38,15 @@ class Records:
     reports: list[Report] = field(default_factory=list)
     urgings: list[Urging] = field(default_factory=list)
     letters: list[HandledLetter] = field(default_factory=list)
+    inquiries: list[InquiryAnswer] = field(default_factory=list)
+    cases: list[CaseAgainst] = field(default_factory=list)
 
     def only(self, keep) -> "Records":
         """The records for which ``keep(record)`` holds."""
         return Records(*([r for r in getattr(self, name) if keep(r)] for name in KINDS))
 
 
-KINDS = ("decisions", "late_steps", "reports", "urgings", "letters")
+KINDS = ("decisions", "late_steps", "reports", "urgings", "letters", "inquiries", "cases")
 
 
 def hours(delta: timedelta) -> float:
@@ -111,6 +115,33 @@ class Entry:
     def average_rating(self) -> float | None:
         return average_rating(self.records.letters)
 
+    @property
+    def inquiries(self) -> int:
+        return len(self.records.inquiries)
+
+    @property
+    def inquiries_late(self) -> int:
+        """Answers given late, or not given past their due time."""
+        return sum(1 for i in self.records.inquiries if i.late)
+
+    @property
+    def inquiries_unanswered(self) -> int:
+        """Answers still not given past their due time."""
+        return sum(1 for i in self.records.inquiries if i.late and i.unanswered)
+
+    @property
+    def inquiries_unsatisfied(self) -> int:
+        return sum(1 for i in self.records.inquiries if i.unsatisfied)
+
+    @property
+    def cases(self) -> int:
+        return len(self.records.cases)
+
+    @property
+    def cases_sanctioned(self) -> int:
+        """Cases decided with an outcome other than 不予问责."""
+        return sum(1 for c in self.records.cases if c.sanctioned)
+
 
 def by_official(records: Records, listed: dict[str, str]) -> list[Entry]:
     """An entry per official: each of ``listed`` (username → name) in its order, then whoever else a record names."""
@@ -177,7 +208,8 @@ class LedgerView:
 
 def _records(session: Session, scope: Scope, now: datetime) -> Records:
     return Records(found.decisions(session, scope), found.late_steps(session, scope),
-                   found.reports(session, scope, now), found.urgings(session, scope), found.letters(session, scope))
+                   found.reports(session, scope, now), found.urgings(session, scope), found.letters(session, scope),
+                   ledger_accountability.inquiries(session, scope, now), ledger_accountability.cases(session, scope))
 
 
 def _scope(year: int | None, **narrowed) -> Scope:

@@ -1,5 +1,6 @@
 """What the accountability ledger (R21) is read from, as recorded: decisions with their member in charge, steps
-done after their due time, R14 and R18 reports late or not made, urgings, and the ratings of letters handled.
+done after their due time, R14 and R18 reports late or not made, urgings, and the ratings of letters handled
+(inquiries answered and accountability cases are read in ``ledger_accountability``).
 
 Every record names the official it counts against (a username, or None for a step still in a role's queue) and
 the body whose lane held it: a role stands for the body it sits in (a member of the standing committee, the
@@ -117,10 +118,11 @@ class Scope:
         return found
 
 
-_HOLDER, _URGER = aliased(User, name="holder"), aliased(User, name="urger")
+HOLDER, _URGER = aliased(User, name="holder"), aliased(User, name="urger")
 
 
-def _place(r) -> dict:
+def place_of(r) -> dict:
+    """A row's matter, step, official and body, as the fields of a ``Place``."""
     return {"matter_id": r.instance_id, "matter": r.title, "step": r.step, "official": r.username,
             "official_name": r.display_name, "body": body_of_role(r.role)}
 
@@ -129,16 +131,17 @@ def decisions(session: Session, scope: Scope) -> list[DecisionTaken]:
     """Decisions taken, each with its topic's member in charge."""
     rows = session.execute(
         select(Topic.instance_id, Topic.title, Topic.kind.label("step"), Decision.body.label("role"),
-               Decision.outcome, Decision.decided_at, Decision.superseded_by_id, _HOLDER.username, _HOLDER.display_name)
+               Decision.outcome, Decision.decided_at, Decision.superseded_by_id, HOLDER.username, HOLDER.display_name)
         .select_from(Decision).join(Topic, Topic.id == Decision.topic_id)
-        .outerjoin(_HOLDER, _HOLDER.id == Topic.member_in_charge_id)
+        .outerjoin(HOLDER, HOLDER.id == Topic.member_in_charge_id)
         .where(and_(True, *scope.where(Decision.decided_at, Topic.member_in_charge_id, body=Decision.body)))
         .order_by(Decision.decided_at, Decision.id))
-    return [DecisionTaken(**{**_place(r), "step": KIND_LABELS.get(r.step, r.step)}, outcome=r.outcome,
+    return [DecisionTaken(**{**place_of(r), "step": KIND_LABELS.get(r.step, r.step)}, outcome=r.outcome,
                           decided_at=r.decided_at, superseded=r.superseded_by_id is not None) for r in rows]
 
 
-def _task_columns():
+def task_columns():
+    """The columns of a step every record of a step reads (with ``Instance`` joined)."""
     return (HumanTask.instance_id, Instance.title, HumanTask.name.label("step"), HumanTask.candidate_role.label("role"),
             HumanTask.due_at, HumanTask.completed_at)
 
@@ -146,14 +149,14 @@ def _task_columns():
 def late_steps(session: Session, scope: Scope) -> list[LateStep]:
     """Steps completed after their due time, counted for whoever completed them."""
     rows = session.execute(
-        select(*_task_columns(), _HOLDER.username, _HOLDER.display_name)
+        select(*task_columns(), HOLDER.username, HOLDER.display_name)
         .join(Instance, Instance.id == HumanTask.instance_id)
-        .outerjoin(_HOLDER, _HOLDER.id == HumanTask.completed_by_id)
+        .outerjoin(HOLDER, HOLDER.id == HumanTask.completed_by_id)
         .where(HumanTask.state == TaskState.COMPLETED, HumanTask.due_at.is_not(None),
                HumanTask.completed_at > HumanTask.due_at,
                *scope.where(HumanTask.completed_at, HumanTask.completed_by_id, HumanTask.candidate_role))
         .order_by(HumanTask.completed_at, HumanTask.id))
-    return [LateStep(**_place(r), due_at=r.due_at, done_at=r.completed_at) for r in rows]
+    return [LateStep(**place_of(r), due_at=r.due_at, done_at=r.completed_at) for r in rows]
 
 
 def reports(session: Session, scope: Scope, now: datetime) -> list[Report]:
@@ -163,12 +166,12 @@ def reports(session: Session, scope: Scope, now: datetime) -> list[Report]:
     late = ((HumanTask.state == TaskState.COMPLETED) & (HumanTask.completed_at > HumanTask.due_at)) \
         | ((HumanTask.state == TaskState.READY) & (HumanTask.due_at < now))
     rows = session.execute(
-        select(*_task_columns(), Instance.process_key, HumanTask.element_id, _HOLDER.username, _HOLDER.display_name)
-        .join(Instance, Instance.id == HumanTask.instance_id).outerjoin(_HOLDER, _HOLDER.id == holder_id)
+        select(*task_columns(), Instance.process_key, HumanTask.element_id, HOLDER.username, HOLDER.display_name)
+        .join(Instance, Instance.id == HumanTask.instance_id).outerjoin(HOLDER, HOLDER.id == holder_id)
         .where(is_report, HumanTask.due_at.is_not(None), late,
                *scope.where(HumanTask.due_at, holder_id, HumanTask.candidate_role))
         .order_by(HumanTask.due_at, HumanTask.id))
-    return [Report(**_place(r), rule=REPORT_STEPS[(r.process_key, r.element_id)], due_at=r.due_at,
+    return [Report(**place_of(r), rule=REPORT_STEPS[(r.process_key, r.element_id)], due_at=r.due_at,
                    reported_at=r.completed_at, late_by=(r.completed_at or now) - r.due_at) for r in rows]
 
 
@@ -185,23 +188,23 @@ def urgings(session: Session, scope: Scope) -> list[Urging]:
         return []
     holder_id = func.coalesce(HumanTask.assignee_id, HumanTask.completed_by_id)
     tasks = {r.id: r for r in session.execute(
-        select(HumanTask.id, *_task_columns(), _HOLDER.username, _HOLDER.display_name)
-        .join(Instance, Instance.id == HumanTask.instance_id).outerjoin(_HOLDER, _HOLDER.id == holder_id)
+        select(HumanTask.id, *task_columns(), HOLDER.username, HOLDER.display_name)
+        .join(Instance, Instance.id == HumanTask.instance_id).outerjoin(HOLDER, HOLDER.id == holder_id)
         .where(HumanTask.id.in_(ids), *scope.where(None, holder_id, HumanTask.candidate_role)))}
-    return [Urging(**_place(tasks[task_id]), urged_at=e.at, urged_by=e.urger or "")
+    return [Urging(**place_of(tasks[task_id]), urged_at=e.at, urged_by=e.urger or "")
             for e, task_id in urged if task_id in tasks]
 
 
 def letters(session: Session, scope: Scope) -> list[HandledLetter]:
     """Public letters handled, once per letter and official (the latest handling), with the writer's rating."""
     rows = session.execute(
-        select(*_task_columns(), Letter.rating, Letter.rated_at, _HOLDER.username, _HOLDER.display_name)
+        select(*task_columns(), Letter.rating, Letter.rated_at, HOLDER.username, HOLDER.display_name)
         .join(Instance, Instance.id == HumanTask.instance_id).outerjoin(Letter, Letter.instance_id == Instance.id)
-        .outerjoin(_HOLDER, _HOLDER.id == HumanTask.completed_by_id)
+        .outerjoin(HOLDER, HOLDER.id == HumanTask.completed_by_id)
         .where(Instance.process_key == LETTER_PROCESS, HumanTask.element_id.in_(LETTER_STEPS),
                HumanTask.state == TaskState.COMPLETED,
                *scope.where(HumanTask.completed_at, HumanTask.completed_by_id, HumanTask.candidate_role))
         .order_by(HumanTask.completed_at, HumanTask.id))
     latest = {(r.instance_id, r.username): r for r in rows}  # a letter sent back and handled again counts once
-    return [HandledLetter(**_place(r), done_at=r.completed_at, rating=r.rating, rated_at=r.rated_at)
+    return [HandledLetter(**place_of(r), done_at=r.completed_at, rating=r.rating, rated_at=r.rated_at)
             for r in latest.values()]

@@ -1,5 +1,6 @@
 """The accountability ledger (R21): every official's and body's entry for 纪委 and 监督员, one's own entry for anyone
-else signed in; its export (CSV, XLSX) and chart."""
+else signed in — with the inquiries put to them and the accountability cases naming them; its export (CSV, XLSX) and
+chart."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,7 +14,6 @@ from engine.committee.workdays import LOCAL_TZ
 from engine.errors import FormInvalid
 from engine.oversight import ledger_exports
 from engine.oversight.ledger import Ledger, LedgerQuery, LedgerView, hours, split_delay
-from engine.oversight.ledger_records import LateStep
 
 from webui.http.errors import field_errors, respond
 from webui.http.services import services
@@ -44,19 +44,23 @@ def delay(delta: timedelta) -> str:
 
 
 def _chart(view: LedgerView, single: bool) -> str:
-    """The whole ledger: each official's late steps, late or missing reports and urgings; one entry: how late each
-    step was, and each report not made (a report made late is one of the late steps)."""
+    """The whole ledger: each official's late steps, late or missing reports, urgings and inquiries answered late or
+    not at all; one entry: how late each step was, and each report or answer not made (one made late is one of the
+    late steps)."""
     if single:
         entry = (view.officials or view.bodies)[0]
-        late = [*entry.records.late_steps, *(r for r in entry.records.reports if r.missing)]
-        labels = [r.step if isinstance(r, LateStep) else _("%(step)s（逾期未报）", step=r.step) for r in late]
-        return statistics_charts.horizontal_bars(_("逾期时长（小时）"), labels,
-                                                 {_("逾期（小时）"): [hours(r.late_by) for r in late]})
-    shown = [e for e in view.officials if e.late_steps or e.records.reports or e.urgings]
+        late = [(s.step, s.late_by) for s in entry.records.late_steps]
+        late += [(_("%(step)s（逾期未报）", step=r.step), r.late_by) for r in entry.records.reports if r.missing]
+        late += [(_("%(step)s（逾期未答复）", step=i.step), i.late_by) for i in entry.records.inquiries
+                 if i.late and i.unanswered]
+        return statistics_charts.horizontal_bars(_("逾期时长（小时）"), [label for label, _late in late],
+                                                 {_("逾期（小时）"): [hours(by) for _label, by in late]})
+    shown = [e for e in view.officials if e.late_steps or e.records.reports or e.urgings or e.inquiries_late]
     return statistics_charts.horizontal_bars(_("逾期、报告与催办（按人员）"), [e.name for e in shown],
                                              {_("逾期办理的步骤"): [e.late_steps for e in shown],
                                               _("逾期或未报的报告"): [len(e.records.reports) for e in shown],
-                                              _("收到催办"): [e.urgings for e in shown]})
+                                              _("收到催办"): [e.urgings for e in shown],
+                                              _("答复逾期的询问和质询"): [e.inquiries_late for e in shown]})
 
 
 @bp.get("/")
