@@ -57,6 +57,7 @@ class AgendaItem:
     choice_tally: dict | None = None
     ruled: bool = False
     reasons: str = ""
+    kind: str | None = None  # the topic's kind (engine.committee.topics.KIND_LABELS)
 
 
 @dataclass
@@ -185,7 +186,7 @@ def _content(session: Session, meeting: Instance, entry: MinutesEntry) -> Minute
             items.append(AgendaItem(
                 str(item.get("title", "")), item.get("matter_id"), decision.outcome, decision.agree,
                 decision.disagree, decision.abstain, decision.should_attend, decision.present, decision.chosen,
-                decision.choice_tally, decision.ruling is not None))
+                decision.choice_tally, decision.ruling is not None, kind=decision.topic.kind))
         else:
             outcome = "deferred" if result.get("outcome") == "deferred" else None
             items.append(AgendaItem(str(item.get("title", "")), item.get("matter_id"), outcome,

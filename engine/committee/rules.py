@@ -11,7 +11,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from engine.committee import topics
+from engine.committee import duty_reports, topics
 from engine.committee.accountability import subject_problems
 from engine.committee.calendar_days import load_calendar
 from engine.errors import FormInvalid, Msg, joined
@@ -26,6 +26,7 @@ class CheckContext:
     session: Session
     data: dict
     now: datetime
+    instance_id: int | None = None  # the matter whose step is being completed
 
 
 def _ids(values) -> list[int]:
@@ -94,9 +95,15 @@ def case_subject(ctx: CheckContext) -> dict[str, str]:
     return subject_problems(ctx.session, ctx.data)
 
 
+def duty_report(ctx: CheckContext) -> dict[str, str]:
+    """R21: a duty report (述职述廉) names an active standing-committee member, once for each year."""
+    return duty_reports.problems(ctx.session, ctx.data, ctx.instance_id)
+
+
 CHECKS: dict[str, Callable[[CheckContext], dict[str, str]]] = {
     "R1_agenda": agenda, "R4_notice": notice, "R4_meeting_day": meeting_day, "R2_emergency": emergency,
-    "R17_publicity": publicity, "R8_tellers": tellers, "R21_case_subject": case_subject}
+    "R17_publicity": publicity, "R8_tellers": tellers, "R21_case_subject": case_subject,
+    "R21_duty_report": duty_report}
 
 
 def names(value: str | None) -> list[str]:

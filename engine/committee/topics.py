@@ -35,7 +35,7 @@ def meeting_dates(session: Session, meeting_ids) -> dict[int, str]:
 
 
 KIND_LABELS = {"ordinary": "一般事项", "personnel": "人事事项", "change": "变更决定", "motion": "成员联名提议",
-               "report": "紧急处置报告", "interpellation": "质询"}
+               "report": "紧急处置报告", "interpellation": "质询", "duty_report": "述职述廉"}
 
 
 def submit(session: Session, instance: Instance, element_id: str, body: str, title: str, kind: str,

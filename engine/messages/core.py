@@ -263,6 +263,8 @@ CORE.update({  # accountability cases (R21)
     "case.no_subject": N_("R21：问责案件须指明所涉事项或当事人"),
     "case.no_such_matter": N_("没有编号为 {number} 的事项"),
     "case.link_outside": N_("R21：只有问责案件（{process}）可以关联事项和当事人"),
+    "rule.r21_duty_member": N_("R21：述职述廉由在任常委进行，{name} 不是在任常委"),
+    "rule.r21_duty_once": N_("R21：{name} {year} 年度的述职述廉已在编号 {matter} 的事项中进行，每名常委每年述职一次"),
 })
 
 CORE.update({  # the annual report (R20)

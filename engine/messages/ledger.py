@@ -56,6 +56,7 @@ LEDGER.update({  # engine/oversight/ledger_exports.py: sheet names, column heade
     "ledger.topic_motion": N_("成员联名提议"),
     "ledger.topic_report": N_("紧急处置报告"),
     "ledger.topic_interpellation": N_("质询"),
+    "ledger.topic_duty_report": N_("述职述廉"),
     "ledger.yes": N_("是"),
     "ledger.no": N_("否"),
 })

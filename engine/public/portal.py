@@ -61,6 +61,7 @@ class Portal:
                 raise NotFound("public.missing")
             item = _published(found)
             if found.decision is not None:
+                item["decision"]["kind"] = found.decision.topic.kind  # a 述职述廉 grade is not an election
                 meeting = found.decision.meeting_id
                 item["minutes_number"] = minutes.numbers(session, [meeting]).get(meeting)
             return item

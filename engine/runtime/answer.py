@@ -33,7 +33,7 @@ def answer(stepper: Stepper, session: Session, row: HumanTask, user: User, data:
         task_actions.return_delegated(session, row, user, clean, now)
         return Outcome(instance.id, instance.status, [row.id])
     props = task_properties(task)
-    rules.enforce(props.get("check"), rules.CheckContext(session, {**task.data, **clean}, now))
+    rules.enforce(props.get("check"), rules.CheckContext(session, {**task.data, **clean}, now, instance.id))
     ballot_steps.record(session, instance.id, row.element_id, schema, secret, shares, task,
                         workflow.script_engine, props, user.username)
     task.data.update(clean)

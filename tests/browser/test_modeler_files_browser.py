@@ -132,6 +132,6 @@ def test_every_shipped_process_deploys_unchanged_from_the_modeler(live_url, brow
         outcome[path.stem] = page.inner_text("#status")
         if not page.locator("#deployed").count():
             outcome[path.stem] += " " + json.dumps(page.locator("#problems li").all_inner_texts(), ensure_ascii=False)
-    assert len(outcome) == 15  # every shipped process, the R21 inquiry and accountability case included
+    assert len(outcome) == 16  # every shipped process, the R21 inquiry, accountability case and duty report included
     assert {k: v for k, v in outcome.items() if not v.startswith("内容未变")} == {}
     page.close()

@@ -24,11 +24,14 @@ def _outcome(item: AgendaItem) -> str:
         return _("暂缓表决：%(reasons)s", reasons=item.reasons) if item.reasons else _("暂缓表决")
     if item.outcome is None:
         return _("未审议")
-    text = _("通过") if item.outcome == "passed" else _("未通过")
+    graded = item.kind == "duty_report"  # a 述职述廉 assessment: a grade is given, nobody is elected
+    text = (_("民主测评") if graded else _("通过") if item.outcome == "passed" else _("未通过"))
     if item.choice_tally:
         votes = _("，").join(_("%(name)s：%(num)d 票", name=n, num=v) for n, v in item.choice_tally.items())
         text += _("；%(votes)s，弃权 %(abstain)d 票", votes=votes, abstain=item.abstain or 0)
-        if item.chosen:
+        if graded:
+            text += _("，评定为%(grade)s", grade=item.chosen) if item.chosen else _("，未评定（无等次获应到半数以上票）")
+        elif item.chosen:
             text += _("，%(name)s 当选", name=item.chosen)
     else:
         text += _("；同意 %(agree)d 票，不同意 %(disagree)d 票，弃权 %(abstain)d 票",
