@@ -11,7 +11,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from engine.committee import duty_reports, topics
+from engine.committee import duty_reports, publications, topics
 from engine.committee.accountability import subject_problems
 from engine.committee.calendar_days import load_calendar
 from engine.errors import FormInvalid, Msg, joined
@@ -72,12 +72,20 @@ def emergency(ctx: CheckContext) -> dict[str, str]:
 
 
 def publicity(ctx: CheckContext) -> dict[str, str]:
-    """R17: a pre-appointment publication is concluded only once its period is over."""
+    """R17: a pre-appointment publication is concluded only once its period is over; R16: the objections the public
+    sent from its page are all counted, and none of them is concluded as "no objection"."""
     ends = ctx.data.get("publicity_ends")
     if ends and ctx.now < datetime.fromisoformat(ends):
         day = datetime.fromisoformat(ends).astimezone(LOCAL_TZ).date()
         return {"objection_outcome": Msg("rule.r17_publicity", day=day)}
-    return {}
+    sent = publications.objections_on_record(ctx.session, ctx.instance_id) if ctx.instance_id else 0
+    problems = {}
+    if sent and ctx.data.get("objection_outcome") == "none":
+        problems["objection_outcome"] = Msg("rule.r16_objections_on_record", count=sent)
+    received = ctx.data.get("objections_received")
+    if sent and isinstance(received, int) and received < sent:
+        problems["objections_received"] = Msg("rule.r16_objections_counted", count=sent)
+    return problems
 
 
 def tellers(ctx: CheckContext) -> dict[str, str]:

@@ -124,6 +124,8 @@ CORE: dict[str, str] = {
     "objection.text_short": N_("请写明异议的事实和理由（至少 {count} 个字）"),
     "objection.period_over": N_("R16：公示期已于 {until} 结束，不再受理异议"),
     "objection.notice": N_("公示异议：{title}"),
+    "rule.r16_objections_on_record": N_("R16：公示期间通过公开页面收到 {count} 件异议，须逐件核实，不能按“公示无异议”办结"),
+    "rule.r16_objections_counted": N_("R16：公示期间通过公开页面收到 {count} 件异议，收到反映的件数不能少于此数"),
     "letter.content_short": N_("请写明反映的问题（至少 10 个字）"),
     "letter.content_long": N_("来信内容最多 {limit} 个字"),
     "letter.too_long_chars": N_("最多 {limit} 个字符"),

@@ -2,14 +2,17 @@
 a competitive vote at a two-thirds meeting, pre-appointment publication with objections, appointment."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from engine.committee.ballots import box
+from engine.errors import FormInvalid
 from engine.models import Decision, utcnow
 from engine.runtime.service import Runtime
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, csrf_token
 from tests.meeting_helpers import COMMITTEE, drive, hold_meeting, run_process
 
 CANDIDATES = ["张甲", "李乙", "王丙"]
@@ -44,10 +47,10 @@ def vote(votes: dict[str, str]):
     return {"item_vote": lambda member: {"ballot": votes[member]}}
 
 
-def finish_publication(app, api, instance, outcome="none"):
+def finish_publication(app, api, instance, outcome="none", received=0):
     """The publication period cannot be concluded early; once over, the objections are concluded."""
     task = api.instance(instance)["current_tasks"][0]
-    answer = {"objections_received": 0, "objection_summary": "无", "objection_outcome": outcome}
+    answer = {"objections_received": received, "objection_summary": "无", "objection_outcome": outcome}
     early = api.complete(task["id"], "zuzhi", answer)
     assert early.status_code == 422 and "R17" in early.get_json()["errors"]["objection_outcome"]
     later = Runtime(app.extensions["powerflow"].db, clock=lambda: utcnow() + timedelta(days=20))
@@ -117,10 +120,25 @@ def test_R17_no_candidate_with_a_majority_of_members_means_no_appointment(app, a
 
 
 def test_R17_upheld_objections_stop_the_appointment(app, api, database_url):
+    """An objection sent from the public page during the period must be counted and verified (R16): concluding
+    "no objection", or counting fewer, is refused; upheld, it stops the appointment."""
     instance, _ = appointment(api)
     hold_meeting(api, database_url, [topic_of(api, instance)], vote({m: "李乙" for m in COMMITTEE}))
     drive(api, instance, STEPS, stop_at="review_objections")
-    finish_publication(app, api, instance, outcome="upheld")
+    client = app.test_client()
+    page = client.get(f"/public/decisions/{instance}").get_data(as_text=True)
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    sent = client.post(f"/public/decisions/{instance}/objections", data={
+        "csrf_token": csrf_token(page), "form_token": token, "text": "李乙在原单位任职期间有违规发放津贴问题，请核实。"})
+    assert sent.status_code == 302
+    task = api.instance(instance)["current_tasks"][0]
+    later = Runtime(app.extensions["powerflow"].db, clock=lambda: utcnow() + timedelta(days=20))
+    for answer, field in (({"objections_received": 1, "objection_outcome": "none"}, "objection_outcome"),
+                          ({"objections_received": 0, "objection_outcome": "upheld"}, "objections_received")):
+        with pytest.raises(FormInvalid) as refused:
+            later.complete(task["id"], {"objection_summary": "见反映。", **answer}, "zuzhi")
+        assert list(refused.value.errors) == [field] and refused.value.errors[field].startswith("R16：公示期间通过公开页面收到 1 件异议")
+    finish_publication(app, api, instance, outcome="upheld", received=1)
     matter = api.instance(instance)
     assert matter["status"] == "completed" and any(e["element_id"] == "end_not_appointed" for e in matter["history"])
 
