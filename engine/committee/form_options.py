@@ -12,14 +12,16 @@ from engine.storage.reference_cache import cached
 
 
 def form_options(session: Session, source: str, data: dict | None = None) -> list[tuple[str, str]]:
-    """Choices for a form's ``x-options``: "fields", "role:<name>", … or "data:<path>" in the task's data."""
+    """Choices for a form's ``x-options``: "fields", "role:<name>[,<name>…]", … or "data:<path>" in the task's data."""
     if source.startswith("data:"):
         return _data_options(data or {}, source[5:])
     if source == "fields":  # asked by every form with a field of charge: kept until people change
         return list(cached(session, "field_options", lambda s: tuple(
             (f.name, f"{f.name}（{f.member.display_name}）") for f in Directory(s).fields())))
-    if source.startswith("role:"):
-        return [(p.username, p.display_name) for p in role_members(session, source[5:])]
+    if source.startswith("role:"):  # one role, or several separated by commas: each person once, by role order
+        people = {p.username: p.display_name for role in source[5:].split(",") if role.strip()
+                  for p in role_members(session, role.strip())}
+        return list(people.items())
     if source.startswith("topics:"):
         return option_pairs(session, source[7:])
     if source.startswith("decisions:"):

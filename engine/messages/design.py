@@ -19,7 +19,7 @@ DESIGN: dict[str, str] = {  # process definitions, lint and designs from the mod
     "definition.show_expression": N_("show“{label}”表达式：{why}"),
     "definition.due": N_("dueInWorkingDays 须是非负整数或表达式：{why}"),
     "definition.file_not_tasks": N_("办理人可见的事项材料（file）列出的 {ids} 不是本流程中其他的用户任务"),
-    "lint.lane_role": N_("泳道“{name}”不是已知角色，且其中任务未都指定已知的 candidateRole"),
+    "lint.lane_role": N_("泳道“{name}”不是已知角色，且其中任务未都指定已知的 candidateRole 或 assignee 加 anyRole"),
     "lint.unsupported_element": N_("引擎不执行这类元素（{kind}），请换成用户任务、脚本任务等"),
     "lint.unsupported_event": N_("引擎不执行这类事件（{kind}：{events}）"),
     "lint.gateway_branches": N_("排他网关的分支 {flows} 既没有条件，网关也没有默认分支"),

@@ -105,9 +105,10 @@ def _task_problems(node, props: dict, forms: dict, known_roles: set[str] | None,
     elif form not in forms:
         found.append(Msg("definition.form_missing", form=form))
     role = props.get("candidateRole") or lanes.get(element)
+    personal = "assignee" in props and props.get("anyRole") == "true"  # the person the matter names, whatever their role
     if not role:
         found.append(Msg("definition.no_role"))
-    elif known_roles is not None and role not in known_roles:
+    elif known_roles is not None and role not in known_roles and not personal:
         found.append(Msg("definition.unknown_role", role=role))
     if "assignee" in props and (why := check_expression(props["assignee"])) is not None:
         found.append(Msg("definition.expression", property="assignee", why=why))

@@ -27,7 +27,8 @@ class Problem:
 
 
 def _lanes(process, roles: set[str], filename: str) -> list[Problem]:
-    """Every lane maps to a known role: by its name, or through the candidateRole of each of its tasks."""
+    """Every lane maps to a known role: by its name, or through each of its tasks, which declares a known candidateRole
+    or is assigned to a person its matter names who may hold any role (``anyRole``: a case's official, say)."""
     problems = []
     for lane in process.xpath(".//bpmn:lane", namespaces=NS):
         name = lane.get("name") or ""
@@ -37,7 +38,8 @@ def _lanes(process, roles: set[str], filename: str) -> list[Problem]:
         tasks = [n for n in process.xpath(".//bpmn:userTask", namespaces=NS) if n.get("id") in refs]
         def declared(task):
             props = task.xpath(".//spiffworkflow:property[@name='candidateRole']/@value", namespaces=NS)
-            return props and props[0] in roles
+            personal = task.xpath(".//spiffworkflow:property[@name='assignee' or @name='anyRole']/@value", namespaces=NS)
+            return (props and props[0] in roles) or (not props and len(personal) == 2 and "true" in personal)
         if not tasks or not all(declared(t) for t in tasks):
             problems.append(Problem(filename, lane.get("id"), Msg("lint.lane_role", name=name)))
     return problems

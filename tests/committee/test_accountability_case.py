@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from engine.clock import utcnow
 from engine.models import CaseLink, HumanTask, Publication
+from engine.oversight.ledger import Ledger
 from engine.runtime.service import Runtime
 from tests.conftest import AuthActions
 from tests.meeting_helpers import MATTER, drive
@@ -116,3 +118,22 @@ def test_R21_only_an_accountability_case_links_matters_and_officials(app, api):
     assert record["status"] == "error" and "R21" in record["error"] and "accountability_case" in record["error"]
     with app.extensions["powerflow"].db.reader() as session:
         assert session.scalars(sa.select(CaseLink)).all() == []
+
+
+def test_R21_a_case_may_name_an_official_outside_the_standing_committee(app, api):
+    """A department head who handled a letter late is accountable too: named from the list of officials, they
+    state in writing themselves, and the case stands in their own ledger entry."""
+    case = api.post("/processes/accountability_case/instances", "jiwei",
+                    {"title": "职能部门来信办理逾期问责", "data": {}}).get_json()["id"]
+    opening = api.instance(case, "jiwei")["current_tasks"][0]
+    offered = api.get(f"/tasks/{opening['id']}", "jiwei").get_json()["form"]["properties"]["official"]["enum"]
+    assert {"bumen", "zhoucw", "zuzhi", "qianwy"} <= set(offered)  # department heads and members alike
+    steps = drive(api, case, {"open_case": {"source": "群众来信", "subject_kind": "当事人", "official": "bumen",
+                                            "allegation": "群众来信交办后逾期两周未办理，群众多次反映。"},
+                              "investigate": {"findings": "交办后未安排专人办理，逾期两周。"},
+                              "decide": {"case_outcome": "诫勉", "decision_text": "经查来信办理逾期属实，对何局长予以诫勉。"},
+                              "statement": {"statement": "接受诫勉，已安排专人办理来信。"}})
+    assert [e for e, _ in steps] == ["open_case", "investigate", "decide", "statement"]
+    assert steps[-1] == ("statement", "bumen")
+    entry = Ledger(app.extensions["powerflow"].db).official("jiwei", "bumen", None, utcnow()).officials[0]
+    assert [(c.matter_id, c.outcome, c.body) for c in entry.records.cases] == [(case, "诫勉", "职能部门")]
