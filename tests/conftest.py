@@ -66,7 +66,8 @@ def redis_url() -> str:
     return url
 
 
-def _pg_schema_url(postgres_reason):
+def postgres_schema_url(postgres_reason):
+    """A fresh schema of the test PostgreSQL database: its URL and a function that drops it (skip or fail without one)."""
     if postgres_reason is not None:
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL is required (POWERFLOW_REQUIRE_POSTGRES=1) but unreachable: {postgres_reason}")
@@ -90,7 +91,7 @@ def database_url(request, tmp_path, postgres_reason):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.sqlite'}"
         return
-    url, drop = _pg_schema_url(postgres_reason)
+    url, drop = postgres_schema_url(postgres_reason)
     yield url
     drop()
 
@@ -98,7 +99,7 @@ def database_url(request, tmp_path, postgres_reason):
 @pytest.fixture
 def pg_url(postgres_reason):
     """A fresh PostgreSQL schema (for tests that only make sense on PostgreSQL)."""
-    url, drop = _pg_schema_url(postgres_reason)
+    url, drop = postgres_schema_url(postgres_reason)
     yield url
     drop()
 
@@ -158,7 +159,8 @@ def runtime(db):
     return Runtime(db)
 
 
-def _app(url: str):
+def make_app(url: str):
+    """The app on the database at ``url``, as every test builds it (answers checked against the API contract)."""
     app = create_app({"TESTING": True, "API_CHECK_RESPONSES": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret-key-of-at-least-32-chars",
                       "PROCESSES_DIR": str(PROCESSES), "ATTACHMENTS_DIR": tempfile.mkdtemp(prefix="attachments-")})
     return app
@@ -166,7 +168,7 @@ def _app(url: str):
 
 @pytest.fixture
 def app(db, database_url):
-    app = _app(database_url)
+    app = make_app(database_url)
     yield app
     app.extensions["powerflow"].db.dispose()
 
@@ -175,7 +177,7 @@ def app(db, database_url):
 def web_app(sqlite_url):
     """The app on SQLite only, for page tests that need not repeat on PostgreSQL."""
     prepare(sqlite_url).dispose()
-    app = _app(sqlite_url)
+    app = make_app(sqlite_url)
     yield app
     app.extensions["powerflow"].db.dispose()
 

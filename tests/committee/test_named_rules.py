@@ -10,7 +10,7 @@ import pytest
 
 from engine.committee.calendar_days import load_calendar
 from tests.api_client import Api
-from tests.conftest import AuthActions, _app, _pg_schema_url, csrf_token, prepare
+from tests.conftest import AuthActions, make_app, postgres_schema_url, csrf_token, prepare
 from tests.meeting_helpers import MATTER, MEETING, agenda, drive, meeting_day, runtime_of
 
 TITLE = "关于城区老旧小区改造项目的决策"
@@ -113,9 +113,9 @@ def story(request, tmp_path_factory, postgres_reason):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('named-rules') / 'test.sqlite'}"
     else:
-        url, drop = _pg_schema_url(postgres_reason)
+        url, drop = postgres_schema_url(postgres_reason)
     prepare(url).dispose()
-    app = _app(url)
+    app = make_app(url)
     try:
         yield run_story(app, url)
     finally:

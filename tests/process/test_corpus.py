@@ -20,7 +20,7 @@ from engine.storage.database import Database
 from engine.directory.people import Directory
 from engine.runtime.worker import TimerWorker
 from tests.api_client import Api
-from tests.conftest import ROOT, _app
+from tests.conftest import ROOT, make_app
 from tests.corpus_cases import ANSWERS, CASES, CORPUS, FORMS
 
 REQUEST_TIMEOUT = 15  # seconds; the script time limit is 1 s, so anything near this is a hang
@@ -60,7 +60,7 @@ def served(tmp_path_factory):
         Directory(session).ensure_roles()
         demo.create_people(session)
     db.dispose()
-    app = _app(url)
+    app = make_app(url)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

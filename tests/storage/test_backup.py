@@ -13,7 +13,7 @@ from engine.ops import backup
 from engine.audit.chain import verify
 from engine.storage.database import Database
 from engine.runtime.service import Runtime
-from tests.conftest import _pg_schema_url
+from tests.conftest import postgres_schema_url
 from tests.cli_helpers import run
 from tests.runtime.test_task_actions import REGISTER, letter
 
@@ -39,7 +39,7 @@ def restored_url(database_url, tmp_path, postgres_reason):
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'restored.sqlite'}"
         return
-    url, drop = _pg_schema_url(postgres_reason)
+    url, drop = postgres_schema_url(postgres_reason)
     yield url
     drop()
 

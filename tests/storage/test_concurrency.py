@@ -15,9 +15,9 @@ FILE = {"summary": "拟安排专项资金用于某项工作。", "field": "城�
 
 
 def test_two_simultaneous_completions_on_postgresql_one_wins_one_gets_409(pg_url):
-    from tests.conftest import Api, _app
+    from tests.conftest import Api, make_app
     prepare(pg_url).dispose()
-    app = _app(pg_url)
+    app = make_app(pg_url)
     api = Api(app.test_client())
     for round_ in range(5):
         instance_id = api.start(f"关于并发办理的决策 {round_}", as_user="bangong")
@@ -90,10 +90,10 @@ def test_R11_two_meetings_closing_at_once_on_postgresql_get_consecutive_numbers(
     from datetime import datetime
 
     from engine.committee.workdays import LOCAL_TZ
-    from tests.conftest import Api, _app
+    from tests.conftest import Api, make_app
     from tests.meeting_helpers import MEETING, agenda, drive, meeting_day, runtime_of, submit_matter
     prepare(pg_url).dispose()
-    app = _app(pg_url)
+    app = make_app(pg_url)
     api = Api(app.test_client())
     meetings = []
     for n in range(2):

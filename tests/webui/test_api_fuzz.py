@@ -14,7 +14,7 @@ from schemathesis import GenerationMode
 from schemathesis import checks
 from hypothesis import HealthCheck, given, settings
 
-from tests.conftest import _app, prepare
+from tests.conftest import make_app, prepare
 from webui import create_app
 
 
@@ -32,7 +32,7 @@ OPERATIONS = _operations()
 def target(sqlite_url):
     """The app with two matters, a token for the office clerk, and the loaded schema."""
     prepare(sqlite_url).dispose()
-    app = _app(sqlite_url)
+    app = make_app(sqlite_url)
     app.config["LOGIN_RATE_LIMIT"] = "100000 per minute"
     client = app.test_client()
     token = client.post("/api/v1/auth/token", json={"username": "bangong", "password": "demo"}).get_json()["token"]

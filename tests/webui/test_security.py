@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.ops import demo
-from tests.conftest import _app, csrf_token
+from tests.conftest import make_app, csrf_token
 
 
 def login(client, username: str, password: str):
@@ -33,11 +33,11 @@ def test_no_page_carries_inline_script(client, auth):
 
 
 def test_session_cookie_is_httponly_samesite_and_secure_over_https(db, database_url, monkeypatch):
-    plain = _app(database_url).test_client()
+    plain = make_app(database_url).test_client()
     cookie = login(plain, "bangong", demo.DEMO_PASSWORD).headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
     monkeypatch.setenv("POWERFLOW_HTTPS", "1")
-    secure = _app(database_url).test_client()
+    secure = make_app(database_url).test_client()
     response = secure.get("/login", base_url="https://powerflow.example")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     token = csrf_token(response.get_data(as_text=True))

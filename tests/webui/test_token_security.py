@@ -9,7 +9,7 @@ import pytest
 from engine.ops.demo import DEMO_PASSWORD
 from engine.directory.people import Directory
 from tests.cli_helpers import run
-from tests.conftest import PROCESSES, AuthActions, _app
+from tests.conftest import PROCESSES, AuthActions, make_app
 from tests.webui.test_signin_security import Clock
 from webui import ConfigurationError, create_app
 
@@ -49,7 +49,7 @@ def test_a_token_expires_after_eight_hours(app):
 
 def test_token_lifetime_comes_from_powerflow_token_max_age(db, database_url, monkeypatch):
     monkeypatch.setenv("POWERFLOW_TOKEN_MAX_AGE", "60")
-    app = _app(database_url)
+    app = make_app(database_url)
     clock, client = Clock(app), app.test_client()
     issued = client.post("/api/v1/auth/token", json={"username": "zhoucw", "password": DEMO_PASSWORD}).get_json()
     assert issued["expires_in"] == 60
@@ -59,7 +59,7 @@ def test_token_lifetime_comes_from_powerflow_token_max_age(db, database_url, mon
     for wrong in ("0", "-5", "eight hours"):
         monkeypatch.setenv("POWERFLOW_TOKEN_MAX_AGE", wrong)
         with pytest.raises(ConfigurationError, match="POWERFLOW_TOKEN_MAX_AGE"):
-            _app(database_url)
+            make_app(database_url)
 
 
 def test_signing_out_everywhere_ends_every_token_and_web_session_of_the_caller(app):
