@@ -20,7 +20,7 @@ from engine.errors import Forbidden, NotFound
 from engine.committee.meetings import BODIES, body as body_of
 from engine.models import AuditEvent, Decision, Instance, Topic, User
 from engine.status import AuditAction
-from engine.committee.topics import meeting_dates
+from engine.committee.topics import meeting_dates, ordered_tally
 from engine.committee.workdays import LOCAL_TZ
 
 NUMBER_STEP = "number_minutes"  # the meeting processes' script step that takes the number
@@ -186,7 +186,7 @@ def _content(session: Session, meeting: Instance, entry: MinutesEntry) -> Minute
             items.append(AgendaItem(
                 str(item.get("title", "")), item.get("matter_id"), decision.outcome, decision.agree,
                 decision.disagree, decision.abstain, decision.should_attend, decision.present, decision.chosen,
-                decision.choice_tally, decision.ruling is not None, kind=decision.topic.kind))
+                ordered_tally(decision), decision.ruling is not None, kind=decision.topic.kind))
         else:
             outcome = "deferred" if result.get("outcome") == "deferred" else None
             items.append(AgendaItem(str(item.get("title", "")), item.get("matter_id"), outcome,

@@ -38,6 +38,13 @@ KIND_LABELS = {"ordinary": "一般事项", "personnel": "人事事项", "change"
                "report": "紧急处置报告", "interpellation": "质询", "duty_report": "述职述廉"}
 
 
+def ordered_tally(decision: Decision) -> dict[str, int] | None:
+    """A choice vote's totals in the ballot's order of choices (PostgreSQL's JSONB keeps no order of keys)."""
+    if not decision.choice_tally:
+        return decision.choice_tally
+    return {choice: decision.choice_tally.get(choice, 0) for choice in decision.topic.choices or decision.choice_tally}
+
+
 def submit(session: Session, instance: Instance, element_id: str, body: str, title: str, kind: str,
            member_in_charge_id: int | None, consented: bool, now: datetime, mandatory: bool = False,
            changes_decision_id: int | None = None, choices: list[str] | None = None) -> Topic:

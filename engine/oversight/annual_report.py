@@ -1,23 +1,24 @@
 """The annual summary (总结完善, R20): a body's year, for the office to file and report upward."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine.committee.accountability import CASE_PROCESS, case_outcomes
 from engine.committee.meetings import BODIES
-from engine.committee.topics import KIND_LABELS
+from engine.committee.topics import KIND_LABELS, ordered_tally
 from engine.directory.access import is_auditor
 from engine.directory.people import Directory
 from engine.errors import Forbidden, FormInvalid, Msg
-from engine.models import Decision, Instance, Publication, Topic
+from engine.models import Decision, Instance, Objection, Publication, Topic
 from engine.oversight.indicators import Indicators, indicators, within, year_bounds
 from engine.process.catalog import load_catalog
 from engine.storage.database import Database
 
+DUTY_REPORT = "duty_report"  # the topic kind of a 述职述廉 (processes/duty_report.bpmn)
 # besides auditors: the office files the report, and the members of the bodies read their own evaluation
 READERS = {"办公室", "书记", "常委", "全委委员"}
 
@@ -34,6 +35,8 @@ class AnnualReport:
     decisions: list[dict]
     publications: list[dict]
     cases: list[dict]
+    objections: int = 0  # objections the public sent to publications during their periods (R16)
+    duty_reports: list[dict] = field(default_factory=list)  # 述职述廉 assessed by the plenary (R21)
 
 
 def checked_request(body: object, year: object) -> tuple[str, int]:
@@ -71,6 +74,19 @@ def _cases(session, bounds) -> list[dict]:
     return [{"title": c.title, "started_at": c.started_at, "outcome": outcomes.get(c.id)} for c in cases]
 
 
+def _objections(session, bounds) -> int:
+    return session.scalar(select(func.count()).select_from(Objection).where(within(Objection.created_at, bounds))) or 0
+
+
+def _duty_reports(session, bounds) -> list[dict]:
+    """The year's 述职述廉 assessments: whose, the grade the plenary's ballot gave (None: no grade had a majority)."""
+    rows = session.scalars(select(Decision).join(Topic, Topic.id == Decision.topic_id).where(
+        Topic.kind == DUTY_REPORT, within(Decision.decided_at, bounds)).order_by(Decision.decided_at, Decision.id)).all()
+    return [{"member": d.topic.member_in_charge.display_name if d.topic.member_in_charge else d.topic.title,
+             "grade": d.chosen, "decided_at": d.decided_at, "abstain": d.abstain, "tally": ordered_tally(d) or {}}
+            for d in rows]
+
+
 class AnnualReports:
     """Builds a body's annual report for the office, the secretary and the auditors."""
 
@@ -100,4 +116,5 @@ class AnnualReports:
             return AnnualReport(body=body, year=year, number=f"{body}年报〔{year}〕",
                                 title=f"{body}{year}年度权力公开透明运行情况报告", indicators=figures,
                                 decisions=_decisions(session, body, bounds), publications=_publications(session, bounds),
-                                cases=_cases(session, bounds))
+                                cases=_cases(session, bounds), objections=_objections(session, bounds),
+                                duty_reports=_duty_reports(session, bounds))

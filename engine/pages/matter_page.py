@@ -43,7 +43,7 @@ def _decision(d) -> dict:
     return {"title": d.topic.title, "outcome": d.outcome, "agree": d.agree, "disagree": d.disagree,
             "abstain": d.abstain, "should_attend": d.should_attend, "present": d.present, "ruling": d.ruling,
             "superseded": d.superseded_by_id is not None, "meeting_id": d.meeting_id, "chosen": d.chosen,
-            "choice_tally": d.choice_tally, "kind": d.topic.kind}
+            "choice_tally": topics.ordered_tally(d), "kind": d.topic.kind}
 
 
 class MatterPages:

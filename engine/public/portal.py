@@ -10,7 +10,7 @@ from datetime import datetime
 
 from engine.public import letters, objections
 from engine.storage import idempotency
-from engine.committee import minutes, publications
+from engine.committee import minutes, publications, topics
 from engine.charts.live_cache import Charts
 from engine.storage.database import Database
 from engine.process.deployment import published_version
@@ -62,6 +62,7 @@ class Portal:
             item = _published(found)
             if found.decision is not None:
                 item["decision"]["kind"] = found.decision.topic.kind  # a 述职述廉 grade is not an election
+                item["decision"]["choice_tally"] = topics.ordered_tally(found.decision)
                 meeting = found.decision.meeting_id
                 item["minutes_number"] = minutes.numbers(session, [meeting]).get(meeting)
             return item

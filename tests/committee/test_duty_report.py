@@ -12,9 +12,11 @@ from docx import Document
 
 from engine.committee import rules
 from engine.errors import FormInvalid
+from engine.committee.workdays import LOCAL_TZ
 from engine.models import AuditEvent, Decision, Publication, Topic
+from engine.oversight.annual_report import AnnualReports
 from engine.status import AuditAction
-from tests.conftest import AuthActions
+from tests.conftest import PROCESSES, AuthActions
 from tests.meeting_helpers import PLENARY, drive, hold_meeting
 
 GRADES = ["优秀", "称职", "基本称职", "不称职"]
@@ -115,6 +117,15 @@ def test_R21_a_duty_report_is_assessed_by_the_plenary_recorded_told_to_the_membe
     filed = "\n".join([p.text for p in minutes.paragraphs]
                       + [c.text for t in minutes.tables for row in t.rows for c in row.cells])
     assert "民主测评" in filed and "评定为优秀" in filed and "当选" not in filed
+    # The year's report to the plenary lists the assessment, grade and votes (总结完善)
+    with db.reader() as session:
+        decided_at = session.get(Decision, decision.id).decided_at
+    year = decided_at.astimezone(LOCAL_TZ).year
+    report = AnnualReports(db, PROCESSES).build("全委会", year, decided_at)
+    assert [(d["member"], d["grade"], d["tally"]["优秀"]) for d in report.duty_reports] == [("周常委", "优秀", 8)]
+    AuthActions(client).login("bangong")
+    filed = client.get(f"/reports/annual?body=全委会&year={year}").get_data(as_text=True)
+    assert "周常委" in filed and "评定为优秀（优秀 8 票，称职 3 票，基本称职 0 票，不称职 0 票，弃权 1 票）" in filed
 
 
 def test_R21_without_a_grade_backed_by_more_than_half_the_result_is_recorded_as_not_graded(app, api, database_url):

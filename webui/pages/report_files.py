@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 
 from engine.oversight.annual_report import AnnualReport
 from engine.oversight.indicators import Ratio
@@ -90,17 +90,29 @@ def blocks(report: AnnualReport) -> list[Block]:
         ("table", [[_("公示事项"), _("渠道"), _("公示期（工作日）"), _("日期")]] + [
             [p["title"], p["channel"], str(p["period_days"]), format_date(p["published_at"])]
             for p in report.publications]) if report.publications else ("text", _("本年度没有公示。")),
+        ("text", _("公示期间通过公开页面收到异议 %(n)d 件，均在事项页面列明，由办理单位逐件核实。", n=report.objections)),
         ("heading", _("五、群众来信")),
         ("text", _("按期答复 %(answered)s；群众满意度 %(satisfaction)s。",
                    answered=_ratio(figures.letters_answered_on_time), satisfaction=satisfaction)),
-        ("heading", _("六、责任追究与询问质询")),
+        ("heading", _("六、责任追究、询问质询与述职述廉")),
         ("table", [[_("问责案件"), _("立案"), _("处理结果")]] + [
             [c["title"], format_date(c["started_at"]), _outcome(c["outcome"])] for c in report.cases])
         if report.cases else ("text", _("本年度没有问责案件。")),
         ("text", _("全委会委员提出询问和质询 %(n)d 件，逾期答复 %(late)d 件。", n=figures.inquiries,
                    late=figures.inquiries_answered_late)),
+        ("table", [[_("述职述廉"), _("民主测评结果"), _("日期")]] + [
+            [d["member"], _duty_result(d), format_date(d["decided_at"])] for d in report.duty_reports])
+        if report.duty_reports else ("text", _("本年度没有述职述廉测评。")),
     ]
     return out
+
+
+def _duty_result(report: dict) -> str:
+    """The grade the plenary's secret ballot gave, with the votes for each grade."""
+    votes = _("，").join(ngettext("%(name)s %(num)d 票", "%(name)s %(num)d 票", n, name=grade)
+                         for grade, n in report["tally"].items())
+    grade = _("评定为%(grade)s", grade=report["grade"]) if report["grade"] else _("未评定（无等次获应到半数以上票）")
+    return _("%(grade)s（%(votes)s，弃权 %(abstain)d 票）", grade=grade, votes=votes, abstain=report["abstain"] or 0)
 
 
 def _chart_drawing(pairs: list[tuple[str, int]], font: str | None):
