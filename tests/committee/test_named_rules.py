@@ -239,7 +239,7 @@ def test_R16_a_decision_is_published_with_a_period_in_which_the_public_can_objec
     with story.app.extensions["powerflow"].db.reader() as session:
         calendar = load_calendar(session)
         assert calendar.working_days_between(published, until) == 5 and calendar.is_workday(until)
-    assert "也可通过" in page and 'href="/public/mailbox"' in page
+    assert "对公示提出异议" in page and 'href="/public/mailbox"' in page  # the objection form, and the mailbox
 
     # During the period anyone may object through the mailbox; the office finds the letter to register.
     objection = f"对《{TITLE}》的公示有异议：第3小区未征求居民意见。"
