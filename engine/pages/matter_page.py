@@ -75,6 +75,13 @@ class MatterPages:
                 cases=accountability.cases_about(session, user, instance),
                 objections=publications.objections(session, instance.id))
 
+    def objections(self, instance_id: int, username: str) -> list[dict]:
+        """The public's objections to the matter's publications (R16), for those who may read the matter."""
+        with self.db.reader() as session:
+            visible_instance(session, instance_id, username)
+            return [{**o, "created_at": o["created_at"].isoformat()}
+                    for o in publications.objections(session, instance_id)]
+
     def describe(self, instance_id: int, username: str) -> dict:
         """The matter as the API gives it: its description and what it waits for."""
         with self.db.reader() as session:

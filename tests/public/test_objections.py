@@ -38,7 +38,7 @@ def _objections(db, matter: int) -> list[Objection]:
         return list(session.scalars(sa.select(Objection).where(Objection.instance_id == matter)))
 
 
-def test_R16_the_public_objects_during_the_period_and_the_office_reads_it(app, published):
+def test_R16_the_public_objects_during_the_period_and_the_office_reads_it(app, api, published):
     db, client = app.extensions["powerflow"].db, app.test_client()
     page = client.get(f"/public/decisions/{published}").get_data(as_text=True)
     assert "对公示提出异议" in page and 'name="text"' in page
@@ -69,6 +69,10 @@ def test_R16_the_public_objects_during_the_period_and_the_office_reads_it(app, p
     auth.login("bangong")
     matter_page = client.get(f"/matters/{published}").get_data(as_text=True)
     assert 'id="objections"' in matter_page and OBJECTION in matter_page and "139****1111" in matter_page
+    listed = api.get(f"/instances/{published}/objections", "jiwei")  # the API, for the commission and auditors
+    assert listed.status_code == 200
+    assert [(o["text"], o["writer"], o["contact"]) for o in listed.get_json()] == [(OBJECTION, "李某", "139****1111")]
+    assert api.get(f"/instances/{published + 1000}/objections", "jiwei").status_code == 404
 
 
 def test_R16_an_objection_after_the_period_is_refused_and_changes_nothing(app, published):

@@ -165,6 +165,7 @@ ROUTES = {
     ("GET", "notifications.settings"): ("/notifications/settings", None, LOGGED_IN),
     ("POST", "notifications.settings"): ("/notifications/settings", {"email": "bad"}, expect(302, 422, 422, 422, 422)),
     ("GET", "api_discussion.comment_list"): ("/api/v1/instances/{matter}/comments", None, API_MATTER),
+    ("GET", "api.objections"): ("/api/v1/instances/{matter}/objections", None, API_MATTER),
     ("POST", "api_discussion.comment_add"): ("/api/v1/instances/{matter}/comments", {"body": ""},
                                              expect(401, 422, 422, 404, 422)),
     ("GET", "api_discussion.attachment"): ("/api/v1/instances/{matter}/attachments/{attachment}", None, API_MATTER),

@@ -20,7 +20,7 @@ from webui.http.rate_limits import limiter
 from webui.api.contract import body, document, endpoint, query
 from webui.api.requests import outcome_json, token_required
 from webui.api.schemas.common import Outcome
-from webui.api.schemas.matters import Ballots, Matter, Processes, StartBody, Started
+from webui.api.schemas.matters import Ballots, Matter, Objections, Processes, StartBody, Started
 from webui.api.schemas.people import Notifications, Revoked, Token, TokenBody
 from webui.api.schemas.tasks import CompleteBody, Inbox, InboxQuery, TaskDetail, Urged
 
@@ -93,6 +93,14 @@ def start(key: str):
 def instance(instance_id: int):
     """A matter: its status, current tasks with who may complete them, history and what it waits for."""
     return jsonify(_matters().describe(instance_id, g.principal.username))
+
+
+@bp.get("/instances/<int:instance_id>/objections")
+@token_required
+@endpoint(Objections)
+def objections(instance_id: int):
+    """The objections the public sent from the matter's public page during its publication period (R16)."""
+    return jsonify(_matters().objections(instance_id, g.principal.username))
 
 
 @bp.get("/instances/<int:instance_id>/ballots")

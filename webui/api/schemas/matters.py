@@ -133,6 +133,18 @@ class StartedMatter(Answer):
     updated_at: Optional[datetime]
 
 
+class Objection(Answer):
+    id: int
+    writer: str | None = Field(description="the name the writer gave, if any")
+    contact: str | None = Field(description="the contact the writer gave, if any")
+    text: str
+    created_at: datetime
+
+
+class Objections(RootModel[list[Objection]]):
+    """The public's objections to a matter's publications during their periods (R16), oldest first."""
+
+
 class StartedMatters(RootModel[list[StartedMatter]]):
     """我发起的: matters the caller started, newest first."""
 
