@@ -6,11 +6,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.audit.answers import step_answers
 from engine.directory.access import can_view
 from engine.directory.people import Directory
 from engine.errors import Msg, WorkflowFailed
-from engine.models import AuditEvent, CaseLink, Instance, User
-from engine.status import AuditAction
+from engine.models import CaseLink, Instance, User
 
 CASE_PROCESS = "accountability_case"
 DECIDING_STEP = "decide"  # the case process's step that records the outcome (processes/accountability_case.bpmn)
@@ -54,16 +54,8 @@ def link(session: Session, case: Instance, matter: object, official: str | None,
 
 def case_outcomes(session: Session, case_ids: list[int]) -> dict[int, str | None]:
     """Each decided case's outcome (不予问责, 诫勉, …) by its id, the latest decision counting; undecided ones absent."""
-    if not case_ids:
-        return {}
-    events = session.scalars(select(AuditEvent).where(
-        AuditEvent.instance_id.in_(case_ids), AuditEvent.element_id == DECIDING_STEP,
-        AuditEvent.action == AuditAction.COMPLETE).order_by(AuditEvent.id))
-    outcomes = {}
-    for event in events:
-        data = (event.details or {}).get("data")
-        outcomes[event.instance_id] = data.get("case_outcome") if isinstance(data, dict) else None
-    return outcomes
+    decided = step_answers(session, [DECIDING_STEP], case_ids)
+    return {case: data.get("case_outcome") for (case, _step), (_at, data) in decided.items()}
 
 
 def cases_about(session: Session, user: User, instance: Instance) -> list[dict]:

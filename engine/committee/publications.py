@@ -7,10 +7,13 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from engine.committee.calendar_days import load_calendar
-from engine.models import Decision, Instance, Topic
+from engine.models import Decision, HumanTask, Instance, Topic
 from engine.models import Objection, Publication
 
 DEFAULT_DAYS = 5
+# The completion of a step marked ``publishes`` writes its publication at the same instant (runtime.answer): the
+# task and the publication that share a matter and that instant are the step and what it made public.
+MADE_BY_STEP = (HumanTask.instance_id == Publication.instance_id) & (HumanTask.completed_at == Publication.published_at)
 
 
 def publish(session: Session, instance: Instance, data: dict, now: datetime) -> Publication:

@@ -12,6 +12,7 @@ from datetime import datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.committee import publications
 from engine.committee.accountability import CASE_PROCESS, case_outcomes
 from engine.committee.topics import KIND_LABELS
 from engine.committee.workdays import LOCAL_TZ
@@ -68,14 +69,13 @@ def within(column, bounds):
 
 
 def _publications(session: Session, matters: set[int]) -> tuple[set[int], set[int]]:
-    """The matters published, and those whose first publication came by its step's due time.
-
-    A publication is written by the completion of its step (``publishes``) at the same instant, so the step is the
-    matter's task completed when the publication was made; a step without a due time is on time."""
+    """The matters published, and those whose first publication came by its step's due time (a step without a due
+    time is on time)."""
     if not matters:
         return set(), set()
-    rows = session.execute(select(Publication.instance_id, Publication.published_at, HumanTask.due_at).outerjoin(
-        HumanTask, (HumanTask.instance_id == Publication.instance_id) & (HumanTask.completed_at == Publication.published_at))
+    rows = session.execute(
+        select(Publication.instance_id, Publication.published_at, HumanTask.due_at)
+        .outerjoin(HumanTask, publications.MADE_BY_STEP)
         .where(Publication.instance_id.in_(matters)).order_by(Publication.published_at, Publication.id)).all()
     first: dict[int, bool] = {}
     for matter, published_at, due_at in rows:

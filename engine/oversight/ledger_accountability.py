@@ -15,11 +15,12 @@ from typing import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from engine.audit.answers import step_answers
 from engine.committee.accountability import CASE_PROCESS, case_outcomes
 from engine.committee.meetings import BODIES
-from engine.models import AuditEvent, CaseLink, HumanTask, Instance, ProcessVersion, Role, User, UserRole
+from engine.models import CaseLink, HumanTask, Instance, ProcessVersion, Role, User, UserRole
 from engine.oversight.ledger_records import HOLDER, Place, Scope, body_of_role, place_of, task_columns
-from engine.status import AuditAction, TaskState
+from engine.status import TaskState
 
 # processes/inquiry.bpmn: the asker writes, the member asked answers, the asker rates the answer.
 INQUIRY_PROCESS, ASKING_STEP, ANSWER_STEP, RATING_STEP = "inquiry", "write_inquiry", "answer", "rate"
@@ -77,21 +78,6 @@ def seat(roles: Iterable[str]) -> str | None:
     return next((body for body in BODIES if body in bodies), min(bodies, default=None))
 
 
-def _step_answers(session: Session, matters: set[int], steps: tuple[str, ...]) -> dict[tuple[int, str], tuple]:
-    """Each matter's latest answer to each of ``steps``: (when, the data its COMPLETE audit event recorded)."""
-    if not matters:
-        return {}
-    events = session.execute(
-        select(AuditEvent.instance_id, AuditEvent.element_id, AuditEvent.at, AuditEvent.details)
-        .where(AuditEvent.instance_id.in_(matters), AuditEvent.element_id.in_(steps),
-               AuditEvent.action == AuditAction.COMPLETE).order_by(AuditEvent.id))
-    found = {}
-    for event in events:
-        data = (event.details or {}).get("data")
-        found[(event.instance_id, event.element_id)] = (event.at, data if isinstance(data, dict) else {})
-    return found
-
-
 def inquiries(session: Session, scope: Scope, now: datetime) -> list[InquiryAnswer]:
     """Inquiries and interpellations put to an official, an answer each (given, or awaited at ``now``), counted by
     due time against whoever answered, else the member asked."""
@@ -104,7 +90,7 @@ def inquiries(session: Session, scope: Scope, now: datetime) -> list[InquiryAnsw
                HumanTask.state.in_((TaskState.READY, TaskState.COMPLETED)), HumanTask.due_at.is_not(None),
                *scope.where(HumanTask.due_at, holder_id, HumanTask.candidate_role))
         .order_by(HumanTask.due_at, HumanTask.id)).all()
-    answers = _step_answers(session, {r.instance_id for r in rows}, (ASKING_STEP, RATING_STEP))
+    answers = step_answers(session, (ASKING_STEP, RATING_STEP), {r.instance_id for r in rows})
     found = []
     for r in rows:
         asked = answers.get((r.instance_id, ASKING_STEP), (None, {}))[1]

@@ -46,9 +46,15 @@ class ProcessDefinition:
     dmn: dict[str, str] = field(default_factory=dict)
 
 
-def _properties(node) -> dict[str, str]:
+def step_properties(node) -> dict[str, str]:
+    """An element's ``spiffworkflow:property`` values by name."""
     props = node.xpath("./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", namespaces=NS)
     return {p.get("name"): p.get("value") for p in props}
+
+
+def personal_step(props: dict[str, str]) -> bool:
+    """A step assigned to the person its matter names, whatever role they hold (``anyRole``: a case's official)."""
+    return "assignee" in props and props.get("anyRole") == "true"
 
 
 def show_pairs(value: str | None) -> list[tuple[str, str]]:
@@ -91,7 +97,7 @@ def process_problems(process, filename: str, forms: dict[str, dict], known_roles
             found.append((node.getparent().get("id"), why))
     user_tasks = {n.get("id") for n in process.xpath(".//bpmn:userTask", namespaces=NS)}
     for node in process.xpath(".//bpmn:userTask", namespaces=NS):
-        found += [(node.get("id"), why) for why in _task_problems(node, _properties(node), forms, known_roles,
+        found += [(node.get("id"), why) for why in _task_problems(node, step_properties(node), forms, known_roles,
                                                                    lanes, user_tasks)]
     return found
 
@@ -105,10 +111,9 @@ def _task_problems(node, props: dict, forms: dict, known_roles: set[str] | None,
     elif form not in forms:
         found.append(Msg("definition.form_missing", form=form))
     role = props.get("candidateRole") or lanes.get(element)
-    personal = "assignee" in props and props.get("anyRole") == "true"  # the person the matter names, whatever their role
     if not role:
         found.append(Msg("definition.no_role"))
-    elif known_roles is not None and role not in known_roles and not personal:
+    elif known_roles is not None and role not in known_roles and not personal_step(props):
         found.append(Msg("definition.unknown_role", role=role))
     if "assignee" in props and (why := check_expression(props["assignee"])) is not None:
         found.append(Msg("definition.expression", property="assignee", why=why))
@@ -247,7 +252,7 @@ def _definition(parser, process, filename, files, documents, processes, forms, d
     # A version is its own file plus every process it calls, with their forms: a change to any is a new version.
     called = sorted(k for k in subprocess_specs if k in processes and processes[k][0] in files and k != key)
     nodes = [process] + [processes[k][1] for k in called]
-    used = {f: keep_order(forms[f]) for f in sorted({_properties(n).get(FORM_PROPERTY) for node in nodes
+    used = {f: keep_order(forms[f]) for f in sorted({step_properties(n).get(FORM_PROPERTY) for node in nodes
                                          for n in node.xpath(".//bpmn:userTask", namespaces=NS)} - {None}) if f in forms}
     sources = [documents[filename].decode("utf-8")] + [documents[processes[k][0]].decode("utf-8") for k in called]
     lanes = _lanes(process)

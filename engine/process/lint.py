@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.process.catalog import load_catalog
-from engine.process.definitions import NS, load_forms, parse_documents, process_problems, secure_xml
+from engine.process.definitions import (NS, load_forms, parse_documents, personal_step, process_problems, secure_xml,
+                                        step_properties)
 from engine.errors import DefinitionError, Msg
 from engine.process.lint_data import call_index, data_store_problems, produced_names, with_callers
 from engine.process.lint_refs import decision_ids, reference_problems
@@ -36,11 +37,9 @@ def _lanes(process, roles: set[str], filename: str) -> list[Problem]:
             continue
         refs = {(r.text or "").strip() for r in lane.xpath("./bpmn:flowNodeRef", namespaces=NS)}
         tasks = [n for n in process.xpath(".//bpmn:userTask", namespaces=NS) if n.get("id") in refs]
-        def declared(task):
-            props = task.xpath(".//spiffworkflow:property[@name='candidateRole']/@value", namespaces=NS)
-            personal = task.xpath(".//spiffworkflow:property[@name='assignee' or @name='anyRole']/@value", namespaces=NS)
-            return (props and props[0] in roles) or (not props and len(personal) == 2 and "true" in personal)
-        if not tasks or not all(declared(t) for t in tasks):
+        def declared(props: dict[str, str]) -> bool:
+            return props["candidateRole"] in roles if "candidateRole" in props else personal_step(props)
+        if not tasks or not all(declared(step_properties(t)) for t in tasks):
             problems.append(Problem(filename, lane.get("id"), Msg("lint.lane_role", name=name)))
     return problems
 

@@ -38,9 +38,9 @@ def _checked(writer: object, contact: object, text: object) -> tuple[str | None,
 
 
 def _publisher_id(session: Session, publication: Publication) -> int | None:
-    """Who completed the step that made the publication (its completion and the publication share one instant)."""
-    return session.scalar(select(HumanTask.completed_by_id).where(
-        HumanTask.instance_id == publication.instance_id, HumanTask.completed_at == publication.published_at))
+    """Who completed the step that made the publication."""
+    return session.scalar(select(HumanTask.completed_by_id).join(Publication, publications.MADE_BY_STEP)
+                          .where(Publication.id == publication.id))
 
 
 def submit(session: Session, instance_id: int, writer: object, contact: object, text: object, now: datetime) -> int:

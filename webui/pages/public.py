@@ -13,7 +13,7 @@ from engine.public.portal import Portal
 from engine.committee.meetings import BODIES
 from engine.committee.workdays import LOCAL_TZ
 from engine.oversight.annual_report import AnnualReports
-from engine.oversight.surveys import Surveys, field_name
+from engine.oversight.surveys import Surveys
 
 from webui.http.services import services
 from webui.http.errors import engine_text, field_errors
@@ -154,9 +154,7 @@ def evaluation():
     now = utcnow()
     values, errors, status, thanked = {}, {}, 200, False
     if request.method == "POST":
-        scores = report_files.survey_scores(request.form)
-        values = {"body": request.form.get("body", ""), "comment": request.form.get("comment", ""),
-                  **{field_name(code): score for code, score in scores.items()}}
+        scores, values = report_files.survey_form(request.form)
         try:
             Surveys(services().db).public_answer(values["body"], scores, values["comment"], now)
             values, thanked = {}, True

@@ -24,9 +24,12 @@ def survey_questions() -> list[tuple[str, str]]:
     return [(code, engine_text(question_label(code))) for code in QUESTIONS]
 
 
-def survey_scores(form) -> dict[str, str]:
-    """The scores a survey form sent, by question code, as typed."""
-    return {code: form.get(field_name(code), "") for code in QUESTIONS}
+def survey_form(form) -> tuple[dict[str, str], dict[str, str]]:
+    """What a survey form sent, as typed: the scores by question code, and every field by name (to show it again)."""
+    scores = {code: form.get(field_name(code), "") for code in QUESTIONS}
+    values = {"body": form.get("body", ""), "comment": form.get("comment", ""),
+              **{field_name(code): score for code, score in scores.items()}}
+    return scores, values
 
 
 def _question_rows(survey: SurveyFigures) -> list[list[str]]:

@@ -12,7 +12,7 @@ from engine.committee.meetings import BODIES
 from engine.committee.workdays import LOCAL_TZ
 from engine.errors import Conflict, FormInvalid
 from engine.oversight.annual_report import AnnualReports
-from engine.oversight.surveys import SUPERVISOR_ROLE, Surveys, field_name
+from engine.oversight.surveys import SUPERVISOR_ROLE, Surveys
 
 from webui.http.auth import roles_required
 from webui.http.errors import engine_text, field_errors, respond
@@ -79,9 +79,7 @@ def annual_docx():
 @roles_required({SUPERVISOR_ROLE})
 def supervisor_survey():
     """A supervisor's yearly rating of a body (R20); once a year each."""
-    values = {k: request.form.get(k, "") for k in ("body", "comment")}
-    scores = report_files.survey_scores(request.form)
-    values.update({field_name(code): score for code, score in scores.items()})
+    scores, values = report_files.survey_form(request.form)
     try:
         Surveys(services().db).supervisor_answer(current_user.username, values["body"], scores, values["comment"],
                                                  utcnow())
