@@ -98,6 +98,7 @@ def test_the_commands_back_up_restore_and_refuse_clearly(env, tmp_path):
 def test_a_backup_taken_while_matters_start_is_the_database_at_one_moment(db, tmp_path):
     """Tables are read in turn; a backup whose tables came from different moments would break these links."""
     runtime, stop, failures = Runtime(db), threading.Event(), []
+    first_started = threading.Event()
 
     def keep_starting() -> None:
         while not stop.is_set():
@@ -105,11 +106,16 @@ def test_a_backup_taken_while_matters_start_is_the_database_at_one_moment(db, tm
                 runtime.start("major_decision", "备份进行时发起的事项", {}, "bangong")
             except Exception as exc:  # noqa: BLE001 (reported below: the writer must not fail either)
                 failures.append(exc)
+                first_started.set()
                 return
+            first_started.set()
 
     writer = threading.Thread(target=keep_starting)
     writer.start()
     try:
+        # On a busy machine the first start (parsing the process) can outlast the pause below;
+        # a backup of an empty database would prove nothing about moments.
+        assert first_started.wait(60), "the writer started no matter in a minute"
         sizes = []
         for n in range(4):
             time.sleep(0.3)  # matters keep starting between and during the backups
