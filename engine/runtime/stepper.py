@@ -22,6 +22,7 @@ from engine.errors import Msg, PowerflowError, WorkflowFailed
 from engine.limits import MAX_AUTOMATIC_STEPS, MAX_CALL_DEPTH
 from engine.models import HumanTask, Instance
 from engine.process.version_cache import version_specs
+from engine.runtime import action_writes
 from engine.runtime.script_api import Delivery, ScriptApi
 from engine.runtime.task_mirror import TaskMirror
 from engine.runtime.timers import sync_timers
@@ -143,7 +144,7 @@ class Stepper:
             instance.status, instance.completed_at = MatterStatus.COMPLETED, now
         instance.state = dump_state(workflow)
         instance.chart_state = chart_state(workflow)
-        session.flush()  # the matter's row first: every row an action writes relates to it (see claim)
+        action_writes.write(session)  # the matter's row first: every row an action writes relates to it (see claim)
 
     @staticmethod
     def _tell_followers(session: Session, instance: Instance, added: list[HumanTask], now: datetime,

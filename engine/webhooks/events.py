@@ -63,6 +63,11 @@ def _noticed(obj, completed: bool) -> tuple[str, int | None, dict] | None:
 
 
 def _notice(session: Session, _context) -> None:
+    notice_pending(session)
+
+
+def notice_pending(session: Session) -> None:
+    """Note the events in what the session is writing (its new and changed objects), if anyone subscribed."""
     if not any(isinstance(o, _ORDER) for o in (*session.new, *session.dirty)):
         return
     if not subscriptions(session):

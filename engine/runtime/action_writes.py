@@ -1,0 +1,139 @@
+"""An action's usual writes — its matter's row, its task rows, its notifications — by prepared Core statements.
+
+Why not the unit of work: for these few rows SQLAlchemy's flush spent about four times as long tracking,
+sorting and post-fetching as the statements took (profiled: about 1 ms of a 4.5 ms action on SQLite), and
+an action writes them every time. Anything else an action changed (a topic, a ballot, a deletion, a
+relationship) is still flushed by the unit of work, after these, so the matter's row is written (and
+locked) first as before. The ORM objects are then marked as loaded, so the rest of the transaction reads
+them from memory as if flushed, and every listener of a flush is told what it would have been.
+"""
+from __future__ import annotations
+
+import functools
+
+from sqlalchemy import bindparam, insert, inspect, update
+from sqlalchemy.orm import Session, make_transient, make_transient_to_detached
+from sqlalchemy.orm.base import NO_VALUE
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.models import HumanTask, Instance, Notification, OutgoingMail
+from engine.storage.database import WROTE
+from engine.webhooks import events as webhook_events
+
+_APPEND_ONLY = (Notification, OutgoingMail)  # inserted and let go: nothing in an action reads them back
+_INSERTS = {model: insert(model.__table__) for model in _APPEND_ONLY}  # built once: building costs as much as running
+_INSERT_TASK = insert(HumanTask.__table__).returning(HumanTask.__table__.c.id, sort_by_parameter_order=True)
+
+
+def write(session: Session) -> None:
+    """Write the session's pending changes: the usual rows directly, anything else through a flush."""
+    new, dirty = list(session.new), list(session.dirty)
+    if session.deleted or not _usual(new, dirty):
+        session.flush()
+        return
+    changed = [(obj, _changed_columns(obj)) for obj in dirty]
+    if any(columns is None for _, columns in changed):
+        session.flush()
+        return
+    connection = session.connection()
+    changed.sort(key=lambda item: not isinstance(item[0], Instance))  # the matter's row first: it is the lock
+    for obj, columns in changed:
+        if columns:
+            _update(connection, obj, columns)
+    tasks = [obj for obj in new if isinstance(obj, HumanTask)]
+    for obj, row_id in zip(tasks, _insert_tasks(connection, tasks)):
+        obj.id = row_id
+    for model in _APPEND_ONLY:
+        _insert(connection, _INSERTS[model], [_inserted_values(obj) for obj in new if type(obj) is model])
+    with session.no_autoflush:  # what it writes is written; a flush now would write the new rows again
+        webhook_events.notice_pending(session)  # as a flush would have: completions and new tasks, with their ids
+    session.info[WROTE] = True
+    for obj in new:
+        session.expunge(obj)
+    for obj, _ in changed:
+        session.expunge(obj)
+        make_transient(obj)
+    for obj in (*tasks, *(obj for obj, _ in changed)):
+        make_transient_to_detached(obj)  # as loaded: history cleared, the written values its committed state
+        session.add(obj)
+
+
+def _usual(new: list, dirty: list) -> bool:
+    return all(type(obj) in (HumanTask, *_APPEND_ONLY) for obj in new) \
+        and all(type(obj) in (Instance, HumanTask) for obj in dirty)
+
+
+def _changed_columns(obj) -> tuple[str, ...] | None:
+    """The column attributes changed since loaded; None when a relationship changed (the unit of work's job)."""
+    state = inspect(obj)
+    columns = state.mapper.column_attrs
+    before, now = state.committed_state, state.dict
+    if any(name not in columns for name in before):
+        return None
+    return tuple(sorted(name for name in before if before[name] is NO_VALUE or before[name] != now.get(name)))
+
+
+@functools.lru_cache(maxsize=64)
+def _update_statement(table, columns: tuple[str, ...], versioned: bool):
+    """UPDATE of these columns by id (and, for a matter, by its lock version), built once per column set."""
+    where = table.c.id == bindparam("_id")
+    values = {name: bindparam(name) for name in columns if name != "lock_version"}
+    if versioned:
+        where &= table.c.lock_version == bindparam("_seen")
+        values["lock_version"] = bindparam("_next")
+    return update(table).where(where).values(values)
+
+
+def _update(connection, obj, columns: tuple[str, ...]) -> None:
+    versioned = isinstance(obj, Instance)
+    params = {name: obj.__dict__[name] for name in columns if name != "lock_version"} | {"_id": obj.id}
+    if versioned:
+        seen = inspect(obj).committed_state.get("lock_version", obj.lock_version)
+        params |= {"_seen": seen, "_next": seen + 1}
+    result = connection.execute(_update_statement(obj.__table__, columns, versioned), params)
+    if result.rowcount != 1:  # another action moved the matter since it was read (as the ORM's version check)
+        raise StaleDataError(f"{obj.__tablename__} {obj.id}: changed by another action")
+    if versioned:
+        obj.__dict__["lock_version"] = seen + 1
+
+
+def _inserted_values(obj) -> dict:
+    """What the unit of work would insert: the values set (a None only where the type stores it), else defaults.
+
+    The defaults are set on the object too, so that reading them later needs no query.
+    """
+    values = {}
+    for column in obj.__table__.columns:
+        name = column.key
+        if name in obj.__dict__:
+            value = obj.__dict__[name]
+            if value is not None or column.type.should_evaluate_none:
+                values[name] = value
+        elif column.default is not None and column.default.is_scalar:
+            values[name] = obj.__dict__[name] = column.default.arg
+        elif not column.primary_key:
+            obj.__dict__[name] = None
+    return values
+
+
+def _insert_tasks(connection, tasks: list[HumanTask]) -> list[int]:
+    """The new task rows' ids, in order."""
+    return _insert(connection, _INSERT_TASK, [_inserted_values(obj) for obj in tasks])
+
+
+def _insert(connection, statement, rows: list[dict]) -> list:
+    """One executemany when the rows name the same columns (the usual case), else one statement each.
+
+    A column a row leaves out gets its default or SQL NULL; filling it with None instead would store JSON
+    'null' in a JSON column.
+    """
+    if not rows:
+        return []
+    if len({frozenset(row) for row in rows}) == 1:
+        result = connection.execute(statement, rows)
+        return list(result.scalars()) if result.returns_rows else []
+    found = []
+    for row in rows:
+        result = connection.execute(statement, row)
+        found += list(result.scalars()) if result.returns_rows else []
+    return found
