@@ -1,7 +1,8 @@
 """The events a subscriber may hear, noticed in the unit of work and written to the outbox at commit.
 
-Noticed from what the transaction flushes (a new matter, task, decision or publication; a task completed),
-not from each place that makes them, so no path can forget one. Only identifiers, names and times go into
+Noticed from what the transaction writes (a new matter, task, decision or publication; a task completed),
+not from each place that makes them, so no path can forget one: at every flush, and from the hot path's
+direct writes (engine.runtime.action_writes), which call ``notice_pending`` as a flush would. Only identifiers, names and times go into
 an event: never a form's answers, a matter's data or a ballot. With no subscription (read from the reference
 cache, so free), nothing is kept and nothing is written.
 """
