@@ -1,11 +1,13 @@
 """Duty reports (述职述廉, R21): each active standing-committee member reports once a year, one matter each."""
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.audit.answers import step_answers
 from engine.directory.snapshots import person
 from engine.errors import Msg
+from engine.models import User
 
 PROCESS = "duty_report"
 OPENING_STEP = "open_report"  # the step of processes/duty_report.bpmn that names the member and the year
@@ -29,6 +31,11 @@ def problems(session: Session, data: dict, instance_id: int | None) -> dict[str,
         return {"reported_member": Msg("rule.r21_duty_member", name=member.display_name if member else username)}
     if year is None:
         return {}
+    # Two openings for one member at once would each find no other report: the second waits here for the
+    # first's commit (PostgreSQL), and then its reading sees it. FOR NO KEY UPDATE, so that rows merely
+    # referring to the member (a task, a notification) do not wait. SQLite has one writer: a second opening
+    # that read before the first committed cannot write.
+    session.execute(select(User.id).where(User.username == username).with_for_update(key_share=True))
     earlier = earlier_report(session, username, year, instance_id)
     if earlier is not None:
         return {"report_year": Msg("rule.r21_duty_once", name=member.display_name, year=year, matter=earlier)}

@@ -4,6 +4,7 @@ the result is recorded, made known to the member and published (R16). One matter
 from __future__ import annotations
 
 import io
+import threading
 from datetime import datetime, timezone
 
 import pytest
@@ -13,7 +14,7 @@ from docx import Document
 from engine.committee import rules
 from engine.errors import FormInvalid
 from engine.committee.workdays import LOCAL_TZ
-from engine.models import AuditEvent, Decision, Publication, Topic
+from engine.models import AuditEvent, Decision, HumanTask, Publication, Topic
 from engine.oversight.annual_report import AnnualReports
 from engine.status import AuditAction
 from tests.conftest import PROCESSES, AuthActions
@@ -174,3 +175,37 @@ def test_R21_only_an_active_standing_committee_member_reports(app, api):
     with db.reader() as session, pytest.raises(FormInvalid) as rule:
         rules.enforce("R21_duty_report", rules.CheckContext(session, {**OPEN, "reported_member": "qianwy"}, now))
     assert rule.value.errors == {"reported_member": "R21：述职述廉由在任常委进行，钱委员 不是在任常委"}
+
+
+def test_R21_two_offices_opening_the_same_report_at_once_get_one_matter(app, api):
+    """Two clerks name the same member and year in two matters at the same instant: one is accepted, the other
+    refused (R21 named, or 409 where the database refused the later write), never both."""
+    db = app.extensions["powerflow"].db
+    for round_ in range(3):
+        year = 2030 + round_
+        openings = [_started(api, f"周常委{year}年度述职述廉（{n}）")[1] for n in range(2)]
+        with db.transaction() as session:  # open to the whole office, so two clerks race
+            for opening in openings:
+                session.get(HumanTask, opening["id"]).assignee_id = None
+        barrier, codes = threading.Barrier(2), {}
+
+        def complete(clerk: str, task_id: int) -> None:
+            client = app.test_client()
+            headers = {"Authorization": f"Bearer {api.token(clerk)}"}
+            barrier.wait()
+            codes[clerk] = client.post(f"/api/v1/tasks/{task_id}/complete", headers=headers,
+                                       json={"data": {**OPEN, "report_year": year}}).status_code
+
+        racers = [threading.Thread(target=complete, args=(clerk, opening["id"]))
+                  for clerk, opening in zip(("bangong", "bangong2"), openings)]
+        [t.start() for t in racers]
+        [t.join() for t in racers]
+        # PostgreSQL: the second waited for the first and read it, so R21 refuses it by name (422). SQLite: the
+        # second read before the first wrote, and the database refuses its write (409) unless it came later.
+        refused = (422,) if db.dialect == "postgresql" else (409, 422)
+        assert sorted(codes.values())[0] == 200 and sorted(codes.values())[1] in refused, codes
+        with db.reader() as session:
+            writing = session.scalars(sa.select(HumanTask.instance_id).where(
+                HumanTask.element_id == "write_report", HumanTask.state == "ready",
+                HumanTask.instance_id.in_([o["instance_id"] for o in openings]))).all()
+        assert len(writing) == 1  # one matter went on to the member's report
