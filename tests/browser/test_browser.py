@@ -1,6 +1,9 @@
 """In Chromium: the office starts a major decision and the member in charge takes the next step."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from engine.models import ProcessVersion
 from tests.browser_helpers import ARTIFACTS, login
 
 
@@ -55,7 +58,7 @@ def select_element(page, element_id: str) -> None:
     page.wait_for_function("id => document.querySelector('#panel input[name=id]')?.value === id", arg=element_id)
 
 
-def test_a_designer_draws_deploys_and_the_process_runs_in_chromium(live_url, browser):
+def test_a_designer_draws_deploys_and_the_process_runs_in_chromium(web_app, live_url, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     login(page, live_url, "sheji")
@@ -78,6 +81,7 @@ def test_a_designer_draws_deploys_and_the_process_runs_in_chromium(live_url, bro
     page.press("#panel input[name=name]", "Enter")
     page.fill("#panel input[name=assignee]", "started_by")
     page.press("#panel input[name=assignee]", "Enter")
+    page.check("#panel input[name=any_role]")  # the starter fills it in whatever role they hold
     page.click("#edit-form")
     page.fill("#fe-file", "leave_fill.schema.json")
     page.fill("#fe-title", "请假申请")
@@ -91,6 +95,9 @@ def test_a_designer_draws_deploys_and_the_process_runs_in_chromium(live_url, bro
     page.click("#deploy")
     page.wait_for_selector("#deployed")
     assert "请假审批 第 1 版" in page.inner_text("#status")
+    with web_app.extensions["powerflow"].db.reader() as session:
+        drawn = session.scalars(select(ProcessVersion.bpmn_xml).where(ProcessVersion.process_key == "leave_request")).one()
+    assert '<spiffworkflow:property name="anyRole" value="true" />' in drawn
     page.screenshot(path=str(ARTIFACTS / "modeler-deployed.png"), full_page=True)
 
     office = browser.new_page(viewport={"width": 1280, "height": 900})

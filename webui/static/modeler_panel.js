@@ -53,6 +53,13 @@
       el.addEventListener('change', () => onChange(el.value.trim()));
       return field(label, el);
     }
+    function checkbox(label, checked, onChange, name) {
+      const el = document.createElement('input');
+      el.type = 'checkbox'; el.checked = checked; el.name = name || '';
+      el.addEventListener('change', () => onChange(el.checked));
+      field(label, el).parentNode.classList.add('pf-check');
+      return el;
+    }
     function textarea(label, value, onChange, name) {
       const el = document.createElement('textarea');
       el.rows = 6; el.value = value || ''; el.name = name || '';
@@ -116,6 +123,10 @@
         select(T.candidate_role, [['', T.lane_role_default]].concat(ctx.ROLES.map((r) => [r, r])),
           getProp(bo, 'candidateRole'), (v) => setProp(element, 'candidateRole', v), 'candidate_role');
         input(T.assignee, getProp(bo, 'assignee'), (v) => setProp(element, 'assignee', v), 'assignee');
+        // A step for the person the matter names whatever role they hold (a case's official): its lane need
+        // not be a role. The engine honours it only with an assignee.
+        checkbox(T.any_role, getProp(bo, 'anyRole') === 'true', (on) => setProp(element, 'anyRole', on ? 'true' : ''),
+          'any_role');
         input(T.due, getProp(bo, 'dueInWorkingDays'), (v) => setProp(element, 'dueInWorkingDays', v), 'due');
         fileControl(element);
       }
