@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
+
+from engine.models import Publication
 
 from tests.meeting_helpers import PLENARY, drive, hold_meeting, run_process
 
@@ -11,7 +14,8 @@ STEPS = {
     "finance_review": {"review_passed": True, "review_opinion": "测算合理。"},
     "mic_review": {"mic_approved": True, "mic_opinion": "同意。"},
     "secretary_sign": {"signed": True, "sign_opinion": "同意拨付。"},
-    "disburse": {"voucher": "财拨〔2026〕88号", "disclosure_text": "资金已拨付并公开。"},
+    "disburse": {"voucher": "财拨〔2026〕88号", "publication_text": "城区道路排水管网改造工程资金已拨付，现予公开。",
+                 "publication_days": 5, "channel": "党务公开栏"},
 }
 
 
@@ -53,13 +57,22 @@ def test_secretary_or_member_in_charge_may_refuse(api):
     assert any(e["element_id"] == "end_refused" for e in api.instance(refused_mic)["history"])
 
 
-def test_committee_route_with_finance_review_decided_at_a_meeting(api, database_url):
+def test_R16_committee_route_with_finance_review_decided_at_a_meeting_and_published(app, api, database_url):
     instance, steps = apply(api, 300, "基础设施")
     assert [e for e, _ in steps] == ["apply", "finance_review", "mic_review"]
     topic = next(e for e in api.instance(instance)["history"] if e["element_id"] == "submit_committee")
     hold_meeting(api, database_url, [topic["details"]["set"]["topic_id"]])
     assert drive(api, instance, STEPS) == [("disburse", "bangong")]
     assert api.instance(instance)["status"] == "completed"
+    # R16: the use of the fund is published with the meeting's decision, and open to objections for its period.
+    client = api.client
+    page = client.get(f"/public/decisions/{instance}").get_data(as_text=True)
+    assert "城区道路排水管网改造工程资金已拨付，现予公开。" in page and "党务公开栏" in page
+    assert 'name="form_token"' in page  # the objection form, during the period
+    with app.extensions["powerflow"].db.reader() as session:
+        published = session.scalars(sa.select(Publication).where(Publication.instance_id == instance)).one()
+        assert published.decision is not None and published.decision.outcome == "passed"
+        assert published.period_days == 5
 
 
 def test_above_the_top_threshold_the_plenary_decides(api, database_url):
