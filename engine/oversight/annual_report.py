@@ -14,7 +14,7 @@ from engine.directory.access import is_auditor
 from engine.directory.people import Directory
 from engine.errors import Forbidden, FormInvalid, Msg
 from engine.models import Decision, Instance, Objection, Publication, Topic
-from engine.oversight.indicators import Indicators, indicators, within, year_bounds
+from engine.oversight.indicators import Indicators, indicators, report_year, within, year_bounds
 from engine.process.catalog import load_catalog
 from engine.storage.database import Database
 
@@ -44,8 +44,8 @@ def checked_request(body: object, year: object) -> tuple[str, int]:
     errors = {}
     if body not in BODIES:
         errors["body"] = Msg("body.missing", name=body)
-    number = int(year) if isinstance(year, int) or (isinstance(year, str) and year.isdecimal()) else None
-    if number is None or not 2000 <= number <= 2100:
+    number = report_year(year)
+    if number is None:
         errors["year"] = Msg("minutes.bad_year")
     if errors:
         raise FormInvalid(errors)

@@ -57,6 +57,12 @@ class Indicators:
     survey: SurveyFigures | None = None  # the public's and supervisors' answers to the year's survey
 
 
+def report_year(value: object) -> int | None:
+    """A year a reader asked for (a whole number from 2000 to 2100, or its digits), else None."""
+    number = int(value) if isinstance(value, int) or (isinstance(value, str) and value.isdecimal()) else None
+    return number if number is not None and 2000 <= number <= 2100 else None
+
+
 def year_bounds(year: int) -> tuple[datetime, datetime]:
     """The year's first and last instant as Beijing time counts them, as aware datetimes."""
     return (datetime.combine(datetime(year, 1, 1).date(), time.min, LOCAL_TZ),

@@ -19,7 +19,7 @@ from engine.directory.people import Directory
 from engine.errors import Forbidden, FormInvalid, Msg
 from engine.models import User
 from engine.oversight import ledger_accountability, ledger_records as found
-from engine.oversight.indicators import year_bounds
+from engine.oversight.indicators import report_year, year_bounds
 from engine.oversight.ledger_accountability import CaseAgainst, InquiryAnswer
 from engine.oversight.ledger_records import (DecisionTaken, HandledLetter, LateStep, Report, Scope, Urging,
                                              body_of_role)
@@ -165,8 +165,8 @@ def checked_year(year: object) -> int | None:
     """The year asked for, None for all years; FormInvalid unless a whole number from 2000 to 2100."""
     if year is None or year == "":
         return None
-    number = int(year) if isinstance(year, int) or (isinstance(year, str) and year.isdecimal()) else None
-    if number is None or not 2000 <= number <= 2100:
+    number = report_year(year)
+    if number is None:
         raise FormInvalid({"year": Msg("minutes.bad_year")})
     return number
 
