@@ -10,14 +10,13 @@ import csv
 import io
 import unicodedata
 from datetime import datetime
-from typing import Callable
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING, Callable
 
 from engine.oversight.dashboard import COLUMNS
 from engine.committee.workdays import LOCAL_TZ
+
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "%Y-%m-%d %H:%M"
@@ -71,6 +70,7 @@ def csv_bytes(lines: list[list]) -> bytes:
 
 
 def _xlsx_cell(sheet, value) -> WriteOnlyCell:
+    from openpyxl.cell import WriteOnlyCell
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl takes any text starting with "=" for a formula
@@ -104,6 +104,9 @@ def to_xlsx(rows: list[dict], words: Words = _same) -> bytes:
 
 def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
     """Sheets (name → header and lines) as XLSX, each written as ``to_xlsx`` writes the list."""
+    # Imported here: openpyxl brings numpy and Pillow, about 40 MB in every worker that never exports.
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
     book = Workbook(write_only=True)
     for name, lines in sheets.items():
         sheet = book.create_sheet(name)
