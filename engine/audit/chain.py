@@ -107,11 +107,10 @@ def _seal(session: Session) -> None:
     if connection.dialect.name == "postgresql" and len(rows) <= 16:
         connection.execute(_insert_and_move(len(rows), columns),
                            {f"{c}_{n}": row[c] for n, row in enumerate(rows) for c in columns} | moved)
-    elif connection.dialect.name == "sqlite":  # one INSERT; migration 0023's trigger moves the head with it
-        connection.execute(_INSERT, rows)
     else:  # one INSERT for all of the transaction's events (executemany), then the head
         connection.execute(_INSERT, rows)
-        connection.execute(_MOVE_HEAD, moved)
+        if connection.dialect.name != "sqlite":  # on SQLite migration 0023's trigger moved it with the INSERT
+            connection.execute(_MOVE_HEAD, moved)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -69,9 +69,8 @@ def csv_bytes(lines: list[list]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _xlsx_cell(sheet, value) -> WriteOnlyCell:
-    from openpyxl.cell import WriteOnlyCell
-    cell = WriteOnlyCell(sheet, value=value)
+def _xlsx_cell(cell: WriteOnlyCell, value) -> WriteOnlyCell:
+    """The cell holding ``value``, typed: text stays text, a time gets its format."""
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl takes any text starting with "=" for a formula
         cell.quotePrefix = formula_like(value)
@@ -104,8 +103,10 @@ def to_xlsx(rows: list[dict], words: Words = _same) -> bytes:
 
 def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
     """Sheets (name → header and lines) as XLSX, each written as ``to_xlsx`` writes the list."""
-    # Imported here: openpyxl brings numpy and Pillow, about 40 MB in every worker that never exports.
+    # Imported here, once per export: openpyxl brings numpy and Pillow (125 → 108 MB resident at start without
+    # them) into every worker, which mostly never exports.
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
     book = Workbook(write_only=True)
     for name, lines in sheets.items():
@@ -114,7 +115,7 @@ def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
         for n, width in enumerate(column_widths(lines), start=1):
             sheet.column_dimensions[get_column_letter(n)].width = width
         for line in lines:
-            sheet.append([_xlsx_cell(sheet, value) for value in line])
+            sheet.append([_xlsx_cell(WriteOnlyCell(sheet, value=value), value) for value in line])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -74,27 +74,29 @@ def _changed_columns(obj) -> tuple[str, ...] | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _update_statement(table, columns: tuple[str, ...], versioned: bool):
-    """UPDATE of these columns by id (and, for a matter, by its lock version), built once per column set."""
+def _update_statement(table, columns: tuple[str, ...], version: str | None):
+    """UPDATE of these columns by id (and, where the model has a version column, by the version seen), built once."""
     where = table.c.id == bindparam("_id")
-    values = {name: bindparam(name) for name in columns if name != "lock_version"}
-    if versioned:
-        where &= table.c.lock_version == bindparam("_seen")
-        values["lock_version"] = bindparam("_next")
+    values = {name: bindparam(name) for name in columns if name != version}
+    if version is not None:
+        where &= table.c[version] == bindparam("_seen")
+        values[version] = bindparam("_next")
     return update(table).where(where).values(values)
 
 
 def _update(connection, obj, columns: tuple[str, ...]) -> None:
-    versioned = isinstance(obj, Instance)
-    params = {name: obj.__dict__[name] for name in columns if name != "lock_version"} | {"_id": obj.id}
-    if versioned:
-        seen = inspect(obj).committed_state.get("lock_version", obj.lock_version)
+    state = inspect(obj)
+    column = state.mapper.version_id_col  # the optimistic lock, where the model declares one (a matter's)
+    version = column.key if column is not None else None
+    params = {name: state.dict[name] for name in columns if name != version} | {"_id": obj.id}
+    if version is not None:
+        seen = state.committed_state.get(version, state.dict[version])
         params |= {"_seen": seen, "_next": seen + 1}
-    result = connection.execute(_update_statement(obj.__table__, columns, versioned), params)
-    if result.rowcount != 1:  # another action moved the matter since it was read (as the ORM's version check)
+    result = connection.execute(_update_statement(obj.__table__, columns, version), params)
+    if result.rowcount != 1:  # another action moved the row since it was read (as the ORM's version check)
         raise StaleDataError(f"{obj.__tablename__} {obj.id}: changed by another action")
-    if versioned:
-        obj.__dict__["lock_version"] = seen + 1
+    if version is not None:
+        state.dict[version] = seen + 1
 
 
 def _inserted_values(obj) -> dict:
