@@ -224,3 +224,25 @@ def test_a_scripts_leading_calls_are_answered_with_it_each_once_and_in_order():
     result = shared_pool().run(script, {"series": "纪要"}, {"next_number": next_number}, 1.0)
     assert (result["first"], result["second"], result["third"]) == ("纪要第1号", "纪要第2号", "x第3号")
     assert calls == ["纪要", "纪要", "x"]  # the side effect happened once per call, in the script's order
+
+
+def test_a_script_that_is_only_calls_leaves_what_a_runner_would_without_waking_one():
+    from engine.bpmn.sandbox.pool import RunnerPool, ScriptFailed
+    calls = []
+
+    def next_number(series):
+        calls.append(series)
+        return f"{series}第{len(calls)}号"
+    data = {"series": "纪要", "_note": "hidden from scripts' results", "items": [{"n": 1}], "pair": (1, 2)}
+    only_calls = "first = next_number(series)\nseries = next_number('x')"
+    pool = RunnerPool()
+    settled = pool.run(only_calls, data, {"next_number": next_number}, 1.0)
+    assert pool._idle == []  # no runner was started for it
+    ran = pool.run(only_calls + "\npass", data, {"next_number": next_number}, 1.0)  # the same, run by a runner
+    assert len(pool._idle) == 1
+    assert settled == {"series": "x第2号", "items": [{"n": 1}], "pair": [1, 2], "first": "纪要第1号"}
+    assert ran == {**settled, "series": "x第4号", "first": "纪要第3号"} and list(ran) == list(settled)
+    with pytest.raises(ScriptFailed, match="_secret"):  # refused as before: the checker still judges it
+        pool.run("_secret = next_number(series)", data, {"next_number": next_number}, 1.0)
+    for runner in pool._idle:
+        runner.kill()

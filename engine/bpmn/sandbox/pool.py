@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping
 from engine import metrics
 from engine.errors import Msg
 from engine.bpmn.sandbox import protocol
-from engine.bpmn.sandbox.prefetch import prefetch
+from engine.bpmn.sandbox.prefetch import prefetch, settled
 
 ROOT = str(Path(__file__).resolve().parents[3])  # the folder holding the engine package
 DEFAULT_MEMORY_MB = 256  # a runner's address space; the app sets POWERFLOW_SCRIPT_MEMORY_MB through configure()
@@ -113,6 +113,8 @@ class RunnerPool:
         except (TypeError, ValueError) as exc:
             raise ScriptFailed(Msg("sandbox.data_not_json", error=str(exc))) from None
         answered = prefetch(script, context, functions, _data)  # the server's work: not the script's time
+        if (left := settled(script, data, answered, functions)) is not None:
+            return left  # the calls were the whole script: no designer code is left to run
         request = protocol.encode({"op": "run", "script": script, "context": data,
                                    "functions": sorted(functions), "prefetched": answered})
         runner = self._checkout()

@@ -5,12 +5,20 @@ happens next: the server makes it first and sends the answer with the script, wh
 and the server a round trip each (two process wake-ups). Only the leading statements of the form
 ``name = function(constant or data name, …)`` qualify, in their order; the runner uses each answer
 once, for the same call, and asks the server for anything else as usual.
+
+A script that is nothing but such calls (``topic_id = submit_topic(…)``, ``minutes_number = next_number(…)``)
+runs no designer code at all once they are answered: its data is the matter's plus the answers, and no
+runner is woken for it (``settled``).
 """
 from __future__ import annotations
 
 import ast
 import functools
+import json
 from typing import Any, Callable, Mapping
+
+from engine.bpmn.sandbox import protocol
+from engine.bpmn.sandbox.checker import GUARDS, check_script
 
 
 @functools.lru_cache(maxsize=1024)
@@ -54,3 +62,31 @@ def prefetch(source: str, context: Mapping[str, Any], functions: Mapping[str, Ca
             break  # the script's own error: the runner makes the call and reports it where it stands
         done.append([name, values, answer(result)])
     return done
+
+
+@functools.lru_cache(maxsize=1024)
+def _only_calls(source: str, names: frozenset[str]) -> tuple[str, ...] | None:
+    """The variables a script assigns when all it does is its leading calls, else None."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return None
+    if not body or len(leading_calls(source, names)) != len(body) or check_script(source) is not None:
+        return None  # a refused script is refused by the runner, as any other
+    return tuple(statement.targets[0].id for statement in body)
+
+
+def settled(source: str, data: str, answered: list[list], functions: Mapping[str, Callable]) -> dict | None:
+    """The data a script leaves when its answered leading calls are the whole script, else None.
+
+    ``data`` is the matter's data as the runner would receive it (JSON text). What comes back is what the
+    runner's reply would carry: its variables but the hidden ones, as JSON data.
+    """
+    targets = _only_calls(source, frozenset(functions))
+    if targets is None or len(answered) != len(targets):
+        return None
+    context = json.loads(data)
+    for target, (_name, _arguments, value) in zip(targets, answered):
+        context[target] = value
+    hidden = set(GUARDS) | set(functions)
+    return json.loads(protocol.dumps({k: v for k, v in context.items() if k not in hidden and not k.startswith("_")}))
