@@ -9,7 +9,7 @@ import functools
 import json
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
@@ -18,9 +18,11 @@ class _SharedSpecConverter(BpmnWorkflowConverter):
     """Leaves the spec out when writing; takes restored spec objects when reading."""
 
     def to_dict(self, workflow):
-        dct = super().to_dict(workflow)
-        dct.pop("spec")
-        dct.pop("subprocess_specs")
+        # BpmnWorkflowConverter.to_dict less its two spec keys: converting the spec only to drop it was
+        # about a quarter of each save.
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
     def from_dict(self, dct):
