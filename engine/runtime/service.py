@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Callable
 from uuid import UUID
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, lazyload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 from SpiffWorkflow.util.task import TaskState as SpiffState
@@ -175,7 +175,9 @@ _TASK_WITH_MATTER = (
     .options(lazyload(HumanTask.instance), lazyload(HumanTask.assignee), lazyload(HumanTask.completed_by),
              lazyload(Instance.started_by), undefer(Instance.state))
     .where(HumanTask.instance_id == _MATTER_OF_TASK,
-           (HumanTask.id == _TASK_ID) | ((HumanTask.kind == TaskKind.TASK) & HumanTask.state.in_(OPEN))))
+           # OR rather than IN: an IN list is an "expanding" parameter, rendered anew on every execution
+           (HumanTask.id == _TASK_ID)
+           | ((HumanTask.kind == TaskKind.TASK) & or_(*(HumanTask.state == state for state in OPEN)))))
 
 
 def _task_with_matter(session: Session, task_id: int) -> HumanTask | None:
