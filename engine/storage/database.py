@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.storage import liveness
 from engine.storage.reference_cache import CACHE, ReferenceCache
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -50,10 +51,12 @@ class Database:
         if url.startswith("sqlite"):
             kwargs["connect_args"].setdefault("timeout", 10)
         else:
-            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+            kwargs.update(pool_size=10, max_overflow=20)
         self.engine: Engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        else:
+            liveness.install(self.engine)  # instead of pool_pre_ping's round trip on every transaction
         self.reference_cache = ReferenceCache() if reference_cache else None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False,
                                       info={CACHE: self.reference_cache} if reference_cache else None)

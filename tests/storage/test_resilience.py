@@ -24,7 +24,9 @@ from engine.process.deployment import deploy_definitions
 from engine.models import AuditEvent, HumanTask, Instance, Timer
 from engine.runtime.service import Runtime
 from tests.cli_helpers import POWERFLOW
-from tests.conftest import PROCESSES, ROOT, free_port, prepare
+from engine.storage.liveness import IDLE_BEFORE_CHECK
+from engine.storage.reference_cache import read_stamp
+from tests.conftest import PG_URL, PROCESSES, ROOT, free_port, prepare
 
 FORMS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (PROCESSES / "forms").glob("*.json")}
 MINUTES = {"meeting_minutes": "会议逐项审议并表决了议题，形成纪要。"}
@@ -239,4 +241,29 @@ def test_a_worker_killed_mid_timer_fires_it_exactly_once_after_restart(pg_url):
         assert session.scalars(sa.select(HumanTask.element_id).where(
             HumanTask.instance_id == matter, HumanTask.state == "ready")).all() == ["write2"]
         assert verify(session).problems == []
+    db.dispose()
+
+
+def test_connections_the_database_dropped_while_idle_are_replaced_before_an_action_uses_them(pg_url):
+    db = prepare(pg_url)
+    runtime = Runtime(db)
+    runtime.start("major_decision", "断线之前", {}, "bangong")
+    pooled = [db.engine.raw_connection() for _ in range(db.engine.pool.checkedin())]
+    pids = [c.driver_connection.info.backend_pid for c in pooled]
+    for connection in pooled:
+        connection.close()  # back to the pool, alive as far as the pool knows
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as connection:  # as a restart or idle_session_timeout would
+        dropped = connection.execute(sa.text("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM "
+                                             "unnest(CAST(:pids AS int[])) AS pid) AS t"), {"pids": pids}).scalar()
+    admin.dispose()
+    assert pids and dropped == len(pids)
+    time.sleep(IDLE_BEFORE_CHECK + 0.2)
+    outcome = runtime.start("major_decision", "断线之后", {}, "bangong")  # no error: the pool connected afresh
+    with db.reader() as session:
+        assert session.get(Instance, outcome.instance_id).title == "断线之后"
+        assert session.scalar(sa.text("SELECT pg_backend_pid()")) not in pids
+    time.sleep(IDLE_BEFORE_CHECK + 0.2)  # alive and idle: checked, and left out of any transaction
+    with db.engine.connect() as connection:  # as a request's sign-in check reads the stamp, in autocommit
+        assert read_stamp(connection) is not None
     db.dispose()
