@@ -80,11 +80,13 @@ def main() -> None:
     costs = [sandbox.engine_cost(url, 100 if small else 600) for url in (SQLITE, args.pg)]
     sections.append(("6. Expressions and scripts — `bench/sandbox.py`",
                      "A designer's expression in the data-only evaluator beside CPython's eval of the same "
-                     "precompiled code; a script's round trip through a confined runner (fresh interpreter, "
-                     "rlimits, seccomp), without and with one function call answered by the server; and the "
-                     "engine action of section 1 with its script in a runner against the same action with "
+                     "precompiled code; a script's round trip through the confined runner pool (fresh "
+                     "interpreter, rlimits, seccomp): with no call, with one call and nothing else (which the "
+                     "server settles without a runner: no designer code is left to run), and with that call "
+                     "followed by a statement (a runner runs it, the call's answer sent along); and the engine "
+                     "action of section 1 as the engine runs its script against the same action with "
                      "SpiffWorkflow's in-process script engine, alternating action by action in one run. "
-                     "Target: runners make the action at most 10 % slower.",
+                     "Target: confinement makes the action at most 10 % slower.",
                      sandbox.table(confined) + "\n\n" + sandbox.costs_table(costs)))
 
     print("HTTP throughput and memory …", flush=True)
