@@ -19,7 +19,9 @@ PUBLISH = json.loads((PROCESSES / "forms" / "md_publish.schema.json").read_text(
 
 def test_options_come_from_the_directory_and_are_enforced():
     choices = {"role:常委": [("shuji", "张书记"), ("zhoucw", "周常委")], "topics:常委会": [("7", "议题七")]}
+    designed = json.dumps(ATTENDANCE, sort_keys=True)
     schema = with_options(ATTENDANCE, lambda source: choices[source])
+    assert json.dumps(ATTENDANCE, sort_keys=True) == designed  # the version's form itself is left as designed
     assert schema["properties"]["present"]["items"]["enum"] == ["shuji", "zhoucw"]
     assert schema["properties"]["emergency_topics"]["items"]["x-enum-labels"] == ["议题七"]
     assert validate(schema, {"present": ["shuji", "zhoucw"], "tellers": ["shuji", "zhoucw"], "extra": 1}) == \
