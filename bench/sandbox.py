@@ -75,7 +75,8 @@ def run(runs: int = 20_000, scripts: int = 3_000) -> dict:
 
 def costs_table(costs: list[dict]) -> str:
     """The engine action with and without runners, per backend."""
-    lines = ["| backend | scripts as the engine runs them, median ms | scripts in-process (unconfined), median ms | slower by |",
+    lines = ["| backend | scripts as the engine runs them, median ms | scripts in-process (unconfined), median ms "
+             "| slower by |",
              "|---|---:|---:|---:|"]
     for c in costs:
         lines.append(f"| {c['dialect']} | {c['runners'] * 1000:.2f} | {c['in_process'] * 1000:.2f} | "
