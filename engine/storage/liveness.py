@@ -5,6 +5,8 @@ SQLAlchemy's ``pool_pre_ping`` sends a round trip before every checkout, so on e
 moment ago. One idle for longer than ``IDLE_BEFORE_CHECK`` may have been dropped meanwhile (a database
 restart, a firewall, ``idle_session_timeout``): it is pinged first and, if dead, replaced before anyone
 uses it, as pre_ping would. HikariCP skips its check the same way (``aliveBypassWindowMs``, 500 ms).
+A connection dropped within the window is found dead by its first statement: that one request fails, as
+any does when the database goes away under it, and SQLAlchemy then replaces every pooled connection.
 """
 from __future__ import annotations
 
