@@ -5,7 +5,9 @@ sorting and post-fetching as the statements took (profiled: about 1 ms of a 4.5 
 an action writes them every time. Anything else an action changed (a topic, a ballot, a deletion, a
 relationship) is still flushed by the unit of work, after these, so the matter's row is written (and
 locked) first as before. The ORM objects are then marked as loaded, so the rest of the transaction reads
-them from memory as if flushed, and every listener of a flush is told what it would have been.
+them from memory as if flushed, and every listener of a flush is told what it would have been. On
+PostgreSQL the matter's UPDATE, the other UPDATEs and the INSERTs go as one statement
+(engine.runtime.joined_writes): one round trip instead of four for a usual step.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.models import HumanTask, Instance, Notification, OutgoingMail
+from engine.runtime import joined_writes
 from engine.storage.database import WROTE
 from engine.webhooks import events as webhook_events
 
@@ -37,14 +40,20 @@ def write(session: Session) -> None:
         return
     connection = session.connection()
     changed.sort(key=lambda item: not isinstance(item[0], Instance))  # the matter's row first: it is the lock
-    for obj, columns in changed:
-        if columns:
-            _update(connection, obj, columns)
+    updated = [(obj, columns) for obj, columns in changed if columns]
     tasks = [obj for obj in new if isinstance(obj, HumanTask)]
-    for obj, row_id in zip(tasks, _insert_tasks(connection, tasks)):
+    task_rows = [_inserted_values(obj) for obj in tasks]
+    appended = {model: [_inserted_values(obj) for obj in new if type(obj) is model] for model in _APPEND_ONLY}
+    if connection.dialect.name == "postgresql" and all(map(_alike, (task_rows, *appended.values()))):
+        ids = _joined(connection, updated, task_rows, appended)  # one round trip (engine.runtime.joined_writes)
+    else:
+        for obj, columns in updated:
+            _update(connection, obj, columns)
+        ids = _insert(connection, _INSERT_TASK, task_rows)
+        for model, rows in appended.items():
+            _insert(connection, _INSERTS[model], rows)
+    for obj, row_id in zip(tasks, ids):
         obj.id = row_id
-    for model in _APPEND_ONLY:
-        _insert(connection, _INSERTS[model], [_inserted_values(obj) for obj in new if type(obj) is model])
     with session.no_autoflush:  # what it writes is written; a flush now would write the new rows again
         webhook_events.notice_pending(session)  # as a flush would have: completions and new tasks, with their ids
     session.info[WROTE] = True
@@ -84,7 +93,8 @@ def _update_statement(table, columns: tuple[str, ...], version: str | None):
     return update(table).where(where).values(values)
 
 
-def _update(connection, obj, columns: tuple[str, ...]) -> None:
+def _update_values(obj, columns: tuple[str, ...]) -> tuple[dict, str | None]:
+    """The UPDATE's values (by id, and by the version seen where the model has one) and the version column."""
     state = inspect(obj)
     column = state.mapper.version_id_col  # the optimistic lock, where the model declares one (a matter's)
     version = column.key if column is not None else None
@@ -92,11 +102,43 @@ def _update(connection, obj, columns: tuple[str, ...]) -> None:
     if version is not None:
         seen = state.committed_state.get(version, state.dict[version])
         params |= {"_seen": seen, "_next": seen + 1}
-    result = connection.execute(_update_statement(obj.__table__, columns, version), params)
-    if result.rowcount != 1:  # another action moved the row since it was read (as the ORM's version check)
+    return params, version
+
+
+def _updated(obj, version: str | None, params: dict, rowcount: int) -> None:
+    """Check the UPDATE changed the one row it was for, and note the version it wrote."""
+    if rowcount != 1:  # another action moved the row since it was read (as the ORM's version check)
         raise StaleDataError(f"{obj.__tablename__} {obj.id}: changed by another action")
     if version is not None:
-        state.dict[version] = seen + 1
+        inspect(obj).dict[version] = params["_next"]
+
+
+def _update(connection, obj, columns: tuple[str, ...]) -> None:
+    params, version = _update_values(obj, columns)
+    result = connection.execute(_update_statement(obj.__table__, columns, version), params)
+    _updated(obj, version, params, result.rowcount)
+
+
+def _joined(connection, updated: list, task_rows: list[dict], appended: dict) -> list[int]:
+    """PostgreSQL: the updates and inserts in one statement; the new task rows' ids, in order."""
+    if not (updated or task_rows or any(appended.values())):
+        return []
+    values = [_update_values(obj, columns) for obj, columns in updated]
+    shapes = tuple((obj.__table__, columns, version) for (obj, columns), (_, version) in zip(updated, values))
+    inserts = [(model, rows) for model, rows in appended.items() if rows]
+    row = connection.execute(
+        joined_writes.statement(shapes, tuple((m.__table__, len(rows), tuple(rows[0])) for m, rows in inserts),
+                                (HumanTask.__table__, len(task_rows), tuple(task_rows[0])) if task_rows else None),
+        joined_writes.parameters([params for params, _ in values], [rows for _, rows in inserts], task_rows)).one()
+    for (obj, _columns), (params, version), rowcount in zip(updated, values, row):
+        _updated(obj, version, params, rowcount)
+    ids = {guid: row_id for row_id, guid in row[-1] or ()}
+    return [ids[task["task_guid"]] for task in task_rows]
+
+
+def _alike(rows: list[dict]) -> bool:
+    """The rows name the same columns (the usual case), so one multi-row INSERT takes them all."""
+    return len({frozenset(row) for row in rows}) <= 1
 
 
 def _inserted_values(obj) -> dict:
@@ -118,11 +160,6 @@ def _inserted_values(obj) -> dict:
     return values
 
 
-def _insert_tasks(connection, tasks: list[HumanTask]) -> list[int]:
-    """The new task rows' ids, in order."""
-    return _insert(connection, _INSERT_TASK, [_inserted_values(obj) for obj in tasks])
-
-
 def _insert(connection, statement, rows: list[dict]) -> list:
     """One executemany when the rows name the same columns (the usual case), else one statement each.
 
@@ -131,7 +168,7 @@ def _insert(connection, statement, rows: list[dict]) -> list:
     """
     if not rows:
         return []
-    if len({frozenset(row) for row in rows}) == 1:
+    if _alike(rows):
         result = connection.execute(statement, rows)
         return list(result.scalars()) if result.returns_rows else []
     found = []

@@ -60,3 +60,22 @@ def test_a_step_that_also_writes_other_rows_is_written_whole(runtime, db):
         waiting = session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == started.instance_id,
                                                             HumanTask.state == TaskState.READY)).all()
         assert waiting == []  # the matter waits for the meeting's decision, no step open
+
+
+def test_a_step_that_opens_two_steps_at_once_gives_each_row_its_own_id(runtime, db):
+    """A parallel split: both new rows, their ids as the answer reports them, and a notice for each."""
+    from tests.runtime.test_flow_actions import deploy_parallel
+    deploy_parallel(db)
+    started = runtime.start("parallel_review", "并行写入的事项", {}, "bangong")
+    done = runtime.complete(started.new_tasks[0], {"research_report": "材料已经准备齐全，请审核。"}, "bangong")
+    assert sorted(t["element_id"] for t in done.next_tasks) == ["review_a", "review_b"]
+    with db.reader() as session:
+        rows = {row.id: row for row in session.scalars(sa.select(HumanTask).where(
+            HumanTask.instance_id == started.instance_id, HumanTask.state == TaskState.READY))}
+        assert sorted(rows) == sorted(done.new_tasks)  # each id is the row of that step, none swapped
+        assert {rows[t["id"]].element_id for t in done.next_tasks} == {"review_a", "review_b"}
+        assert all(rows[t["id"]].element_id == t["element_id"] for t in done.next_tasks)
+        assert len({row.task_guid for row in rows.values()}) == 2
+        told = session.scalars(sa.select(Notification.message).where(
+            Notification.instance_id == started.instance_id, Notification.kind == "task")).all()
+        assert {"甲审核", "乙审核"} <= {m["title"]["params"]["step"] for m in told}  # the office is told of both

@@ -1,0 +1,66 @@
+"""PostgreSQL: an action's usual writes sent as one statement, its UPDATEs and INSERTs joined in a WITH.
+
+Why: each statement is a round trip to the server, about 0.17 ms here, and an action's usual writes (its
+matter's row, the step it completed, the step it opened, the holder's notification) were four of them.
+PostgreSQL runs data-modifying statements inside a WITH exactly once and to completion, all on the same
+snapshot; the matter's row is already locked by the action's first read (FOR UPDATE), so nothing here can
+wait on another action. Each UPDATE reports its row count, so the optimistic lock is still checked; new task
+rows report their ids with their task_guid, which is unique. Built as text with typed parameters, once per
+shape, as the audit chain's INSERT inside a WITH is (SQLAlchemy recompiles such a statement every time).
+"""
+from __future__ import annotations
+
+import functools
+
+from sqlalchemy import Integer, bindparam, text
+
+Update = tuple[object, tuple[str, ...], str | None]  # table, columns set, the version column (the lock) or None
+Insert = tuple[object, int, tuple[str, ...]]  # table, rows, columns
+
+
+@functools.lru_cache(maxsize=128)
+def statement(updates: tuple[Update, ...], inserts: tuple[Insert, ...], tasks: Insert | None):
+    """One statement for these UPDATEs, append-only INSERTs and new task rows (the last returning their ids)."""
+    parts, binds, results = [], [], []
+    for n, (table, columns, version) in enumerate(updates):
+        sets = [f"{c} = :u{n}_{c}" for c in columns if c != version]
+        binds += [bindparam(f"u{n}_{c}", type_=table.c[c].type) for c in columns if c != version]
+        where = f"id = :u{n}__id"
+        binds.append(bindparam(f"u{n}__id", type_=Integer()))
+        if version is not None:
+            sets.append(f"{version} = :u{n}__next")
+            where += f" AND {version} = :u{n}__seen"
+            binds += [bindparam(f"u{n}__next", type_=Integer()), bindparam(f"u{n}__seen", type_=Integer())]
+        parts.append(f"u{n} AS (UPDATE {table.name} SET {', '.join(sets)} WHERE {where} RETURNING 1)")
+        results.append(f"(SELECT count(*) FROM u{n})")
+    for n, shape in enumerate(inserts):
+        sql, typed = _insert(f"a{n}", shape)
+        parts.append(f"a{n} AS ({sql})")
+        binds += typed
+    if tasks is not None:
+        sql, typed = _insert("t", tasks)
+        parts.append(f"t AS ({sql} RETURNING id, task_guid)")
+        binds += typed
+        results.append("(SELECT coalesce(json_agg(json_build_array(id, task_guid)), '[]') FROM t)")
+    else:
+        results.append("NULL")
+    return text(f"WITH {', '.join(parts)} SELECT {', '.join(results)}").bindparams(*binds)
+
+
+def _insert(prefix: str, shape: Insert) -> tuple[str, list]:
+    table, rows, columns = shape
+    values = ", ".join("(" + ", ".join(f":{prefix}_{r}_{c}" for c in columns) + ")" for r in range(rows))
+    typed = [bindparam(f"{prefix}_{r}_{c}", type_=table.c[c].type) for r in range(rows) for c in columns]
+    return f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values}", typed
+
+
+def parameters(updates: list[dict], inserts: list[list[dict]], tasks: list[dict] | None) -> dict:
+    """The values for ``statement``, named as it names them; each update's dict uses _id, _seen and _next."""
+    values = {}
+    for n, row in enumerate(updates):
+        values |= {f"u{n}_{k}": v for k, v in row.items()}
+    for n, rows in enumerate(inserts):
+        values |= {f"a{n}_{r}_{k}": v for r, row in enumerate(rows) for k, v in row.items()}
+    for r, row in enumerate(tasks or ()):
+        values |= {f"t_{r}_{k}": v for k, v in row.items()}
+    return values
