@@ -25,6 +25,9 @@ from engine.webhooks import events as webhook_events
 
 _APPEND_ONLY = (Notification, OutgoingMail)  # inserted and let go: nothing in an action reads them back
 _INSERTS = {model: insert(model.__table__) for model in _APPEND_ONLY}  # built once: building costs as much as running
+# PostgreSQL takes at most 65,535 parameters in a statement; an action telling thousands of people at once
+# (a whole plenary, by mail too) writes its rows as separate statements, as SQLite does.
+_MAX_JOINED_VALUES = 30_000
 _INSERT_TASK = insert(HumanTask.__table__).returning(HumanTask.__table__.c.id, sort_by_parameter_order=True)
 
 
@@ -44,7 +47,9 @@ def write(session: Session) -> None:
     tasks = [obj for obj in new if isinstance(obj, HumanTask)]
     task_rows = [_inserted_values(obj) for obj in tasks]
     appended = {model: [_inserted_values(obj) for obj in new if type(obj) is model] for model in _APPEND_ONLY}
-    if connection.dialect.name == "postgresql" and all(map(_alike, (task_rows, *appended.values()))):
+    values = sum(map(len, task_rows)) + sum(len(row) for rows in appended.values() for row in rows)
+    if connection.dialect.name == "postgresql" and all(map(_alike, (task_rows, *appended.values()))) \
+            and values < _MAX_JOINED_VALUES:
         ids = _joined(connection, updated, task_rows, appended)  # one round trip (engine.runtime.joined_writes)
     else:
         for obj, columns in updated:
