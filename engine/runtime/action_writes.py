@@ -47,9 +47,7 @@ def write(session: Session) -> None:
     tasks = [obj for obj in new if isinstance(obj, HumanTask)]
     task_rows = [_inserted_values(obj) for obj in tasks]
     appended = {model: [_inserted_values(obj) for obj in new if type(obj) is model] for model in _APPEND_ONLY}
-    values = sum(map(len, task_rows)) + sum(len(row) for rows in appended.values() for row in rows)
-    if connection.dialect.name == "postgresql" and all(map(_alike, (task_rows, *appended.values()))) \
-            and values < _MAX_JOINED_VALUES:
+    if connection.dialect.name == "postgresql" and _joinable(task_rows, appended):
         ids = _joined(connection, updated, task_rows, appended)  # one round trip (engine.runtime.joined_writes)
     else:
         for obj, columns in updated:
@@ -139,6 +137,12 @@ def _joined(connection, updated: list, task_rows: list[dict], appended: dict) ->
         _updated(obj, version, params, rowcount)
     ids = {guid: row_id for row_id, guid in row[-1] or ()}
     return [ids[task["task_guid"]] for task in task_rows]
+
+
+def _joinable(task_rows: list[dict], appended: dict) -> bool:
+    """The new rows fit one joined statement: each table's rows alike, and within PostgreSQL's parameters."""
+    groups = (task_rows, *appended.values())
+    return all(map(_alike, groups)) and sum(len(row) for rows in groups for row in rows) < _MAX_JOINED_VALUES
 
 
 def _alike(rows: list[dict]) -> bool:
