@@ -133,6 +133,13 @@ GUARDS = {
     "_inplacevar_": _inplace,
 }
 
+def left_by_script(namespace: dict, functions) -> dict:
+    """The data a script leaves: its names but the guards, the server's ``functions``, any starting with "_"
+    and anything callable (shared by the runner and the server's settling of call-only scripts)."""
+    hidden = set(GUARDS) | set(functions)
+    return {k: v for k, v in namespace.items() if k not in hidden and not k.startswith("_") and not callable(v)}
+
+
 FORBIDDEN_NAMES = {"open", "exec", "eval", "compile", "__import__", "globals", "locals", "vars",
                    "getattr", "input", "breakpoint", "help", "exit", "quit", "safe_multiply", "safe_power",
                    "safe_modulo"}

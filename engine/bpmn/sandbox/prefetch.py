@@ -18,7 +18,7 @@ import json
 from typing import Any, Callable, Mapping
 
 from engine.bpmn.sandbox import protocol
-from engine.bpmn.sandbox.checker import GUARDS, check_script
+from engine.bpmn.sandbox.checker import check_script, left_by_script
 
 
 @functools.lru_cache(maxsize=1024)
@@ -88,5 +88,4 @@ def settled(source: str, data: str, answered: list[list], functions: Mapping[str
     context = json.loads(data)
     for target, (_name, _arguments, value) in zip(targets, answered):
         context[target] = value
-    hidden = set(GUARDS) | set(functions)
-    return json.loads(protocol.dumps({k: v for k, v in context.items() if k not in hidden and not k.startswith("_")}))
+    return json.loads(protocol.dumps(left_by_script(context, functions)))

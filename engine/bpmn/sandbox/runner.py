@@ -14,7 +14,7 @@ import traceback
 
 from engine.errors import Msg
 from engine.bpmn.sandbox import protocol
-from engine.bpmn.sandbox.checker import GUARDS, SCRIPT_FILENAME, Refused, compile_checked
+from engine.bpmn.sandbox.checker import GUARDS, SCRIPT_FILENAME, Refused, compile_checked, left_by_script
 from engine.bpmn.sandbox.confine import confine
 
 STDIN, STDOUT = 0, 1
@@ -63,7 +63,6 @@ def _run(request: dict) -> dict:
         return {"op": "refused", **protocol.said(exc.msg)}
     _answered[:] = request.get("prefetched") or []
     namespace = {**GUARDS, **_functions(names), **context}
-    hidden = set(GUARDS) | set(names)
     try:
         exec(code, namespace)  # noqa: S102 - restricted bytecode, in a confined process
     except Refused as exc:
@@ -73,8 +72,7 @@ def _run(request: dict) -> dict:
     except Exception as exc:  # the designer's script failed: report it, the runner stays usable
         said = exc.args[0] if isinstance(exc, ScriptError) and exc.args else str(exc)
         return {"op": "error", "type": type(exc).__name__, **protocol.said(said), "line": _line(exc)}
-    return {"op": "done",
-            "context": {k: v for k, v in namespace.items() if k not in hidden and not k.startswith("_") and not callable(v)}}
+    return {"op": "done", "context": left_by_script(namespace, names)}
 
 
 def _not_data(context: dict) -> dict:
