@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, event, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from engine.storage.database import PENDING
+from engine.storage.typed_insert import insert_sql, insert_values
 from engine.audit import correlation
 from engine.errors import Msg
 from engine.models import GENESIS, AuditEvent, AuditHead
@@ -68,11 +69,9 @@ def _insert_and_move(count: int, columns: tuple[str, ...]):
     As text with typed parameters: SQLAlchemy compiles a multi-row INSERT inside a WITH anew on every
     execution (it is not cacheable), which cost more than the round trip it saves.
     """
-    table = AuditEvent.__table__
-    rows = ", ".join("(" + ", ".join(f":{c}_{n}" for c in columns) + ")" for n in range(count))
-    sql = (f"WITH written AS (INSERT INTO {table.name} ({', '.join(columns)}) VALUES {rows}) "
+    inserted, typed = insert_sql(AuditEvent.__table__, count, columns, "e")
+    sql = (f"WITH written AS ({inserted}) "
            f"UPDATE {AuditHead.__tablename__} SET seq = :head_seq, hash = :head_hash WHERE id = 1")
-    typed = [bindparam(f"{c}_{n}", type_=table.c[c].type) for n in range(count) for c in columns]
     return text(sql).bindparams(*typed, bindparam("head_seq", type_=AuditHead.__table__.c.seq.type),
                                 bindparam("head_hash", type_=AuditHead.__table__.c.hash.type))
 
@@ -105,8 +104,7 @@ def _seal(session: Session) -> None:
             del row["request_id"]
     moved = {"head_seq": seq, "head_hash": prev}
     if connection.dialect.name == "postgresql" and len(rows) <= 16:
-        connection.execute(_insert_and_move(len(rows), columns),
-                           {f"{c}_{n}": row[c] for n, row in enumerate(rows) for c in columns} | moved)
+        connection.execute(_insert_and_move(len(rows), columns), insert_values(rows, columns, "e") | moved)
     else:  # one INSERT for all of the transaction's events (executemany), then the head
         connection.execute(_INSERT, rows)
         if connection.dialect.name != "sqlite":  # on SQLite migration 0023's trigger moved it with the INSERT

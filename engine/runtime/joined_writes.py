@@ -15,6 +15,8 @@ import functools
 
 from sqlalchemy import Integer, bindparam, text
 
+from engine.storage.typed_insert import insert_sql, insert_values
+
 Update = tuple[object, tuple[str, ...], str | None]  # table, columns set, the version column (the lock) or None
 Insert = tuple[object, int, tuple[str, ...]]  # table, rows, columns
 
@@ -34,12 +36,12 @@ def statement(updates: tuple[Update, ...], inserts: tuple[Insert, ...], tasks: I
             binds += [bindparam(f"u{n}__next", type_=Integer()), bindparam(f"u{n}__seen", type_=Integer())]
         parts.append(f"u{n} AS (UPDATE {table.name} SET {', '.join(sets)} WHERE {where} RETURNING 1)")
         results.append(f"(SELECT count(*) FROM u{n})")
-    for n, shape in enumerate(inserts):
-        sql, typed = _insert(f"a{n}", shape)
+    for n, (table, rows, columns) in enumerate(inserts):
+        sql, typed = insert_sql(table, rows, columns, f"a{n}")
         parts.append(f"a{n} AS ({sql})")
         binds += typed
     if tasks is not None:
-        sql, typed = _insert("t", tasks)
+        sql, typed = insert_sql(*tasks, "t")
         parts.append(f"t AS ({sql} RETURNING id, task_guid)")
         binds += typed
         results.append("(SELECT coalesce(json_agg(json_build_array(id, task_guid)), '[]') FROM t)")
@@ -48,20 +50,13 @@ def statement(updates: tuple[Update, ...], inserts: tuple[Insert, ...], tasks: I
     return text(f"WITH {', '.join(parts)} SELECT {', '.join(results)}").bindparams(*binds)
 
 
-def _insert(prefix: str, shape: Insert) -> tuple[str, list]:
-    table, rows, columns = shape
-    values = ", ".join("(" + ", ".join(f":{prefix}_{r}_{c}" for c in columns) + ")" for r in range(rows))
-    typed = [bindparam(f"{prefix}_{r}_{c}", type_=table.c[c].type) for r in range(rows) for c in columns]
-    return f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values}", typed
-
-
 def parameters(updates: list[dict], inserts: list[list[dict]], tasks: list[dict] | None) -> dict:
     """The values for ``statement``, named as it names them; each update's dict uses _id, _seen and _next."""
     values = {}
     for n, row in enumerate(updates):
         values |= {f"u{n}_{k}": v for k, v in row.items()}
     for n, rows in enumerate(inserts):
-        values |= {f"a{n}_{r}_{k}": v for r, row in enumerate(rows) for k, v in row.items()}
-    for r, row in enumerate(tasks or ()):
-        values |= {f"t_{r}_{k}": v for k, v in row.items()}
+        values |= insert_values(rows, tuple(rows[0]), f"a{n}")
+    if tasks:
+        values |= insert_values(tasks, tuple(tasks[0]), "t")
     return values
