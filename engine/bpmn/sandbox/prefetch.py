@@ -85,7 +85,7 @@ def settled(source: str, data: str, answered: list[list], functions: Mapping[str
     targets = _only_calls(source, frozenset(functions))
     if targets is None or len(answered) != len(targets):
         return None
-    context = json.loads(data)
+    context = json.loads(data)  # JSON data already: only the answers need the trip a runner's reply makes
     for target, (_name, _arguments, value) in zip(targets, answered):
-        context[target] = value
-    return json.loads(protocol.dumps(left_by_script(context, functions)))
+        context[target] = json.loads(protocol.dumps(value))
+    return left_by_script(context, functions)
