@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, event, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from engine.storage.database import PENDING
+from engine.storage.prepared import Prepared
 from engine.storage.typed_insert import insert_sql, insert_values
 from engine.audit import correlation
 from engine.errors import Msg
@@ -53,13 +54,14 @@ def track(session: Session, audit_event: AuditEvent) -> None:
 
 
 # Built once (constructing a statement costs more than running it): the chain's head, locked, and moved on.
-_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
-_MOVE_HEAD = update(AuditHead.__table__).where(AuditHead.id == 1).values(seq=bindparam("head_seq"),
-                                                                          hash=bindparam("head_hash"))
-_INSERT = insert(AuditEvent.__table__)
+_HEAD = Prepared(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update())
+_MOVE_HEAD = Prepared(update(AuditHead.__table__).where(AuditHead.id == 1)
+                      .values(seq=bindparam("head_seq"), hash=bindparam("head_hash")))
 _COLUMNS = ("instance_id", "at", "actor_id", "action", "element_id", "element_name", "details", "seq", "prev_hash",
             "hash")
 _WITH_REQUEST = (*_COLUMNS, "request_id")  # named only when a request caused the events (not the worker's)
+_INSERTS = {columns: Prepared(insert(AuditEvent.__table__).values({c: bindparam(c) for c in columns}).inline())
+            for columns in (_COLUMNS, _WITH_REQUEST)}
 
 
 @functools.lru_cache(maxsize=32)
@@ -83,7 +85,7 @@ def _seal(session: Session) -> None:
         return
     session.flush()
     connection = session.connection()  # Core on the session's connection: no ORM work for the chain's rows
-    head = connection.execute(_HEAD).first()
+    head = next(iter(_HEAD.rows(connection, {})), None)
     if head is None:  # a database created before the chain: start it
         session.add(AuditHead(id=1, seq=0, hash=GENESIS))
         session.flush()
@@ -106,9 +108,9 @@ def _seal(session: Session) -> None:
     if connection.dialect.name == "postgresql" and len(rows) <= 16:
         connection.execute(_insert_and_move(len(rows), columns), insert_values(rows, columns, "e") | moved)
     else:  # one INSERT for all of the transaction's events (executemany), then the head
-        connection.execute(_INSERT, rows)
+        _INSERTS[columns].run(connection, rows)
         if connection.dialect.name != "sqlite":  # on SQLite migration 0023's trigger moved it with the INSERT
-            connection.execute(_MOVE_HEAD, moved)
+            _MOVE_HEAD.run(connection, moved)
 
 
 @event.listens_for(Session, "after_rollback")
