@@ -9,16 +9,13 @@ from datetime import datetime
 from typing import Callable
 from uuid import UUID
 
-from sqlalchemy import bindparam, or_, select
-from sqlalchemy.orm import Session, lazyload, undefer
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from engine.audit import trail as audit
 from engine.bpmn.scripting import DEFAULT_TIME_LIMIT
 from engine.bpmn.serialization import new_workflow
 from engine.collaboration import urging
-from engine.collaboration.followers import follower_count_column, note_followers
 from engine.directory.access import can_complete, can_start
 from engine.directory.people import Directory
 from engine.directory.snapshots import Person, person
@@ -28,16 +25,15 @@ from engine.models import HumanTask, Instance, utcnow
 from engine.process.deployment import published_version
 from engine.process.version_cache import version_specs
 from engine.runtime.answer import answer
+from engine.runtime.first_read import task_with_matter
 from engine.runtime.flow_actions import FlowActions
 from engine.runtime.script_api import SCRIPT_FUNCTIONS
-from engine.runtime.stepper import Outcome, Stepper, note_locked
-from engine.runtime.task_mirror import OPEN, note_open_rows
+from engine.runtime.stepper import Outcome, Stepper
 from engine.runtime.task_rows import task_summary
 from engine.runtime.timers import claim
 from engine.runtime.transaction import one_action
 from engine.storage.database import Database
 from engine.webhooks import events as webhook_events
-from engine.storage.reference_cache import note_stamp, stamp_column
 from engine.status import AuditAction, MatterStatus, TaskKind, TaskState, TimerState
 
 __all__ = ["Outcome", "Runtime"]
@@ -98,7 +94,7 @@ class Runtime:
     def complete(self, task_id: int, data: dict, username: str) -> Outcome:
         """Complete a ready task with form data; 403/409/422-style errors change nothing."""
         with one_action(self.db) as session:
-            row = _task_with_matter(session, task_id)
+            row = task_with_matter(session, task_id)
             if row is None:
                 raise NotFound("task.missing", task_id=task_id)
             user = _actor(session, username)
@@ -158,49 +154,6 @@ class Runtime:
                    data: object = None) -> Outcome:
         """加签: another official signs off before or after the holder answers."""
         return self.flow.add_signer(task_id, username, to, position, reason, data)
-
-
-_TASK_ID = bindparam("task_id")
-_MATTER_OF_TASK = select(HumanTask.instance_id).where(HumanTask.id == _TASK_ID).scalar_subquery()
-# PostgreSQL locks the matter's row here, waiting for any action holding it, and returns the version it
-# locked, which is the newest; the joined matter comes from the statement's snapshot. If they differ, another
-# action committed meanwhile and everything else read here may be stale: the action is refused (Conflict).
-# SQLite has one writer at a time and no FOR UPDATE: the save's UPDATE … WHERE lock_version = seen checks it.
-_LOCKED_VERSION = select(Instance.lock_version).where(Instance.id == _MATTER_OF_TASK).with_for_update() \
-    .scalar_subquery()
-# Built once: constructing this statement costs three times what running it does.
-_TASK_WITH_MATTER = (
-    select(HumanTask, Instance, stamp_column(), follower_count_column(HumanTask.instance_id), _LOCKED_VERSION)
-    .outerjoin(Instance, (Instance.id == HumanTask.instance_id) & (HumanTask.id == _TASK_ID))
-    .options(lazyload(HumanTask.instance), lazyload(HumanTask.assignee), lazyload(HumanTask.completed_by),
-             lazyload(Instance.started_by), undefer(Instance.state))
-    .where(HumanTask.instance_id == _MATTER_OF_TASK,
-           # OR rather than IN: an IN list is an "expanding" parameter, rendered anew on every execution
-           (HumanTask.id == _TASK_ID)
-           | ((HumanTask.kind == TaskKind.TASK) & or_(*(HumanTask.state == state for state in OPEN)))))
-
-
-def _task_with_matter(session: Session, task_id: int) -> HumanTask | None:
-    """The task, its matter with its state, and the matter's other open steps, in one read that locks the matter.
-
-    The hot path's first statement carries what would otherwise be four more: the matter's lock, its open
-    rows (for the task mirror), the reference stamp (engine.storage.reference_cache) and the matter's
-    follower count (engine.collaboration.followers).
-    """
-    found = session.execute(_TASK_WITH_MATTER, {"task_id": task_id}).all()
-    row, instance = next(((r, i) for r, i, *_ in found if i is not None), (None, None))
-    if row is None:
-        return None
-    _row, _instance, version, followers, locked_version = found[0]
-    if locked_version != instance.lock_version:
-        raise Conflict("matter.busy_now")
-    note_locked(session, instance.id)
-    for other, *_ in found:  # the matter the query read, not a lazy load with its state deferred
-        set_committed_value(other, "instance", instance)
-    note_stamp(session, version)
-    note_followers(session, row.instance_id, followers)
-    note_open_rows(session, row.instance_id, [r for r, *_ in found if r.kind == TaskKind.TASK and r.state in OPEN])
-    return row
 
 
 def _summarised(session: Session, outcome: Outcome) -> Outcome:
