@@ -74,8 +74,8 @@ def _insert_and_move(count: int, columns: tuple[str, ...]):
     inserted, typed = insert_sql(AuditEvent.__table__, count, columns, "e")
     sql = (f"WITH written AS ({inserted}) "
            f"UPDATE {AuditHead.__tablename__} SET seq = :head_seq, hash = :head_hash WHERE id = 1")
-    return text(sql).bindparams(*typed, bindparam("head_seq", type_=AuditHead.__table__.c.seq.type),
-                                bindparam("head_hash", type_=AuditHead.__table__.c.hash.type))
+    return Prepared(text(sql).bindparams(*typed, bindparam("head_seq", type_=AuditHead.__table__.c.seq.type),
+                                         bindparam("head_hash", type_=AuditHead.__table__.c.hash.type)))
 
 
 @event.listens_for(Session, "before_commit")
@@ -84,7 +84,7 @@ def _seal(session: Session) -> None:
     if not pending:
         return
     session.flush()
-    connection = session.connection()  # Core on the session's connection: no ORM work for the chain's rows
+    connection = session.connection()  # prepared statements on it: no ORM or Core work for the chain's rows
     head = next(iter(_HEAD.rows(connection, {})), None)
     if head is None:  # a database created before the chain: start it
         session.add(AuditHead(id=1, seq=0, hash=GENESIS))
@@ -106,7 +106,7 @@ def _seal(session: Session) -> None:
             del row["request_id"]
     moved = {"head_seq": seq, "head_hash": prev}
     if connection.dialect.name == "postgresql" and len(rows) <= 16:
-        connection.execute(_insert_and_move(len(rows), columns), insert_values(rows, columns, "e") | moved)
+        _insert_and_move(len(rows), columns).run(connection, insert_values(rows, columns, "e") | moved)
     else:  # one INSERT for all of the transaction's events (executemany), then the head
         _INSERTS[columns].run(connection, rows)
         if connection.dialect.name != "sqlite":  # on SQLite migration 0023's trigger moved it with the INSERT

@@ -131,10 +131,11 @@ def _joined(connection, updated: list, task_rows: list[dict], appended: dict) ->
     values = [_update_values(obj, columns) for obj, columns in updated]
     shapes = tuple((obj.__table__, columns, version) for (obj, columns), (_, version) in zip(updated, values))
     inserts = [(model, rows) for model, rows in appended.items() if rows]
-    row = connection.execute(
-        joined_writes.statement(shapes, tuple((m.__table__, len(rows), tuple(rows[0])) for m, rows in inserts),
-                                (HumanTask.__table__, len(task_rows), tuple(task_rows[0])) if task_rows else None),
-        joined_writes.parameters([params for params, _ in values], [rows for _, rows in inserts], task_rows)).one()
+    (row,) = joined_writes.statement(
+        shapes, tuple((m.__table__, len(rows), tuple(rows[0])) for m, rows in inserts),
+        (HumanTask.__table__, len(task_rows), tuple(task_rows[0])) if task_rows else None,
+    ).rows(connection, joined_writes.parameters([params for params, _ in values], [rows for _, rows in inserts],
+                                                task_rows))
     for (obj, _columns), (params, version), rowcount in zip(updated, values, row):
         _updated(obj, version, params, rowcount)
     ids = {guid: row_id for row_id, guid in row[-1] or ()}

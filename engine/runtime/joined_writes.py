@@ -7,7 +7,8 @@ PostgreSQL runs data-modifying statements inside a WITH exactly once and to comp
 snapshot; the matter's row is already locked by the action's first read (FOR UPDATE), so nothing here can
 wait on another action. Each UPDATE reports its row count, so the optimistic lock is still checked; new task
 rows report their ids with their task_guid, which is unique. Built as text with typed parameters, once per
-shape, as the audit chain's INSERT inside a WITH is (SQLAlchemy recompiles such a statement every time).
+shape, as the audit chain's INSERT inside a WITH is (SQLAlchemy recompiles such a statement every time), and
+run as a prepared statement (engine.storage.prepared).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import functools
 
 from sqlalchemy import Integer, bindparam, text
 
+from engine.storage.prepared import Prepared
 from engine.storage.typed_insert import insert_sql, insert_values
 
 Update = tuple[object, tuple[str, ...], str | None]  # table, columns set, the version column (the lock) or None
@@ -47,7 +49,7 @@ def statement(updates: tuple[Update, ...], inserts: tuple[Insert, ...], tasks: I
         results.append("(SELECT coalesce(json_agg(json_build_array(id, task_guid)), '[]') FROM t)")
     else:
         results.append("NULL")
-    return text(f"WITH {', '.join(parts)} SELECT {', '.join(results)}").bindparams(*binds)
+    return Prepared(text(f"WITH {', '.join(parts)} SELECT {', '.join(results)}").bindparams(*binds))
 
 
 def parameters(updates: list[dict], inserts: list[list[dict]], tasks: list[dict] | None) -> dict:
