@@ -7,9 +7,9 @@ relationship) is still flushed by the unit of work, after these, so the matter's
 locked) first as before. The statements are compiled once and run on the driver's cursor
 (engine.storage.prepared): Core's own work around each statement cost more than the driver's. The ORM
 objects are then marked as loaded, so the rest of the transaction reads them from memory as if flushed,
-and every listener of a flush is told what it would have been. On
-PostgreSQL the matter's UPDATE, the other UPDATEs and the INSERTs go as one statement
-(engine.runtime.joined_writes): one round trip instead of four for a usual step.
+and every listener of a flush is told what it would have been. On PostgreSQL the matter's UPDATE, the
+other UPDATEs and the INSERTs go as one statement (engine.runtime.joined_writes): one round trip instead
+of four for a usual step.
 """
 from __future__ import annotations
 

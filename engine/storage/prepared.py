@@ -64,7 +64,7 @@ class Prepared:
 
     def run(self, connection: Connection, values: dict | list[dict]) -> int:
         """Run with these values (a list: one driver ``executemany``); how many rows it changed."""
-        cursor = self._run(connection, values)
+        cursor = self._run(connection, self._for(connection.dialect), values)
         try:
             return cursor.rowcount
         finally:
@@ -72,19 +72,19 @@ class Prepared:
 
     def rows(self, connection: Connection, values: dict) -> list[tuple]:
         """Run with these values; the rows it returned, each value converted by its column's type."""
-        cursor = self._run(connection, values)
+        compiled = self._for(connection.dialect)
+        cursor = self._run(connection, compiled, values)
         try:
             found = cursor.fetchall()
         finally:
             cursor.close()
-        converters = self._for(connection.dialect).results
+        converters = compiled.results
         if not converters:
             return found
         return [tuple(v if convert is None else convert(v) for convert, v in zip(converters, row))
                 for row in found]
 
-    def _run(self, connection: Connection, values: dict | list[dict]):
-        compiled = self._for(connection.dialect)
+    def _run(self, connection: Connection, compiled: _Compiled, values: dict | list[dict]):
         many = isinstance(values, list)
         parameters = [self._parameters(compiled, row) for row in values] if many \
             else self._parameters(compiled, values)
